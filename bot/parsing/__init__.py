@@ -1,0 +1,1 @@
+"""Rule-based parsing of free-text visit reports: dates, amounts, customers, contacts, outcomes."""

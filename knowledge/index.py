@@ -1,0 +1,241 @@
+"""The knowledge index: chunks with their vectors in Chroma (persistent, or a server at CHROMA_URL),
+and an in-memory BM25 index over their jieba tokens, rebuilt from Chroma when opened.
+
+Chroma is the one store of record: each chunk carries its source file's hash (to skip unchanged
+files), its content hash (to reuse vectors instead of re-embedding), and its search tokens (so the
+BM25 leg needs no re-tokenizing at start).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from knowledge.embeddings import Embedder
+
+COLLECTION_PREFIX = "playbooks"
+_GET_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    text: str
+    title: str
+    source: str
+    position: int
+    index_text: str
+    tokens: tuple[str, ...]
+    flagged: str = ""  # policy category when the passage describes an illegal tactic
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.index_text.encode()).hexdigest()[:32]
+
+    @property
+    def chunk_id(self) -> str:
+        return hashlib.sha256(f"{self.source}\x00{self.index_text}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    text: str
+    title: str
+    source: str
+    position: int
+    tokens: tuple[str, ...]
+    flagged: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    added: int
+    removed: int
+    unchanged: int
+
+
+def open_chroma(chroma_url: str | None, path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=settings,
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class KnowledgeIndex:
+    def __init__(self, client, embedder: Embedder) -> None:
+        self.embedder = embedder
+        # Vectors always come from our own Embedder; embedding_function=None keeps Chroma from
+        # ever instantiating its default ONNX model (which would try to download).
+        self._collection = client.get_or_create_collection(
+            f"{COLLECTION_PREFIX}-{embedder.slug}",
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedding_model": embedder.model_name},
+        )
+        self._chunks: list[StoredChunk] | None = None
+        self._bm25 = None
+        self._df: Counter[str] = Counter()
+
+    # ---- writing -------------------------------------------------------------------------
+    def stored_files(self) -> dict[str, str]:
+        """source -> sha256 of the file as last ingested."""
+        files: dict[str, str] = {}
+        for meta in self._all_metadatas():
+            files.setdefault(meta["source"], meta.get("file_sha", ""))
+        return files
+
+    def replace_file(self, source: str, file_sha: str, chunks: Sequence[PreparedChunk]) -> FileChange:
+        existing = self._collection.get(where={"source": source}, include=[])["ids"]
+        wanted = {c.chunk_id: c for c in chunks}
+        stale = [cid for cid in existing if cid not in wanted]
+        fresh = [c for cid, c in wanted.items() if cid not in set(existing)]
+        if stale:
+            self._collection.delete(ids=stale)
+        kept = [cid for cid in existing if cid in wanted]
+        if kept:  # positions or file hash may have changed even where the text did not
+            self._collection.update(
+                ids=kept, metadatas=[self._metadata(wanted[cid], file_sha) for cid in kept]
+            )
+        if fresh:
+            vectors = self._vectors_for(fresh)
+            for start in range(0, len(fresh), _GET_BATCH):
+                batch = fresh[start : start + _GET_BATCH]
+                self._collection.add(
+                    ids=[c.chunk_id for c in batch],
+                    documents=[c.text for c in batch],
+                    embeddings=vectors[start : start + _GET_BATCH],
+                    metadatas=[self._metadata(c, file_sha) for c in batch],
+                )
+        self._invalidate()
+        return FileChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
+
+    def remove_file(self, source: str) -> int:
+        ids = self._collection.get(where={"source": source}, include=[])["ids"]
+        if ids:
+            self._collection.delete(ids=ids)
+            self._invalidate()
+        return len(ids)
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def _vectors_for(self, chunks: Sequence[PreparedChunk]) -> np.ndarray:
+        """Reuse the vector of any identical chunk already indexed; embed only the rest."""
+        hashes = [c.content_hash for c in chunks]
+        known: dict[str, np.ndarray] = {}
+        for start in range(0, len(hashes), 500):
+            found = self._collection.get(
+                where={"content_hash": {"$in": hashes[start : start + 500]}},
+                include=["metadatas", "embeddings"],
+            )
+            for meta, vector in zip(found["metadatas"], found["embeddings"], strict=True):
+                known[meta["content_hash"]] = np.asarray(vector, dtype=np.float32)
+        todo = [c for c in chunks if c.content_hash not in known]
+        if todo:
+            vectors = self.embedder.embed_passages([c.index_text for c in todo], show_progress=len(todo) > 64)
+            known.update(zip((c.content_hash for c in todo), vectors, strict=True))
+        return np.stack([known[h] for h in hashes])
+
+    @staticmethod
+    def _metadata(chunk: PreparedChunk, file_sha: str) -> dict:
+        return {
+            "source": chunk.source,
+            "title": chunk.title,
+            "position": chunk.position,
+            "file_sha": file_sha,
+            "content_hash": chunk.content_hash,
+            "tokens": " ".join(chunk.tokens),
+            "flagged": chunk.flagged,
+        }
+
+    # ---- reading -------------------------------------------------------------------------
+    def _all_metadatas(self) -> list[dict]:
+        metas: list[dict] = []
+        total = self._collection.count()
+        for offset in range(0, total, _GET_BATCH):
+            metas.extend(
+                self._collection.get(include=["metadatas"], limit=_GET_BATCH, offset=offset)["metadatas"]
+            )
+        return metas
+
+    def chunks(self) -> list[StoredChunk]:
+        if self._chunks is None:
+            loaded: list[StoredChunk] = []
+            total = self._collection.count()
+            for offset in range(0, total, _GET_BATCH):
+                got = self._collection.get(
+                    include=["metadatas", "documents"], limit=_GET_BATCH, offset=offset
+                )
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                    loaded.append(
+                        StoredChunk(
+                            chunk_id=cid,
+                            text=doc,
+                            title=meta.get("title", ""),
+                            source=meta["source"],
+                            position=int(meta.get("position", 0)),
+                            tokens=tuple(meta.get("tokens", "").split()),
+                            flagged=meta.get("flagged", ""),
+                        )
+                    )
+            self._chunks = loaded
+        return self._chunks
+
+    def _bm25_index(self):
+        if self._bm25 is None:
+            import bm25s
+
+            chunks = self.chunks()
+            self._df = Counter(t for c in chunks for t in set(c.tokens))
+            self._bm25 = bm25s.BM25()
+            if chunks:
+                self._bm25.index([list(c.tokens) or ["\x00"] for c in chunks], show_progress=False)
+        return self._bm25
+
+    def idf(self, token: str) -> float:
+        self._bm25_index()
+        n = max(1, len(self.chunks()))
+        return math.log(1 + (n - self._df.get(token, 0) + 0.5) / (self._df.get(token, 0) + 0.5))
+
+    def document_frequency(self, token: str) -> int:
+        self._bm25_index()
+        return self._df.get(token, 0)
+
+    def bm25_scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        bm25 = self._bm25_index()
+        if not self.chunks() or not query_tokens:
+            return np.zeros(len(self.chunks()), dtype=np.float32)
+        return bm25.get_scores(list(query_tokens))
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first."""
+        if self._collection.count() == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[query_vector.tolist()],
+            n_results=min(k, self._collection.count()),
+            include=["distances"],
+        )
+        return [
+            (cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
+
+    def _invalidate(self) -> None:
+        self._chunks = None
+        self._bm25 = None

@@ -1,0 +1,113 @@
+"""Read playbook files into plain text. One function per format; `load` picks by suffix."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+_FRONT_MATTER = "---"
+
+
+class UnsupportedDocument(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Card:
+    """A playbook card: Markdown with YAML front matter (see knowledge/playbooks/README.md)."""
+
+    title: str
+    body: str
+    tags: tuple[str, ...] = ()
+    when: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    path: Path
+    text: str
+    sha256: str
+    cards: tuple[Card, ...] = field(default_factory=tuple)
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def read_docx(path: Path) -> str:
+    import docx
+
+    lines = []
+    for paragraph in docx.Document(str(path)).paragraphs:
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        lines.append(f"## {text}" if style.startswith(("heading", "title")) else text)
+    return "\n".join(lines)
+
+
+def read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+def parse_card(text: str) -> Card | None:
+    if not text.startswith(_FRONT_MATTER):
+        return None
+    _, header, body = text.split(_FRONT_MATTER, 2)
+    meta = yaml.safe_load(header) or {}
+    if not isinstance(meta, dict) or not meta.get("title"):
+        return None
+    return Card(
+        title=str(meta["title"]).strip(),
+        body=body.strip(),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),
+        when=str(meta.get("when") or "").strip(),
+        questions=tuple(str(q) for q in meta.get("questions") or ()),
+    )
+
+
+def load(path: Path) -> LoadedDocument:
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in (".txt", ".md"):
+        text = _decode(data)
+        card = parse_card(text) if suffix == ".md" else None
+        return LoadedDocument(path, text, digest, (card,) if card else ())
+    if suffix == ".docx":
+        return LoadedDocument(path, read_docx(path), digest)
+    if suffix == ".pdf":
+        return LoadedDocument(path, read_pdf(path), digest)
+    raise UnsupportedDocument(f"unsupported file type: {path.name}")
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Supported files under the given files and folders, sorted, skipping hidden ones and READMEs."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                    and child.stem.lower() != "readme"
+                ):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            raise FileNotFoundError(path)

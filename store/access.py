@@ -1,0 +1,78 @@
+"""Who may see which rows — decided here and nowhere else.
+
+- rep: only rows they own;
+- manager: rows of their team (a manager without a team: only rows they own);
+- admin: everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import false
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Select
+
+    from store.models import User
+
+S = TypeVar("S", bound="Select[Any]")
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see or change that row (or it does not exist)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    role: str
+    team_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user_id=user.id, role=user.role, team_id=user.team_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def visibility_clause(
+    viewer: Viewer, *, owner_col: ColumnElement[Any], team_col: ColumnElement[Any]
+) -> ColumnElement[bool] | None:
+    """The WHERE condition for ``viewer`` (None: no restriction)."""
+    if viewer.role == "admin":
+        return None
+    if viewer.role == "manager":
+        if viewer.team_id is None:
+            return owner_col == viewer.user_id
+        return team_col == viewer.team_id
+    if viewer.role == "rep":
+        return owner_col == viewer.user_id
+    return false()
+
+
+def visible(viewer: Viewer, stmt: S, *, owner_col: ColumnElement[Any], team_col: ColumnElement[Any]) -> S:
+    """``stmt`` restricted to what ``viewer`` may see. ``team_col`` may live on a joined table:
+    the caller makes that join."""
+    clause = visibility_clause(viewer, owner_col=owner_col, team_col=team_col)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def can_see(viewer: Viewer, *, owner_id: int | None, team_id: int | None) -> bool:
+    """The same rule for one row already in hand."""
+    if viewer.role == "admin":
+        return True
+    if viewer.role == "manager":
+        if viewer.team_id is None:
+            return owner_id == viewer.user_id
+        return team_id == viewer.team_id
+    if viewer.role == "rep":
+        return owner_id == viewer.user_id
+    return False

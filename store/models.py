@@ -1,0 +1,369 @@
+"""Tables, as typed SQLAlchemy 2.x models.
+
+Enum-like values are module-level tuples (with matching ``Literal`` types for annotations),
+stored as plain strings and guarded by CHECK constraints. Every timestamp is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# ---------------------------------------------------------------- vocabularies
+
+Role = Literal["rep", "manager", "admin"]
+ROLES: tuple[Role, ...] = ("rep", "manager", "admin")
+
+GapReason = Literal["abstained", "downvoted"]
+GAP_REASONS: tuple[GapReason, ...] = ("abstained", "downvoted")
+
+GRADES = ("A", "B", "C", "D")
+
+#: The eight milestones of a B2B deal, in order.
+MILESTONES = (
+    "行业与客户规划",
+    "电话预约与上门拜访",
+    "项目立项",
+    "深度接触",
+    "技术突破",
+    "商务突破",
+    "现场投标",
+    "合同签订",
+)
+
+BUYING_ROLES = ("决策者", "技术评估者", "商务评估者", "使用者")
+STANCES = ("良师益友", "支持者", "中立者", "反对者", "死敌")
+PERSONALITIES = ("D", "I", "S", "C")
+
+VISIT_KINDS = ("上门", "电话", "演示", "参观考察", "宴请", "活动")
+Outcome = Literal["interested", "not_interested", "need_followup", "deal_won", "deal_lost", "no_show"]
+OUTCOMES: tuple[Outcome, ...] = (
+    "interested",
+    "not_interested",
+    "need_followup",
+    "deal_won",
+    "deal_lost",
+    "no_show",
+)
+
+TaskScope = Literal["user", "team", "all"]
+TASK_SCOPES: tuple[TaskScope, ...] = ("user", "team", "all")
+RECURRENCES = ("daily",)
+TaskStatusValue = Literal["open", "done", "not_done"]
+TASK_STATUSES: tuple[TaskStatusValue, ...] = ("open", "done", "not_done")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """``TIMESTAMP WITH TIME ZONE`` that always hands back aware UTC datetimes (SQLite included).
+
+    Naive datetimes given to it are taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> CheckConstraint:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    condition = f"{column} IN ({quoted})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=f"{column}_valid")
+
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+    def __repr__(self) -> str:
+        pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
+        return f"<{type(self).__name__} {pk}>"
+
+
+# ---------------------------------------------------------------- users & teams
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    morning_push: Mapped[str] = mapped_column(String(5), default="09:00")
+    evening_summary: Mapped[str] = mapped_column(String(5), default="18:00")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+    __table_args__ = (one_of("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None]
+
+
+class ConversationState(Base):
+    """Where a user is in a multi-step form; ``version`` guards against lost updates."""
+
+    __tablename__ = "conversation_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# ---------------------------------------------------------------- knowledge
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("vote IN (1, -1)", name="vote_valid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    sources: Mapped[list[Any]] = mapped_column(default=list)
+    vote: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlaybookCard(Base):
+    """A short script taught by a manager; ``team_id`` None means every team."""
+
+    __tablename__ = "playbook_cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    script: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeGap(Base):
+    __tablename__ = "knowledge_gaps"
+    __table_args__ = (one_of("reason", GAP_REASONS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    normalized_question: Mapped[str] = mapped_column(String(500), index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_by_card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("playbook_cards.id", ondelete="SET NULL"), index=True
+    )
+    notified_at: Mapped[datetime | None]
+
+
+# ---------------------------------------------------------------- customers & contacts
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        UniqueConstraint("team_id", "normalized_name"),
+        one_of("grade", GRADES, nullable=True),
+        one_of("milestone", MILESTONES, nullable=True),
+        CheckConstraint("stars IS NULL OR stars BETWEEN 1 AND 5", name="stars_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    normalized_name: Mapped[str] = mapped_column(String(200), index=True)
+    industry: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    grade: Mapped[str | None] = mapped_column(String(1))
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    milestone: Mapped[str | None] = mapped_column(String(20))
+    expected_amount_wan: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        one_of("buying_role", BUYING_ROLES, nullable=True),
+        one_of("stance", STANCES, nullable=True),
+        one_of("personality", PERSONALITIES, nullable=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    landline: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    buying_role: Mapped[str | None] = mapped_column(String(10))
+    stance: Mapped[str | None] = mapped_column(String(10))
+    personality: Mapped[str | None] = mapped_column(String(1))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---------------------------------------------------------------- visits
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (one_of("kind", VISIT_KINDS), one_of("outcome", OUTCOMES))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    visited_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_date: Mapped[date | None] = mapped_column(Date, index=True)
+    amount_wan: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
+    effective: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminder_sent_at: Mapped[datetime | None]
+
+    customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
+    contact: Mapped[Contact | None] = relationship(lazy="joined")
+
+
+# ---------------------------------------------------------------- tasks
+
+
+class Task(Base):
+    """A manager's instruction. ``scope`` says who it applies to; ``recurrence='daily'`` repeats it
+    every day from ``starts_on`` (if set) to ``due_date`` (if set)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        one_of("scope", TASK_SCOPES),
+        one_of("recurrence", RECURRENCES, nullable=True),
+        CheckConstraint(
+            "(scope <> 'user' OR assignee_id IS NOT NULL) AND (scope <> 'team' OR team_id IS NOT NULL)",
+            name="scope_target",
+        ),
+        CheckConstraint("quota_visits IS NULL OR quota_visits > 0", name="quota_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(String(8))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    recurrence: Mapped[str | None] = mapped_column(String(10))
+    quota_visits: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskStatus(Base):
+    __tablename__ = "task_statuses"
+    __table_args__ = (UniqueConstraint("task_id", "user_id", "day"), one_of("status", TASK_STATUSES))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    task: Mapped[Task] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+# ---------------------------------------------------------------- claims
+
+
+class Claim(Base):
+    """One row per scheduled push that has been claimed; the primary key makes it exactly-once."""
+
+    __tablename__ = "claims"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,137 @@
+"""Visits (calls, meetings, demos…) logged by reps, and their follow-up reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.access import AccessDenied, Viewer, can_see, visible
+from store.models import OUTCOMES, VISIT_KINDS, Customer, Visit, utcnow
+
+
+def _visible_visits(viewer: Viewer) -> Any:
+    """Visits join their customer: a manager sees the visits to their team's customers."""
+    stmt = select(Visit).join(Customer, Visit.customer_id == Customer.id)
+    return visible(viewer, stmt, owner_col=Visit.rep_id, team_col=Customer.team_id)
+
+
+async def add_visit(
+    session: AsyncSession,
+    viewer: Viewer,
+    customer_id: int,
+    *,
+    visited_on: date,
+    kind: str,
+    outcome: str,
+    contact_id: int | None = None,
+    notes: str = "",
+    next_step: str | None = None,
+    next_date: date | None = None,
+    amount_wan: float | None = None,
+    effective: bool | None = None,
+    rep_id: int | None = None,
+) -> Visit:
+    """Log a visit by ``rep_id`` (default: the viewer; only managers/admins may log for others).
+
+    The customer must be visible to the viewer or belong to the viewer's team (joint visits to a
+    teammate's account). ``effective`` (counts toward quotas) defaults to outcome != 'no_show'.
+    """
+    if kind not in VISIT_KINDS:
+        raise ValueError(f"kind must be one of {VISIT_KINDS}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}")
+    if rep_id is not None and rep_id != viewer.user_id and viewer.role == "rep":
+        raise AccessDenied("a rep logs only their own visits")
+    customer = await session.get(Customer, customer_id)
+    if customer is None or not (
+        can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
+        or (viewer.team_id is not None and customer.team_id == viewer.team_id)
+    ):
+        raise AccessDenied(f"customer {customer_id}")
+    visit = Visit(
+        rep_id=viewer.user_id if rep_id is None else rep_id,
+        customer_id=customer_id,
+        contact_id=contact_id,
+        visited_on=visited_on,
+        kind=kind,
+        outcome=outcome,
+        notes=notes,
+        next_step=next_step,
+        next_date=next_date,
+        amount_wan=amount_wan,
+        effective=outcome != "no_show" if effective is None else effective,
+    )
+    session.add(visit)
+    await session.flush()
+    await session.refresh(visit, ["customer", "contact"])
+    return visit
+
+
+async def get_visit(session: AsyncSession, viewer: Viewer, visit_id: int) -> Visit | None:
+    return await session.scalar(_visible_visits(viewer).where(Visit.id == visit_id))
+
+
+async def recent_visits(session: AsyncSession, viewer: Viewer, limit: int = 10) -> list[Visit]:
+    stmt = _visible_visits(viewer).order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(limit)
+    return list(await session.scalars(stmt))
+
+
+async def visits_for_customer(
+    session: AsyncSession, viewer: Viewer, customer_id: int, limit: int | None = None
+) -> list[Visit]:
+    stmt = (
+        _visible_visits(viewer)
+        .where(Visit.customer_id == customer_id)
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def visits_between(session: AsyncSession, viewer: Viewer, start: date, end: date) -> list[Visit]:
+    """Visits with ``start <= visited_on <= end``, oldest first (for reports and exports)."""
+    stmt = (
+        _visible_visits(viewer)
+        .where(Visit.visited_on >= start, Visit.visited_on <= end)
+        .order_by(Visit.visited_on, Visit.id)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def count_effective_visits(session: AsyncSession, user_ids: Iterable[int], day: date) -> dict[int, int]:
+    """Effective visits per rep on ``day`` (for quotas); reps with none are absent."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Visit.rep_id, func.count(Visit.customer_id.distinct()))
+        .where(Visit.rep_id.in_(ids), Visit.visited_on == day, Visit.effective.is_(True))
+        .group_by(Visit.rep_id)
+    )
+    return {rep_id: n for rep_id, n in rows}
+
+
+async def due_reminders(session: AsyncSession, day: date) -> list[Visit]:
+    """Visits whose follow-up (``next_date``) is ``day`` and not yet reminded (scheduler use)."""
+    stmt = (
+        select(Visit)
+        .where(Visit.next_date == day, Visit.reminder_sent_at.is_(None))
+        .order_by(Visit.rep_id, Visit.id)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def mark_reminded(session: AsyncSession, visit_ids: Iterable[int], at: datetime | None = None) -> int:
+    ids = list(visit_ids)
+    if not ids:
+        return 0
+    result = await session.execute(
+        update(Visit)
+        .where(Visit.id.in_(ids), Visit.reminder_sent_at.is_(None))
+        .values(reminder_sent_at=at or utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

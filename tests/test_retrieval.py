@@ -1,0 +1,49 @@
+from knowledge.tokenize import default_tokenizer
+
+
+def test_bm25_leg_finds_a_passage_by_its_words(indexed_kb):
+    hits = indexed_kb.retriever.search("新人第一次拜访要带什么资料", k=3, mode="bm25").hits
+    assert hits and hits[0].chunk.title == "第一次拜訪要帶什麼資料?"
+    assert hits[0].bm25_rank == 0 and hits[0].dense_rank is None
+
+
+def test_dense_leg_finds_a_paraphrase_without_shared_words(indexed_kb):
+    hits = indexed_kb.retriever.search("对方老是推说回去想想，我该怎么应对", k=3, mode="dense").hits
+    assert hits[0].chunk.title == "客戶說要再考慮考慮怎麼辦?"
+    assert hits[0].dense_similarity is not None and hits[0].bm25_rank is None
+
+
+def test_hybrid_fuses_both_legs(indexed_kb):
+    retrieval = indexed_kb.retriever.search("客户一上来就问多少钱", k=3)
+    top = retrieval.hits[0]
+    assert top.chunk.title == "客户一见面就问价格"
+    assert top.bm25_rank is not None and top.dense_rank is not None
+    assert top.score > max(h.score for h in retrieval.hits[1:])
+
+
+def test_traditional_and_simplified_meet(indexed_kb):
+    simplified = indexed_kb.retriever.search("A类客户的标准是什么", k=1, mode="bm25").hits
+    traditional = indexed_kb.retriever.search("A類客戶的標準是什麼", k=1, mode="bm25").hits
+    assert simplified[0].chunk.chunk_id == traditional[0].chunk.chunk_id
+    assert "A類客戶" in simplified[0].chunk.text
+
+
+def test_synonyms_fold_colloquial_words_onto_playbook_terms():
+    tokenizer = default_tokenizer()
+    assert "价格" in tokenizer.tokens("这个多少钱")
+    assert "价格" in tokenizer.tokens("你们太贵了")
+    assert set(tokenizer.tokens("我没人脉")) & {"人脉"}
+
+
+def test_flagged_passages_are_never_returned(kb, tmp_path):
+    (tmp_path / "bad.md").write_text(
+        "## 投标技巧\n开标前可以和另外两家商量好一起投标，轮流中标，报价提前对好。\n"
+        "## 投标准备\n投标前把资质文件和同行业案例整理齐全，按时递交标书。",
+        encoding="utf-8",
+    )
+    kb.ingestor.ingest([tmp_path])
+    flagged = [c for c in kb.index.chunks() if c.flagged]
+    assert [c.flagged for c in flagged] == ["bid_rigging"]
+    for mode in ("bm25", "dense", "hybrid"):
+        hits = kb.retriever.search("投标怎么准备，怎么跟别家商量报价", k=5, mode=mode).hits
+        assert hits and all(not h.chunk.flagged for h in hits)
