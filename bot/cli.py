@@ -154,5 +154,172 @@ def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if presen
     typer.echo(str(path))
 
 
+# ---- the bot ---------------------------------------------------------------------------------
+users_app = typer.Typer(no_args_is_help=True, help="Team members")
+invite_app = typer.Typer(no_args_is_help=True, help="One-time registration codes")
+db_app = typer.Typer(no_args_is_help=True, help="The database")
+app.add_typer(users_app, name="users")
+app.add_typer(invite_app, name="invite")
+app.add_typer(db_app, name="db")
+
+DEMO_ADMIN_ID = 1
+DEMO_ADMIN_NAME = "演示管理员"
+
+
+def _run(coro):
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+async def _in_transaction(work):
+    from store.db import open_database
+
+    settings = get_settings()
+    settings.coach_home.mkdir(parents=True, exist_ok=True)
+    db = await open_database(settings.database)
+    try:
+        async with db.transaction() as session:
+            return await work(session)
+    finally:
+        await db.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (also done automatically at every start)."""
+    from store.db import upgrade
+
+    settings = get_settings()
+    settings.coach_home.mkdir(parents=True, exist_ok=True)
+    _run(upgrade(settings.database))
+    typer.echo("database is up to date")
+
+
+@users_app.command("add")
+def users_add(
+    telegram_id: Annotated[int, typer.Option(help="The person's Telegram user id")],
+    name: Annotated[str, typer.Option(help="Display name")],
+    role: Annotated[str, typer.Option(help="rep | manager | admin")] = "rep",
+    team: Annotated[str | None, typer.Option(help="Team name (created if new)")] = None,
+) -> None:
+    """Register a team member (or update an existing one)."""
+    from store import users
+
+    if role not in ("rep", "manager", "admin"):
+        raise typer.BadParameter("role must be rep, manager or admin")
+    user = _run(_in_transaction(lambda s: users.add_user(s, telegram_id, name, role, team)))
+    typer.echo(f"{user.name} ({user.role}, telegram {user.telegram_id}) registered")
+
+
+@users_app.command("list")
+def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List active team members."""
+    from store import users
+
+    async def work(session):
+        return [
+            {
+                "telegram_id": u.telegram_id,
+                "name": u.name,
+                "role": u.role,
+                "team": u.team.name if u.team else None,
+            }
+            for u in await users.list_users(session)
+        ]
+
+    rows = _run(_in_transaction(work))
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['telegram_id']:>12}  {row['role']:<8} {row['team'] or '-':<10} {row['name']}")
+
+
+@users_app.command("remove")
+def users_remove(telegram_id: Annotated[int, typer.Option(help="The person's Telegram user id")]) -> None:
+    """Deactivate a team member: they lose access at once; their records stay."""
+    from store import users
+
+    async def work(session):
+        user = await users.get_user_by_telegram_id(session, telegram_id)
+        return user is not None and await users.remove_user(session, user.id)
+
+    if not _run(_in_transaction(work)):
+        typer.echo(f"no active user with telegram id {telegram_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo("removed")
+
+
+@invite_app.command("create")
+def invite_create(
+    role: Annotated[str, typer.Option(help="rep | manager | admin")] = "rep",
+    team: Annotated[str | None, typer.Option(help="Team name")] = None,
+    days: Annotated[int, typer.Option(help="Valid for this many days")] = 7,
+) -> None:
+    """Print a one-time code; the person sends `/start CODE` to the bot."""
+    from datetime import timedelta
+
+    from store import users
+
+    if role not in ("rep", "manager", "admin"):
+        raise typer.BadParameter("role must be rep, manager or admin")
+    code = _run(_in_transaction(lambda s: users.create_invite(s, role, team, timedelta(days=days))))
+    typer.echo(code)
+
+
+async def _demo_admin_id() -> int:
+    from store import users
+
+    async def work(session):
+        admins = await users.list_users(session, role="admin")
+        if admins:
+            return admins[0].telegram_id
+        await users.add_user(session, DEMO_ADMIN_ID, DEMO_ADMIN_NAME, "admin", "演示团队")
+        return DEMO_ADMIN_ID
+
+    return await _in_transaction(work)
+
+
+@app.command()
+def chat(
+    as_id: Annotated[
+        int | None, typer.Option("--as", help="Chat as this Telegram id (default: an admin)")
+    ] = None,
+) -> None:
+    """The bot in this terminal (buttons become numbered choices)."""
+    from bot.app import build_engine
+    from bot.terminal import TerminalChat
+
+    async def main() -> None:
+        sender = as_id if as_id is not None else await _demo_admin_id()
+        engine = await build_engine(get_settings())
+        try:
+            await TerminalChat(engine, sender, "终端用户").run()
+        finally:
+            await engine.db.dispose()
+
+    _run(main())
+
+
+@app.command()
+def run() -> None:
+    """Run the Telegram bot when TELEGRAM_BOT_TOKEN is set; otherwise the terminal chat as a demo admin."""
+    import logging
+
+    settings = get_settings()
+    if settings.telegram_bot_token is None:
+        typer.echo("TELEGRAM_BOT_TOKEN 未设置：以演示管理员身份打开终端对话（输入 /quit 退出）。", err=True)
+        chat(as_id=None)
+        return
+    from bot.app import build_engine
+    from bot.telegram_bot import run as run_telegram
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
+    engine = _run(build_engine(settings))
+    run_telegram(settings, engine)
+
+
 if __name__ == "__main__":
     app()

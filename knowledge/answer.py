@@ -150,8 +150,7 @@ class Answerer:
     def extractive(self, question: str, retrieval: Retrieval) -> Answer:
         top = retrieval.hits[0].chunk
         script = extractive_answer(retrieval.query_tokens, top.text, self.retriever.index.idf)
-        label = text("answer_sources", sources=f"[1] {top.title or source_label(top.source)}")
-        return Answer(f"{script}\n{label}", abstained=False, refused=False, sources=self._sources(retrieval))
+        return Answer(f"{script} [1]", abstained=False, refused=False, sources=self._sources(retrieval))
 
     async def answer(self, question: str) -> Answer:
         retrieval, final = self.retrieve(question)

@@ -105,6 +105,13 @@ class Database:
     async def upgrade(self) -> None:
         await upgrade(self.engine)
 
+    async def claim(self, kind: str, key: str, by: str) -> bool:
+        """``store.claims.claim`` in a short transaction of its own (committed before returning)."""
+        from store.claims import claim
+
+        async with self.transaction() as session:
+            return await claim(session, kind, key, by)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

@@ -39,7 +39,7 @@ class GapGroup:
 
 
 async def record_gap(
-    session: AsyncSession, user_id: int, team_id: int | None, question: str, reason: str
+    session: AsyncSession, user_id: int | None, team_id: int | None, question: str, reason: str
 ) -> KnowledgeGap:
     if reason not in GAP_REASONS:
         raise ValueError(f"unknown gap reason {reason!r}")
@@ -118,6 +118,28 @@ async def record_feedback(
         raise ValueError("vote must be +1 or -1")
     feedback = Feedback(user_id=user_id, question=question, answer=answer, sources=list(sources), vote=vote)
     session.add(feedback)
+    await session.flush()
+    return feedback
+
+
+async def record_answer(
+    session: AsyncSession, user_id: int, question: str, answer: str, sources: Sequence[Any]
+) -> Feedback:
+    """An answer as given, before any vote: its id goes into the 👍/👎 buttons."""
+    feedback = Feedback(user_id=user_id, question=question, answer=answer, sources=list(sources), vote=None)
+    session.add(feedback)
+    await session.flush()
+    return feedback
+
+
+async def set_vote(session: AsyncSession, feedback_id: int, user_id: int, vote: int) -> Feedback | None:
+    """Record (or change) a vote on an answer given to this user; None when it is not theirs."""
+    if vote not in (1, -1):
+        raise ValueError("vote must be +1 or -1")
+    feedback = await session.get(Feedback, feedback_id)
+    if feedback is None or feedback.user_id != user_id:
+        return None
+    feedback.vote = vote
     await session.flush()
     return feedback
 

@@ -198,7 +198,7 @@ class Feedback(Base):
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[Any]] = mapped_column(default=list)
-    vote: Mapped[int] = mapped_column(SmallInteger)
+    vote: Mapped[int | None] = mapped_column(SmallInteger)  # None until the person votes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -221,7 +221,8 @@ class KnowledgeGap(Base):
     __table_args__ = (one_of("reason", GAP_REASONS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # None when asked outside the chat (`coach ask`)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     question: Mapped[str] = mapped_column(Text)
     normalized_question: Mapped[str] = mapped_column(String(500), index=True)

@@ -37,7 +37,14 @@ def embedder():
 def settings(tmp_path, monkeypatch):
     from bot.config import load_settings
 
-    for name in ("DATABASE_URL", "CHROMA_URL", "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL", "TELEGRAM_BOT_TOKEN"):
+    for name in (
+        "DATABASE_URL",
+        "CHROMA_URL",
+        "LLM_BASE_URL",
+        "LLM_API_KEY",
+        "LLM_MODEL",
+        "TELEGRAM_BOT_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     return load_settings(coach_home=tmp_path / "home", coach_models_dir=MODELS_DIR)
 
@@ -60,4 +67,21 @@ def kb(settings, embedder):
 def indexed_kb(kb, corpus):
     summary = kb.ingestor.ingest([corpus])
     assert not summary.errors, summary.errors
+    return kb
+
+
+pytest_plugins = ("tests.conftest_store",)
+
+
+@pytest.fixture(scope="module")
+def module_kb(tmp_path_factory, embedder):
+    """A knowledge base over the test corpus, shared by the tests of one module (read-only use)."""
+    from bot.config import load_settings
+    from knowledge.service import open_knowledge_base
+
+    home = tmp_path_factory.mktemp("kb-home")
+    kb = open_knowledge_base(load_settings(coach_home=home, coach_models_dir=MODELS_DIR), embedder=embedder)
+    corpus = tmp_path_factory.mktemp("kb-corpus")
+    shutil.copytree(FIXTURES / "corpus", corpus, dirs_exist_ok=True)
+    kb.ingestor.ingest([corpus])
     return kb

@@ -19,7 +19,9 @@ class OpenAIStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                stub.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+                stub.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+                )
                 time.sleep(stub.delay_s)
                 payload = (
                     {

@@ -11,7 +11,7 @@ from tests.openai_stub import OpenAIStub
 async def test_an_answer_is_a_short_script_with_sources(indexed_kb):
     answer = await indexed_kb.answerer.answer("客户一上来就问多少钱，怎么回")
     assert not answer.abstained and not answer.refused
-    assert "先了解一下咱们的情况" in answer.answer and "来源：[1] 客户一见面就问价格" in answer.answer
+    assert "先了解一下咱们的情况" in answer.answer and answer.answer.endswith(" [1]")
     assert "## " not in answer.answer and "要点" not in answer.answer  # the card's script, not its notes
     assert answer.sources[0].title == "客户一见面就问价格" and answer.sources[0].source == "price-card.md"
     assert answer.sources == sorted(answer.sources, key=lambda s: -s.score)
@@ -46,13 +46,19 @@ async def test_illegal_tactics_are_refused(indexed_kb, question, category):
     assert answer.refused and answer.policy == category and answer.sources == []
 
 
-@pytest.mark.parametrize("question", ["客户说我们比别家贵怎么办", "介绍人那边要不要给点介绍费", "怎么挖竞争对手的客户"])
+@pytest.mark.parametrize(
+    "question", ["客户说我们比别家贵怎么办", "介绍人那边要不要给点介绍费", "怎么挖竞争对手的客户"]
+)
 def test_ordinary_sales_questions_are_not_refused(indexed_kb, question):
     assert indexed_kb.answerer.refusal(question) is None
 
 
 def test_extractive_answer_is_trimmed_around_the_best_sentence():
-    passage = "".join(f"第{i}句讲的是无关的内容。" for i in range(30)) + "报价前先确认人数和模块。" + "收尾的话。" * 5
+    passage = (
+        "".join(f"第{i}句讲的是无关的内容。" for i in range(30))
+        + "报价前先确认人数和模块。"
+        + "收尾的话。" * 5
+    )
     result = extractive_answer(["报价", "人数"], passage, lambda token: 1.0)
     assert "报价前先确认人数和模块。" in result
     assert len(result) <= ANSWER_CHARS + 40
@@ -78,7 +84,7 @@ async def test_llm_saying_no_answer_abstains(indexed_kb):
 async def test_llm_answer_without_citations_falls_back_to_extractive(indexed_kb):
     model = FakeListChatModel(responses=["随便编的一句话"])
     answer = await _answerer_with(indexed_kb, LLMComposer(model, timeout_s=5)).answer("客户一上来就问多少钱")
-    assert "来源：[1]" in answer.answer and "随便编的" not in answer.answer
+    assert answer.answer.endswith(" [1]") and "随便编的" not in answer.answer
 
 
 async def test_llm_over_a_local_openai_compatible_server(indexed_kb):
@@ -98,11 +104,11 @@ async def test_llm_timeout_falls_back_to_the_extractive_answer(indexed_kb):
     with OpenAIStub(reply="太慢了 [1]", delay_s=3) as stub:
         composer = LLMComposer(chat_model(stub.base_url, "k", "m", 0.5), timeout_s=0.5)
         answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
-    assert "来源：[1]" in answer.answer and "太慢了" not in answer.answer
+    assert answer.answer.endswith(" [1]") and "太慢了" not in answer.answer
 
 
 async def test_llm_server_error_falls_back_to_the_extractive_answer(indexed_kb):
     with OpenAIStub(status=500) as stub:
         composer = LLMComposer(chat_model(stub.base_url, "k", "m", 5), timeout_s=5)
         answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
-    assert not answer.abstained and "来源：[1]" in answer.answer
+    assert not answer.abstained and answer.answer.endswith(" [1]")

@@ -17,7 +17,11 @@ def test_ingest_cleans_dedupes_and_records_structure(indexed_kb, corpus):
     assert "溫馨提示" not in texts and "範本" not in texts  # download-site trailer gone
     assert texts.count("A類客戶是年採購額超過五十萬") == 1  # the repeated pages indexed once
     faq = [c for c in chunks if c.source.endswith("faq.txt")]
-    assert [c.title for c in faq] == ["第一次拜訪要帶什麼資料?", "客戶說要再考慮考慮怎麼辦?", "一天應該拜訪幾家客戶?"]
+    assert [c.title for c in faq] == [
+        "第一次拜訪要帶什麼資料?",
+        "客戶說要再考慮考慮怎麼辦?",
+        "一天應該拜訪幾家客戶?",
+    ]
     assert "客户一见面就问价格" in _titles(indexed_kb)  # a card is one chunk titled by its card title
 
 
@@ -31,10 +35,14 @@ def test_reingesting_unchanged_files_changes_nothing(indexed_kb, corpus):
 
 def test_a_changed_file_replaces_its_chunks_and_reuses_unchanged_vectors(indexed_kb, corpus):
     faq = corpus / "faq.txt"
-    faq.write_text(faq.read_text(encoding="utf-8").replace("至少兩家有效拜訪", "至少三家有效拜訪"), encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("至少兩家有效拜訪", "至少三家有效拜訪"), encoding="utf-8"
+    )
     embedded: list[int] = []
     original = indexed_kb.index.embedder.embed_passages
-    indexed_kb.index.embedder.embed_passages = lambda texts, **kw: embedded.append(len(texts)) or original(texts, **kw)
+    indexed_kb.index.embedder.embed_passages = lambda texts, **kw: (
+        embedded.append(len(texts)) or original(texts, **kw)
+    )
     try:
         summary = indexed_kb.ingestor.ingest([corpus])
     finally:
@@ -111,7 +119,9 @@ def test_gb18030_text_files_are_decoded(tmp_path):
 
 
 def test_card_front_matter_is_parsed():
-    card = parse_card("---\ntitle: 标题\ntags: [价格]\nwhen: 客户问价\nquestions:\n  - 多少钱\n---\n## 话术\n先问需求。")
+    card = parse_card(
+        "---\ntitle: 标题\ntags: [价格]\nwhen: 客户问价\nquestions:\n  - 多少钱\n---\n## 话术\n先问需求。"
+    )
     assert card.title == "标题" and card.tags == ("价格",) and card.questions == ("多少钱",)
     assert card.body == "## 话术\n先问需求。"
 

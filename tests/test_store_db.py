@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -31,6 +32,13 @@ async def test_upgrade_twice_is_a_noop(db: Database, db_url: str) -> None:
 
 async def test_concurrent_upgrades_do_not_clash(db_url: str) -> None:
     await asyncio.gather(upgrade(db_url), upgrade(db_url), upgrade(db_url))
+
+
+async def test_first_upgrade_from_several_processes_at_once_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'fresh.db'}"
+    await asyncio.gather(*(upgrade(url) for _ in range(4)))
+    async with Database(url) as db, db.transaction() as s:
+        assert (await s.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0001"]
 
 
 async def test_migration_matches_models(db: Database) -> None:
@@ -128,6 +136,13 @@ async def test_claim_from_two_engines_like_two_processes(db: Database, db_url: s
 async def _commit_soon(session: object) -> None:
     await asyncio.sleep(0.1)
     await session.commit()  # type: ignore[attr-defined]
+
+
+async def test_database_claim_helper(db: Database) -> None:
+    assert await asyncio.gather(db.claim("k", "x", "a"), db.claim("k", "x", "b")) in (
+        [True, False],
+        [False, True],
+    )
 
 
 async def test_released_claim_can_be_taken_again(db: Database) -> None:

@@ -84,3 +84,15 @@ async def test_feedback(db: Database, world: World) -> None:
         assert fb.id and fb.sources == [{"doc": "004", "chunk": 3}]
         with pytest.raises(ValueError):
             await knowledge.record_feedback(s, world.rep_a1.id, "q", "a", [], 0)
+
+
+async def test_answer_then_vote(db: Database, world: World) -> None:
+    async with db.transaction() as s:
+        given = await knowledge.record_answer(s, world.rep_a1.id, "太贵怎么办", "先认同……", ["004#3"])
+        assert given.vote is None
+    async with db.transaction() as s:
+        assert await knowledge.set_vote(s, given.id, world.rep_a2.id, 1) is None  # not theirs
+        voted = await knowledge.set_vote(s, given.id, world.rep_a1.id, -1)
+        assert voted is not None and voted.vote == -1
+        with pytest.raises(ValueError):
+            await knowledge.set_vote(s, given.id, world.rep_a1.id, 2)

@@ -96,7 +96,7 @@ def upgrade() -> None:
     sa.Column('question', sa.Text(), nullable=False),
     sa.Column('answer', sa.Text(), nullable=False),
     sa.Column('sources', sa.JSON(), nullable=False),
-    sa.Column('vote', sa.SmallInteger(), nullable=False),
+    sa.Column('vote', sa.SmallInteger(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('vote IN (1, -1)', name=op.f('ck_feedback_vote_valid')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_feedback_user_id_users'), ondelete='CASCADE'),
@@ -157,7 +157,7 @@ def upgrade() -> None:
 
     op.create_table('knowledge_gaps',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('question', sa.Text(), nullable=False),
     sa.Column('normalized_question', sa.String(length=500), nullable=False),

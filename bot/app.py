@@ -1,0 +1,45 @@
+"""Assembly: settings → database, knowledge base, engine with its features registered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.config import Settings
+from bot.engine.core import Engine
+from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
+from store.db import Database, open_database
+from store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def feature_modules() -> list:
+    from bot.features import account, ask
+
+    return [account, ask]
+
+
+def ensure_playbook_indexed(kb: KnowledgeBase) -> None:
+    """Index the starter playbook on first start, when the index is empty."""
+    if kb.index.count() == 0:
+        summary = kb.ingestor.ingest([PLAYBOOKS_DIR])
+        log.info("indexed the starter playbook: %d chunks", summary.chunks_added)
+
+
+async def build_engine(
+    settings: Settings,
+    *,
+    kb: KnowledgeBase | None = None,
+    db: Database | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Engine:
+    settings.coach_home.mkdir(parents=True, exist_ok=True)
+    db = db or await open_database(settings.database)
+    kb = kb or open_knowledge_base(settings)
+    ensure_playbook_indexed(kb)
+    engine = Engine(settings, db, kb, clock=clock)
+    for module in feature_modules():
+        module.register(engine)
+    return engine

@@ -1,0 +1,206 @@
+"""The conversation engine: who is asking (access is decided here, once), which flow or command
+the input belongs to, and what to reply. Knows sales, knows nothing of any messenger."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.config import Settings
+from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from knowledge.service import KnowledgeBase
+from prompts import text
+from store import conversations, users
+from store.access import Viewer
+from store.conversations import StaleState
+from store.db import Database
+from store.models import ConversationState, User, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 2000
+STATE_TTL = timedelta(days=1)
+ROLES_ORDER = ("rep", "manager", "admin")
+
+
+@dataclass
+class Context:
+    """Everything a handler needs for one input from one registered user."""
+
+    engine: Engine
+    user: User
+    incoming: Incoming
+    state: ConversationState | None
+    notify: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(user_id=self.user.id, role=self.user.role, team_id=self.user.team_id)
+
+    @property
+    def db(self) -> Database:
+        return self.engine.db
+
+    @property
+    def now(self) -> datetime:
+        return self.engine.clock()
+
+    async def save_state(self, flow: str, step: str, data: dict[str, Any]) -> None:
+        async with self.db.transaction() as session:
+            self.state = await conversations.save_state(
+                session, self.user.id, flow, step, data, self.state.version if self.state else None
+            )
+
+    async def clear_state(self) -> None:
+        if self.state is not None:
+            async with self.db.transaction() as session:
+                await conversations.clear_state(session, self.user.id)
+            self.state = None
+
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    min_role: str = "rep"
+    menu: bool = True  # listed in the "/" menu and /help for the roles that may use it
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A multi-step conversation whose position is stored in the database (ConversationState)."""
+
+    name: str
+    on_input: Handler  # called with ctx.state set to this flow's state
+
+
+def role_allows(role: str, min_role: str) -> bool:
+    return ROLES_ORDER.index(role) >= ROLES_ORDER.index(min_role)
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        kb: KnowledgeBase,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.kb = kb
+        self.clock = clock
+        self.commands: dict[str, Command] = {}
+        self.flows: dict[str, Flow] = {}
+        self.buttons: dict[str, Handler] = {}  # button-data prefix (before the first ":") -> handler
+        self.text_handler: Handler | None = None
+        self.ticks: list[Callable[[Engine, datetime], Awaitable[list[Outgoing]]]] = []
+        self._user_locks: dict[int, asyncio.Lock] = {}
+
+    # ---- registration (each feature module has a register(engine) function) ---------------
+    def command(self, name: str, handler: Handler, min_role: str = "rep", menu: bool = True) -> None:
+        self.commands[name] = Command(name, handler, min_role, menu)
+
+    def flow(self, name: str, on_input: Handler) -> None:
+        self.flows[name] = Flow(name, on_input)
+
+    def button(self, prefix: str, handler: Handler) -> None:
+        self.buttons[prefix] = handler
+
+    def menu_for(self, role: str) -> list[tuple[str, str]]:
+        """(command, description) pairs for the "/" menu of a role."""
+        return [
+            (c.name, text(f"cmd_{c.name}"))
+            for c in self.commands.values()
+            if c.menu and role_allows(role, c.min_role)
+        ]
+
+    # ---- handling ---------------------------------------------------------------------------
+    async def handle(self, incoming: Incoming) -> Result:
+        lock = self._user_locks.setdefault(incoming.sender_id, asyncio.Lock())
+        async with lock:  # one user's inputs are handled in order; other users run concurrently
+            try:
+                return await self._handle(incoming)
+            except Exception:
+                log.exception("failed to handle input from %s", incoming.sender_id)
+                return Result([Reply(text("error_generic"))])
+
+    async def _handle(self, incoming: Incoming) -> Result:
+        async with self.db.transaction() as session:
+            user = await users.get_user_by_telegram_id(session, incoming.sender_id)
+            state = await conversations.load_state(session, user.id) if user else None
+        if user is None:
+            return Result(await self._stranger(incoming))
+        if state is not None and state.updated_at < self.clock() - STATE_TTL:
+            async with self.db.transaction() as session:
+                await conversations.clear_state(session, user.id)
+            return Result([Reply(text("flow_expired"))])
+        ctx = Context(self, user, incoming, state)
+        for attempt in range(3):
+            try:
+                replies = await self._route(ctx)
+                return Result(replies, ctx.notify)
+            except StaleState:  # another process moved this conversation on: reload and retry
+                async with self.db.transaction() as session:
+                    ctx.state = await conversations.load_state(session, user.id)
+                log.info("stale conversation state for user %s, retry %d", user.id, attempt + 1)
+        return Result([Reply(text("error_busy"))])
+
+    async def _stranger(self, incoming: Incoming) -> list[Reply]:
+        if incoming.command == "start" and incoming.args:
+            async with self.db.transaction() as session:
+                outcome = await users.redeem_invite(
+                    session, incoming.args, incoming.sender_id, incoming.sender_name
+                )
+            if isinstance(outcome, User):
+                return [
+                    Reply(text("welcome_registered", name=outcome.name, role=text(f"role_{outcome.role}")))
+                ]
+            return [Reply(text(f"invite_{outcome}"))]
+        return [Reply(text("not_registered"))]
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        incoming = ctx.incoming
+        if incoming.kind == "unsupported":
+            return [Reply(text("unsupported_input", what=incoming.unsupported or "这类消息"))]
+        if len(incoming.text) > MAX_INPUT_CHARS:
+            return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
+        if incoming.kind == "button":
+            prefix = incoming.text.split(":", 1)[0]
+            handler = self.buttons.get(prefix)
+            if handler is None and ctx.state is not None and prefix == ctx.state.flow:
+                handler = self.flows[ctx.state.flow].on_input
+            return await handler(ctx) if handler else [Reply(text("button_expired"))]
+        if name := incoming.command:
+            command = self.commands.get(name)
+            if command is None:
+                return [Reply(text("unknown_command", command=name[:30]))]
+            if not role_allows(ctx.user.role, command.min_role):
+                return [Reply(text("not_allowed"))]
+            return await command.handler(ctx)
+        if ctx.state is not None and ctx.state.flow in self.flows:
+            return await self.flows[ctx.state.flow].on_input(ctx)
+        if not incoming.text.strip():
+            return [Reply(text("empty_input"))]
+        assert self.text_handler is not None, "no text handler registered"
+        return await self.text_handler(ctx)
+
+    # ---- scheduled work ---------------------------------------------------------------------
+    async def tick(self) -> list[Outgoing]:
+        """Run every scheduled job once for the current time; the transport delivers the results."""
+        now = self.clock()
+        outgoing: list[Outgoing] = []
+        for job in self.ticks:
+            try:
+                outgoing.extend(await job(self, now))
+            except Exception:
+                log.exception("scheduled job %s failed", getattr(job, "__name__", job))
+        return outgoing
