@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -10,7 +10,7 @@ import yaml
 PROMPTS_DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def prompt(name: str) -> str:
     """The prompt file `prompts/<name>.md`."""
     return (PROMPTS_DIR / f"{name}.md").read_text(encoding="utf-8").strip()
@@ -18,7 +18,14 @@ def prompt(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _texts() -> dict[str, str]:
-    return yaml.safe_load((PROMPTS_DIR / "texts.zh.yaml").read_text(encoding="utf-8"))
+    """texts.zh.yaml plus one texts.<feature>.zh.yaml per feature; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted(PROMPTS_DIR.glob("texts*.zh.yaml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"text {key!r} is defined twice (again in {path.name})")
+            merged[key] = value
+    return merged
 
 
 def text(key: str, /, **values: object) -> str:
