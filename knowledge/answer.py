@@ -3,12 +3,17 @@ or a refusal when the question asks for an illegal tactic."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
+from knowledge.batching import QueryBatcher
 from knowledge.chunk import sentences
 from knowledge.policy import Policy
 from knowledge.retrieve import HybridRetriever, Retrieval
@@ -116,6 +121,10 @@ class Answerer:
         self.rule = rule
         self.composer = composer
         self.k = k
+        # CPU-bound work (encoding, BM25, the vector query) runs on one worker thread, off the
+        # event loop; concurrent questions share one encoder pass (see knowledge.batching).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrieval")
+        self._batcher = QueryBatcher(retriever.index.embedder, self._executor)
 
     def _sources(self, retrieval: Retrieval) -> list[Source]:
         return [
@@ -134,15 +143,18 @@ class Answerer:
             return None
         return Answer(answer=category.message, abstained=False, refused=True, policy=category.id)
 
-    def retrieve(self, question: str) -> tuple[Retrieval, Answer | None]:
-        """The retrieval, and the final answer when no composition is needed (refusal or abstention)."""
+    def _early_answer(self, question: str) -> Answer | None:
         if not question.strip():
-            return Retrieval([], [], 0.0, 0.0), Answer(
-                text("answer_empty_question"), abstained=True, refused=False
-            )
-        if refused := self.refusal(question):
-            return Retrieval([], [], 0.0, 0.0), refused
-        retrieval = self.retriever.search(question, k=self.k)
+            return Answer(text("answer_empty_question"), abstained=True, refused=False)
+        return self.refusal(question)
+
+    def retrieve(
+        self, question: str, query_vector: np.ndarray | None = None
+    ) -> tuple[Retrieval, Answer | None]:
+        """The retrieval, and the final answer when no composition is needed (refusal or abstention)."""
+        if early := self._early_answer(question):
+            return Retrieval([], [], 0.0, 0.0), early
+        retrieval = self.retriever.search(question, k=self.k, query_vector=query_vector)
         if self.rule.abstain(retrieval):
             return retrieval, Answer(text("answer_abstain"), abstained=True, refused=False)
         return retrieval, None
@@ -153,7 +165,11 @@ class Answerer:
         return Answer(f"{script} [1]", abstained=False, refused=False, sources=self._sources(retrieval))
 
     async def answer(self, question: str) -> Answer:
-        retrieval, final = self.retrieve(question)
+        if early := self._early_answer(question):
+            return early
+        vector = await self._batcher.embed(normalize_for_index(question))
+        loop = asyncio.get_running_loop()
+        retrieval, final = await loop.run_in_executor(self._executor, self.retrieve, question, vector)
         if final is not None:
             return final
         if self.composer is not None:
@@ -170,6 +186,4 @@ class Answerer:
         return self.extractive(question, retrieval)
 
     def answer_sync(self, question: str) -> Answer:
-        import asyncio
-
         return asyncio.run(self.answer(question))

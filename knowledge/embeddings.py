@@ -123,3 +123,12 @@ class Embedder:
         finally:
             if threads > self.query_threads:
                 torch.set_num_threads(threads)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Several queries in one pass (see knowledge.batching); a single one takes the fast path."""
+        if len(texts) == 1:
+            return self.embed_query(texts[0])[None, :]
+        model = self._load()
+        return model.encode_query(texts, batch_size=self._batch_size, normalize_embeddings=True).astype(
+            np.float32
+        )

@@ -49,7 +49,9 @@ class HybridRetriever:
         self.weights = weights
         self.depth = depth
 
-    def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> Retrieval:
+    def search(
+        self, question: str, k: int = 5, mode: Mode = "hybrid", query_vector: np.ndarray | None = None
+    ) -> Retrieval:
         chunks = self.index.chunks()
         normalized = normalize_for_index(question)
         tokens = self.tokenizer.tokens(normalized)
@@ -69,7 +71,7 @@ class HybridRetriever:
                 fused[i] = fused.get(i, 0.0) + self.weights.bm25 / (RRF_K + rank)
         if mode in ("hybrid", "dense") and chunks:
             position = {c.chunk_id: i for i, c in enumerate(chunks)}
-            vector = self.index.embedder.embed_query(normalized)
+            vector = query_vector if query_vector is not None else self.index.embedder.embed_query(normalized)
             for rank, (chunk_id, similarity) in enumerate(self.index.dense_search(vector, self.depth)):
                 i = position[chunk_id]
                 dense_rank[i], dense_sim[i] = rank, similarity

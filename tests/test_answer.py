@@ -112,3 +112,20 @@ async def test_llm_server_error_falls_back_to_the_extractive_answer(indexed_kb):
         composer = LLMComposer(chat_model(stub.base_url, "k", "m", 5), timeout_s=5)
         answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
     assert not answer.abstained and answer.answer.endswith(" [1]")
+
+
+async def test_concurrent_questions_share_one_encoder_pass(indexed_kb):
+    import asyncio
+
+    questions = ["客户一上来就问多少钱", "客户说要再考虑考虑怎么办", "新人第一次拜访带什么"] * 3
+    sequential = [(await indexed_kb.answerer.answer(q)).answer for q in questions]
+    embedder = indexed_kb.index.embedder
+    batches: list[int] = []
+    original = embedder.embed_queries
+    embedder.embed_queries = lambda texts: batches.append(len(texts)) or original(texts)
+    try:
+        concurrent = await asyncio.gather(*(indexed_kb.answerer.answer(q) for q in questions))
+    finally:
+        embedder.embed_queries = original
+    assert [a.answer for a in concurrent] == sequential
+    assert batches == [len(questions)]
