@@ -16,9 +16,17 @@ log = logging.getLogger(__name__)
 
 
 def feature_modules() -> list:
-    from bot.features import account, ask
+    from bot.features import account, ask, gaps, pushes, reports, tasks, visits
 
-    return [account, ask]
+    return [
+        account,
+        ask,
+        tasks,
+        pushes,
+        reports,
+        gaps,
+        visits,
+    ]
 
 
 def ensure_playbook_indexed(kb: KnowledgeBase) -> None:

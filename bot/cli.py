@@ -313,12 +313,29 @@ def run() -> None:
         chat(as_id=None)
         return
     from bot.app import build_engine
-    from bot.telegram_bot import run as run_telegram
+    from bot.telegram_bot import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
-    engine = _run(build_engine(settings))
-    run_telegram(settings, engine)
+
+    async def main() -> None:
+        engine = await build_engine(settings)
+        try:
+            await serve(settings, engine)
+        finally:
+            await engine.db.dispose()
+
+    _run(main())
+
+
+from bot.cli_manager import register as register_manager_commands  # noqa: E402
+
+register_manager_commands(app)
+
+
+from bot.cli_visits import register as register_visit_commands  # noqa: E402
+
+register_visit_commands(app, eval_app)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -229,19 +230,33 @@ def build_application(
     return application
 
 
-def run(settings: Settings, engine: Engine) -> None:
+async def serve(settings: Settings, engine: Engine) -> None:
+    """Run until SIGTERM or SIGINT: long polling, or webhook mode when TELEGRAM_WEBHOOK_URL is set.
+
+    The Application is driven by hand (initialize/start/stop) inside our own event loop, so the
+    engine, its database pool and the bot share one loop from start to finish."""
     application = build_application(settings, engine)
-    if settings.telegram_webhook_url:
-        secret = (
-            settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-        )
-        application.run_webhook(
-            listen=settings.telegram_listen,
-            port=settings.telegram_port,
-            url_path="telegram",
-            webhook_url=f"{settings.telegram_webhook_url}/telegram",
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.bot_data["transport"].post_init(application)
+        await application.start()
+        if settings.telegram_webhook_url:
+            secret = settings.telegram_webhook_secret
+            await application.updater.start_webhook(
+                listen=settings.telegram_listen,
+                port=settings.telegram_port,
+                url_path="telegram",
+                webhook_url=f"{settings.telegram_webhook_url}/telegram",
+                secret_token=secret.get_secret_value() if secret else None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("bot running (%s)", "webhook" if settings.telegram_webhook_url else "long polling")
+        await stop.wait()
+        log.info("stopping")
+        await application.updater.stop()
+        await application.stop()

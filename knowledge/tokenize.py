@@ -3,6 +3,7 @@ onto one canonical term so that a rep's 多少钱 meets a playbook's 价格."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,6 +49,7 @@ class Tokenizer:
     def __init__(self, synonyms: Synonyms, stopwords: frozenset[str]) -> None:
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)  # its start-up chatter would land in the terminal chat
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         for term in synonyms.canonical:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
@@ -32,3 +33,12 @@ async def release(session: AsyncSession, kind: str, key: str) -> bool:
 async def prune_claims(session: AsyncSession, older_than: datetime) -> int:
     result = await session.execute(delete(Claim).where(Claim.claimed_at < older_than))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def claimed_keys(session: AsyncSession, kind: str, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` are already claimed (a cheap read before trying the claims one by one)."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    rows = await session.scalars(select(Claim.key).where(Claim.kind == kind, Claim.key.in_(wanted)))
+    return set(rows)

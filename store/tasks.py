@@ -259,3 +259,45 @@ async def team_progress(session: AsyncSession, viewer: Viewer, day: date) -> lis
         )
         for p, s in rows
     ]
+
+
+async def get_status(session: AsyncSession, viewer: Viewer, status_id: int) -> TaskStatus | None:
+    """One status row (with ``.task``) if the viewer may see it."""
+    stmt = visible(
+        viewer,
+        select(TaskStatus).join(User, TaskStatus.user_id == User.id).where(TaskStatus.id == status_id),
+        owner_col=TaskStatus.user_id,
+        team_col=User.team_id,
+    )
+    return await session.scalar(stmt.execution_options(populate_existing=True))
+
+
+async def complete_met_quotas(session: AsyncSession, statuses: list[TaskStatus], day: date) -> int:
+    """Mark 'done' the open quota statuses of ``day`` whose effective visits reached the quota.
+    Returns how many changed (the objects given are updated in place)."""
+    candidates = [s for s in statuses if s.status == "open" and s.task.quota_visits and s.day == day]
+    if not candidates:
+        return 0
+    done = await count_effective_visits(session, {s.user_id for s in candidates}, day)
+    changed = 0
+    for row in candidates:
+        if done.get(row.user_id, 0) >= (row.task.quota_visits or 0):
+            row.status, row.reason, row.updated_at = "done", None, utcnow()
+            changed += 1
+    if changed:
+        await session.flush()
+    return changed
+
+
+async def statuses_between(session: AsyncSession, viewer: Viewer, start: date, end: date) -> list[TaskStatus]:
+    """Status rows with ``start <= day <= end`` that the viewer may see (reports)."""
+    stmt = visible(
+        viewer,
+        select(TaskStatus)
+        .join(User, TaskStatus.user_id == User.id)
+        .where(TaskStatus.day >= start, TaskStatus.day <= end)
+        .order_by(TaskStatus.day, TaskStatus.id),
+        owner_col=TaskStatus.user_id,
+        team_col=User.team_id,
+    )
+    return list(await session.scalars(stmt))

@@ -14,13 +14,20 @@ def _coach(home, *args, stdin=None):
     env = dict(os.environ, COACH_HOME=str(home), COACH_MODELS_DIR=str(MODELS_DIR))
     env.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, env=env, capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
 
 
 def test_ask_reads_questions_from_stdin_and_prints_one_json_object_each(tmp_path, corpus):
     assert _coach(tmp_path, "ingest", str(corpus)).returncode == 0
-    done = _coach(tmp_path, "ask", "--json", stdin="客户一上来就问多少钱\n明天杭州会下雪吗\n怎么给采购返点不被查\n")
+    done = _coach(
+        tmp_path, "ask", "--json", stdin="客户一上来就问多少钱\n明天杭州会下雪吗\n怎么给采购返点不被查\n"
+    )
     assert done.returncode == 0, done.stderr
     answered, abstained, refused = (json.loads(line) for line in done.stdout.splitlines())
     assert not answered["abstained"] and answered["sources"][0]["source"] == "price-card.md"

@@ -1,0 +1,160 @@
+"""The day's scheduled messages: each person's tasks in the morning, a summary to the managers in
+the evening, at the times set per team (/schedule). Computed from the database at every tick and
+claimed row by row there, so a restart or a second process never sends one twice, and a process
+started late still sends the day's push."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.engine.core import Context, Engine
+from bot.engine.messages import Outgoing, Reply
+from bot.features.tasks import MORNING, morning_key, person_statuses, render_person_tasks
+from bot.localtime import at_local, local_today, md
+from prompts import text
+from store import claims, users, visits
+from store.access import Viewer
+from store.models import Team, User
+from store.visits import count_effective_visits
+
+log = logging.getLogger(__name__)
+
+EVENING = "evening"
+DEFAULT_MORNING, DEFAULT_EVENING = "09:00", "18:00"
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def morning_window(day: date, morning: str, evening: str, tz: Any) -> tuple[datetime, datetime]:
+    """From the morning time until the evening summary (or midnight if that comes first)."""
+    start = at_local(day, morning, tz)
+    end = at_local(day, evening, tz)
+    return start, end if end > start else at_local(day + timedelta(days=1), "00:00", tz)
+
+
+def evening_window(day: date, evening: str, tz: Any) -> tuple[datetime, datetime]:
+    return at_local(day, evening, tz), at_local(day + timedelta(days=1), "00:00", tz)
+
+
+async def _unclaimed(engine: Engine, kind: str, keys: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The (key, item) pairs not yet claimed, each claimed now in its own short transaction."""
+    async with engine.db.transaction() as session:
+        taken = await claims.claimed_keys(session, kind, keys)
+    won = []
+    for key, item in keys.items():
+        if key not in taken and await engine.db.claim(kind, key, PROCESS):
+            won.append((key, item))
+    return won
+
+
+async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
+    tz = engine.settings.timezone
+    day = local_today(now, tz)
+    async with engine.db.transaction() as session:
+        teams = {t.id: t for t in await users.list_teams(session)}
+        people = await users.list_users(session)
+    due: dict[str, User] = {}
+    for person in people:
+        team = teams.get(person.team_id or 0)
+        morning = team.morning_push if team else DEFAULT_MORNING
+        evening = team.evening_summary if team else DEFAULT_EVENING
+        start, end = morning_window(day, morning, evening, tz)
+        if start <= now < end:
+            due[morning_key(person.team_id, day, person.id)] = person
+    outgoing = []
+    for _key, person in await _unclaimed(engine, MORNING, due):
+        async with engine.db.transaction() as session:
+            rows = await person_statuses(session, person, day)
+            done = (await count_effective_visits(session, [person.id], day)).get(person.id, 0)
+        if rows:
+            header = text("push_morning_header", name=person.name, day=md(day))
+            outgoing.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
+    return outgoing
+
+
+async def team_summary(session: Any, team: Team, day: date) -> str:
+    """Per rep: tasks done/open, visits logged, effective visits, quota progress."""
+    viewer = Viewer(user_id=0, role="manager", team_id=team.id)
+    reps = await users.users_of_team(session, team.id, role="rep")
+    logged = await visits.visits_between(session, viewer, day, day)
+    effective = await count_effective_visits(session, [r.id for r in reps], day)
+    lines = [text("summary_header", team=team.name, day=md(day))]
+    if not reps:
+        lines.append(text("summary_no_reps"))
+    for rep in reps:
+        rows = await person_statuses(session, rep, day)
+        own = [v for v in logged if v.rep_id == rep.id]
+        n_eff = effective.get(rep.id, 0)
+        parts = [
+            text("summary_tasks", done=sum(r.status == "done" for r in rows), total=len(rows))
+            if rows
+            else text("summary_no_tasks"),
+            text("summary_visits", visits=len(own), effective=sum(v.effective for v in own)),
+        ]
+        quotas = [r.task.quota_visits for r in rows if r.task.quota_visits]
+        if quotas:
+            quota = max(quotas)
+            mark = "✅" if n_eff >= quota else "⚠️"
+            parts.append(text("summary_quota", done=min(n_eff, quota), quota=quota, mark=mark))
+        lines.append(text("summary_rep", name=rep.name, parts="；".join(parts)))
+        for row in rows:
+            if row.status == "open":
+                lines.append(text("summary_open_item", title=row.task.title))
+            elif row.status == "not_done":
+                lines.append(text("summary_not_done_item", title=row.task.title, reason=row.reason or "-"))
+    return "\n".join(lines)
+
+
+async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
+    tz = engine.settings.timezone
+    day = local_today(now, tz)
+    async with engine.db.transaction() as session:
+        teams = await users.list_teams(session)
+        due: dict[str, tuple[Team, User]] = {}
+        for team in teams:
+            start, end = evening_window(day, team.evening_summary, tz)
+            if start <= now < end:
+                for manager in await users.managers_of_team(session, team.id):
+                    due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
+    outgoing = []
+    summaries: dict[int, str] = {}
+    for _key, (team, manager) in await _unclaimed(engine, EVENING, due):
+        if team.id not in summaries:
+            async with engine.db.transaction() as session:
+                summaries[team.id] = await team_summary(session, team, day)
+        outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id])))
+    return outgoing
+
+
+# ---------------------------------------------------------------- /schedule
+
+
+async def schedule_command(ctx: Context) -> list[Reply]:
+    if ctx.user.team_id is None:
+        return [Reply(text("task_no_team"))]
+    times = ctx.incoming.args.replace("，", " ").replace(",", " ").split()
+    async with ctx.db.transaction() as session:
+        if times:
+            try:
+                team = await users.set_team_schedule(
+                    session,
+                    ctx.user.team_id,
+                    morning_push=times[0],
+                    evening_summary=times[1] if len(times) > 1 else None,
+                )
+            except ValueError:
+                return [Reply(text("schedule_bad_time"))]
+        else:
+            team = await users.get_team(session, ctx.user.team_id)
+    assert team is not None
+    key = "schedule_set" if times else "schedule_show"
+    return [Reply(text(key, team=team.name, morning=team.morning_push, evening=team.evening_summary))]
+
+
+def register(engine: Engine) -> None:
+    engine.ticks.append(morning_push)
+    engine.ticks.append(evening_summary)
+    engine.command("schedule", schedule_command, min_role="manager")

@@ -1,0 +1,55 @@
+"""The morning of a visit's next date, its rep gets a reminder: an engine tick job reading the
+database (so it survives restarts), each reminder claimed before it is sent (so two bot
+processes send it once)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime, time
+
+from bot.engine.core import Engine
+from bot.engine.messages import Button, Outgoing, Reply
+from bot.forms.fields import show_date
+from prompts import text
+from store import users, visits
+
+log = logging.getLogger(__name__)
+
+REMINDER_TIME = time(8, 30)  # local time (COACH_TIMEZONE)
+CLAIM_KIND = "visit_reminder"
+LOG_FOR_PREFIX = "logc"
+
+
+def worker_name(engine: Engine) -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{id(engine):x}"
+
+
+async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
+    local = now.astimezone(engine.settings.timezone)
+    if local.time() < REMINDER_TIME:
+        return []
+    async with engine.db.transaction() as session:
+        due = await visits.due_reminders(session, local.date())
+    outgoing: list[Outgoing] = []
+    for visit in due:
+        if not await engine.db.claim(CLAIM_KIND, str(visit.id), worker_name(engine)):
+            continue  # another process has it
+        async with engine.db.transaction() as session:
+            await visits.mark_reminded(session, [visit.id], now)
+            rep = await users.get_user(session, visit.rep_id)
+        if rep is None or not rep.active:
+            continue
+        body = text(
+            "reminder_text",
+            customer=visit.customer.name,
+            step=visit.next_step or text("visit_reminder_no_step"),
+            contact=visit.contact.name if visit.contact else text("reminder_no_contact"),
+            last=show_date(visit.visited_on.isoformat()),
+        )
+        button = Button(text("reminder_log_button"), f"{LOG_FOR_PREFIX}:{visit.customer_id}")
+        outgoing.append(Outgoing(rep.telegram_id, Reply(body, buttons=((button,),))))
+    if outgoing:
+        log.info("sending %d visit reminders", len(outgoing))
+    return outgoing

@@ -1,0 +1,117 @@
+"""The report as one PNG: visits per rep (effective and other), new customers by grade and stars,
+deals by milestone, tasks per rep. matplotlib's object API (no pyplot), so it is thread-safe."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.reports.data import NO_GRADE, NO_STARS, TeamReport
+from bot.reports.fonts import chinese_font_family
+from prompts import text
+
+GREEN, GREY, BLUE, ORANGE = "#2e9d5b", "#c9ced6", "#3b73b9", "#e08a2c"
+
+
+def _empty(ax: Axes) -> None:
+    ax.text(
+        0.5, 0.5, text("chart_no_data"), ha="center", va="center", color="#888888", transform=ax.transAxes
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _visits(ax: Axes, report: TeamReport) -> None:
+    ax.set_title(text("chart_visits_title"))
+    reps = report.reps
+    if not reps:
+        return _empty(ax)
+    names = [r.name for r in reps]
+    effective = [r.effective for r in reps]
+    other = [r.visits - r.effective for r in reps]
+    ax.bar(names, effective, color=GREEN, label=text("chart_effective"))
+    ax.bar(names, other, bottom=effective, color=GREY, label=text("chart_not_effective"))
+    for i, r in enumerate(reps):
+        if r.visits:
+            ax.annotate(f"{r.effective_rate:.0%}", (i, r.visits), ha="center", va="bottom", fontsize=9)
+    ax.set_ylabel(text("chart_times"))
+    ax.set_ylim(0, max([r.visits for r in reps] + [1]) * 1.2)
+    ax.legend(loc="upper right", fontsize=9)
+    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0)
+
+
+def _new_customers(ax: Axes, report: TeamReport) -> None:
+    ax.set_title(text("chart_new_title", n=report.new_customers))
+    if not report.new_customers:
+        return _empty(ax)
+    grade_labels = [
+        text("chart_grade", grade=g) if g != NO_GRADE else text("chart_no_grade") for g in report.new_by_grade
+    ]
+    star_labels = [
+        text("chart_stars", n=s) if s != NO_STARS else text("chart_no_stars") for s in report.new_by_stars
+    ]
+    labels = [*grade_labels, "", *star_labels]
+    values = [*report.new_by_grade.values(), 0, *report.new_by_stars.values()]
+    colors = [BLUE] * len(grade_labels) + [BLUE] + [ORANGE] * len(star_labels)
+    ax.bar(range(len(labels)), values, color=colors)
+    ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=45)
+    ax.set_ylabel(text("chart_customers"))
+
+
+def _milestones(ax: Axes, report: TeamReport) -> None:
+    ax.set_title(text("chart_milestones_title"))
+    if not any(report.milestones.values()):
+        return _empty(ax)
+    names = list(report.milestones)[::-1]
+    values = [report.milestones[m] for m in names]
+    ax.barh(names, values, color=BLUE)
+    for y, v in enumerate(values):
+        if v:
+            ax.annotate(str(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+    ax.set_xlabel(text("chart_customers"))
+
+
+def _tasks(ax: Axes, report: TeamReport) -> None:
+    ax.set_title(text("chart_tasks_title", done=report.tasks_done, total=report.tasks_total))
+    reps = [r for r in report.reps if r.tasks_total]
+    if not reps:
+        return _empty(ax)
+    names = [r.name for r in reps]
+    done = [r.tasks_done for r in reps]
+    rest = [r.tasks_total - r.tasks_done for r in reps]
+    ax.bar(names, done, color=GREEN, label=text("chart_tasks_done"))
+    ax.bar(names, rest, bottom=done, color=GREY, label=text("chart_tasks_open"))
+    ax.legend(loc="upper right", fontsize=9)
+    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0)
+
+
+def render_report_png(report: TeamReport, *, dpi: int = 110) -> bytes:
+    family = chinese_font_family()
+    rc = {"axes.unicode_minus": False}
+    if family:
+        rc["font.family"] = [family, "DejaVu Sans"]
+    import matplotlib
+
+    with matplotlib.rc_context(rc):
+        figure = Figure(figsize=(12, 8), dpi=dpi)
+        FigureCanvasAgg(figure)
+        figure.suptitle(
+            text("chart_title", scope=report.scope, period=report.period_label, dates=report.dates_label),
+            fontsize=15,
+        )
+        (a, b), (c, d) = figure.subplots(2, 2)
+        _visits(a, report)
+        _new_customers(b, report)
+        _milestones(c, report)
+        _tasks(d, report)
+        for axis in (a.yaxis, b.yaxis, d.yaxis, c.xaxis):
+            if len(axis.get_ticklocs()):  # not on the empty "no data" panels
+                axis.set_major_locator(MaxNLocator(integer=True))
+        figure.tight_layout(rect=(0, 0, 1, 0.95))
+        out = BytesIO()
+        figure.savefig(out, format="png")
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Visit logging's domain rules, apart from any chat: reading a report, grading, playbook cards."""
