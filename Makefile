@@ -39,9 +39,13 @@ eval: setup
 	$(BIN)/coach eval retrieval --questions ../shared/eval/questions.dev.jsonl --corpus ../shared/seeds
 	$(BIN)/coach eval visits --file ../shared/eval/visit_logs.dev.jsonl
 
+# Figures for the README: ask latency at 10,000 chunks (first run builds var/bench, slow on 2 cores),
+# encoder speed, and 200 reps asking at once through the real Telegram stack.
 bench: setup
-	$(BIN)/coach bench ask
-	$(BIN)/coach bench chat
+	$(BIN)/python -m bench.ask_latency
+	$(BIN)/python bench/embed_speed.py --n 200
+	$(BIN)/python -m bench.chat_load --reps 200 --window 10
+	$(BIN)/python -m bench.chat_load --reps 200 --window 0
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -11,7 +11,9 @@ await db.dispose()
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -142,9 +144,22 @@ def _run_alembic(connection: Connection, config: Config, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+_upgrade_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def upgrade(url_or_engine: str | AsyncEngine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (default head). Idempotent and safe to call at every start,
-    also from several processes at once (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE)."""
+    also from several processes at once (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE).
+    Within one process upgrades run one at a time: Alembic keeps its migration context in module
+    globals, which two interleaved upgrades would corrupt."""
+    lock = _upgrade_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        await _upgrade(url_or_engine, revision)
+
+
+async def _upgrade(url_or_engine: str | AsyncEngine, revision: str) -> None:
     if isinstance(url_or_engine, AsyncEngine):
         engine, owned = url_or_engine, False
     else:

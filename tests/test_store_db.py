@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,9 +35,21 @@ async def test_concurrent_upgrades_do_not_clash(db_url: str) -> None:
     await asyncio.gather(upgrade(db_url), upgrade(db_url), upgrade(db_url))
 
 
-async def test_first_upgrade_from_several_processes_at_once_sqlite(tmp_path: Path) -> None:
+async def test_first_upgrade_from_several_tasks_at_once_sqlite(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'fresh.db'}"
     await asyncio.gather(*(upgrade(url) for _ in range(4)))
+    async with Database(url) as db, db.transaction() as s:
+        assert (await s.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0001"]
+
+
+async def test_first_upgrade_from_several_processes_at_once_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    code = f"import asyncio; from store.db import upgrade; asyncio.run(upgrade({url!r}))"
+    processes = [
+        await asyncio.create_subprocess_exec(sys.executable, "-c", code, cwd=Path(__file__).parents[1])
+        for _ in range(3)
+    ]
+    assert [await p.wait() for p in processes] == [0, 0, 0]
     async with Database(url) as db, db.transaction() as s:
         assert (await s.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0001"]
 

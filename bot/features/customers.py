@@ -107,14 +107,17 @@ async def customer_command(ctx: Context) -> list[Reply]:
     return [Reply(text("customer_pick"), buttons=buttons)]
 
 
-async def on_customer_button(ctx: Context) -> list[Reply]:
+async def customer_of_button(ctx: Context) -> Customer | None:
+    """The customer named by a "<prefix>:<customer id>" button, if this user may see it."""
     _, _, customer_id = ctx.incoming.text.partition(":")
+    if not customer_id.isdigit():
+        return None
     async with ctx.db.transaction() as session:
-        customer = (
-            await customers.get_customer(session, ctx.viewer, int(customer_id))
-            if customer_id.isdigit()
-            else None
-        )
+        return await customers.get_customer(session, ctx.viewer, int(customer_id))
+
+
+async def on_customer_button(ctx: Context) -> list[Reply]:
+    customer = await customer_of_button(ctx)
     if customer is None:
         return [Reply(text("button_expired"))]
     return [await _profile(ctx, customer)]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Reply
+from bot.features.customers import customer_of_button
 from bot.features.visit_reminders import REMINDER_TIME
 from bot.forms import Choose, Field, Form, Invalid, Picked, machine
 from bot.forms.fields import normalize_phone, show_amount, show_date
@@ -405,13 +406,7 @@ async def log_command(ctx: Context) -> list[Reply]:
 
 async def log_for_customer(ctx: Context) -> list[Reply]:
     """The reminder's button: the guided form with the customer already chosen."""
-    _, _, customer_id = ctx.incoming.text.partition(":")
-    async with ctx.db.transaction() as session:
-        customer = (
-            await customers.get_customer(session, ctx.viewer, int(customer_id))
-            if customer_id.isdigit()
-            else None
-        )
+    customer = await customer_of_button(ctx)
     if customer is None:
         return [Reply(text("button_expired"))]
     return await start_guided(ctx, _customer_value(customer))
