@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     chroma_url: str | None = None
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_int8: bool = False  # int8 linear layers: ~1.3x faster encoding, slightly worse ranking
     coach_models_dir: Path | None = None  # where built models live; default COACH_HOME/models
 
     llm_base_url: str | None = None

@@ -48,7 +48,9 @@ def llm_composer(settings: Settings) -> Composer | None:
 def open_knowledge_base(
     settings: Settings, *, composer: Composer | None = None, embedder: Embedder | None = None
 ) -> KnowledgeBase:
-    embedder = embedder or Embedder(settings.embedding_model, settings.models_dir)
+    embedder = embedder or Embedder(
+        settings.embedding_model, settings.models_dir, quantize=settings.embedding_int8
+    )
     index = KnowledgeIndex(open_chroma(settings.chroma_url, settings.chroma_path), embedder)
     tokenizer = default_tokenizer()
     policy = load_policy()

@@ -55,12 +55,10 @@ def _have_e5_sources() -> bool:
 needs_e5 = pytest.mark.skipif(not _have_e5_sources(), reason="multilingual-e5-small cannot be built here")
 
 
-def test_quantize_defaults() -> None:
-    assert Embedder(E5_MODEL_NAME, MODELS_DIR).quantize is True
+def test_quantize_is_opt_in() -> None:
+    assert Embedder(E5_MODEL_NAME, MODELS_DIR).quantize is False
     assert Embedder("BAAI/bge-small-zh-v1.5", MODELS_DIR).quantize is False
-    assert Embedder("all-MiniLM-L6-v2", MODELS_DIR).quantize is False
-    assert Embedder(E5_MODEL_NAME, MODELS_DIR, quantize=False).quantize is False
-    assert Embedder("BAAI/bge-small-zh-v1.5", MODELS_DIR, quantize=True).quantize is True
+    assert Embedder(E5_MODEL_NAME, MODELS_DIR, quantize=True).quantize is True
 
 
 @pytest.mark.parametrize(
