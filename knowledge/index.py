@@ -101,10 +101,10 @@ class KnowledgeIndex:
         return files
 
     def replace_file(self, source: str, file_sha: str, chunks: Sequence[PreparedChunk]) -> FileChange:
-        existing = self._collection.get(where={"source": source}, include=[])["ids"]
+        existing = set(self._collection.get(where={"source": source}, include=[])["ids"])
         wanted = {c.chunk_id: c for c in chunks}
         stale = [cid for cid in existing if cid not in wanted]
-        fresh = [c for cid, c in wanted.items() if cid not in set(existing)]
+        fresh = [c for cid, c in wanted.items() if cid not in existing]
         if stale:
             self._collection.delete(ids=stale)
         kept = [cid for cid in existing if cid in wanted]
@@ -148,7 +148,7 @@ class KnowledgeIndex:
                 known[meta["content_hash"]] = np.asarray(vector, dtype=np.float32)
         todo = [c for c in chunks if c.content_hash not in known]
         if todo:
-            vectors = self.embedder.embed_passages([c.index_text for c in todo], show_progress=len(todo) > 64)
+            vectors = self.embedder.embed_passages([c.index_text for c in todo])
             known.update(zip((c.content_hash for c in todo), vectors, strict=True))
         return np.stack([known[h] for h in hashes])
 

@@ -79,17 +79,22 @@ def test_empty_input_does_not_load_the_model() -> None:
 
 
 @pytest.fixture(scope="module")
-def fp32_embedder() -> Embedder:
-    return Embedder(E5_MODEL_NAME, MODELS_DIR, quantize=False)
+def fp32_embedder(embedder: Embedder) -> Embedder:
+    return embedder  # the session's default embedder is fp32
+
+
+@pytest.fixture(scope="module")
+def int8_embedder() -> Embedder:
+    return Embedder(E5_MODEL_NAME, MODELS_DIR, quantize=True)
 
 
 @pytest.mark.slow
 @needs_e5
-def test_int8_layout(embedder: Embedder) -> None:
+def test_int8_layout(int8_embedder: Embedder) -> None:
     import torch
 
-    assert embedder.quantize
-    model = embedder._load()
+    assert int8_embedder.quantize
+    model = int8_embedder._load()
     bert = model[0].auto_model
     assert bert.embeddings.word_embeddings.weight.dtype == torch.float32
     quantized = [
@@ -124,10 +129,10 @@ def test_query_keeps_thread_setting(embedder: Embedder) -> None:
 
 @pytest.mark.slow
 @needs_e5
-def test_int8_agrees_with_fp32(embedder: Embedder, fp32_embedder: Embedder) -> None:
-    assert embedder.quantize and not fp32_embedder.quantize
-    p8, p32 = embedder.embed_passages(SENTENCES), fp32_embedder.embed_passages(SENTENCES)
-    q8 = np.stack([embedder.embed_query(q) for q in QUERIES])
+def test_int8_agrees_with_fp32(int8_embedder: Embedder, fp32_embedder: Embedder) -> None:
+    assert int8_embedder.quantize and not fp32_embedder.quantize
+    p8, p32 = int8_embedder.embed_passages(SENTENCES), fp32_embedder.embed_passages(SENTENCES)
+    q8 = np.stack([int8_embedder.embed_query(q) for q in QUERIES])
     q32 = np.stack([fp32_embedder.embed_query(q) for q in QUERIES])
     assert (p8 * p32).sum(axis=1).min() >= 0.99
     assert (q8 * q32).sum(axis=1).min() >= 0.99
