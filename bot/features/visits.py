@@ -7,7 +7,7 @@ from bot.engine.core import Context, Engine, Handler
 from bot.engine.messages import Reply
 from bot.features import customers, visit_log, visit_reminders
 from bot.forms.machine import EDIT, SUMMARY
-from bot.visits.detect import reads_like_visit_report
+from bot.visits.detect import could_be_visit_report, reads_like_visit_report
 from prompts import text
 
 
@@ -16,7 +16,7 @@ def quick_log_or(previous: Handler | None) -> Handler:
 
     async def on_text(ctx: Context) -> list[Reply]:
         message = ctx.incoming.text.strip()
-        known = await visit_log.known_customers(ctx)
+        known = await visit_log.known_customers(ctx) if could_be_visit_report(message) else []
         if reads_like_visit_report(message, known):
             return await visit_log.quick_log(ctx, message, known)
         if previous is None:
@@ -34,7 +34,7 @@ def visit_flow(fallback: Handler | None) -> Handler:
         assert ctx.state is not None
         if ctx.incoming.kind == "text" and ctx.state.step in (SUMMARY, EDIT):
             message = ctx.incoming.text.strip()
-            known = await visit_log.known_customers(ctx)
+            known = await visit_log.known_customers(ctx) if could_be_visit_report(message) else []
             if reads_like_visit_report(message, known):
                 return await visit_log.quick_log(ctx, message, known)
             if fallback is not None and message:

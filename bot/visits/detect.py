@@ -48,15 +48,7 @@ VISIT_WORDS: tuple[str, ...] = (
 )
 
 
-def reads_like_visit_report(message: str, known_customers: Sequence[str] = ()) -> bool:
-    message = message.strip()
-    if len(message) < MIN_CHARS or message.startswith("/") or QUESTION_WORDS.search(message):
-        return False
-    names_company = bool(company_spans(message)) or (
-        bool(known_customers) and find_known_customer(message, known_customers) is not None
-    )
-    if not names_company:
-        return False
+def _mentions_a_visit(message: str) -> bool:
     return any(
         w in message
         for words in (
@@ -69,4 +61,25 @@ def reads_like_visit_report(message: str, known_customers: Sequence[str] = ()) -
             INTERESTED_WORDS,
         )
         for w in words
+    )
+
+
+def could_be_visit_report(message: str) -> bool:
+    """The checks that need no customer list: long enough, not a question, says how a visit went.
+    Questions (most plain messages) skip loading the customer list this way."""
+    message = message.strip()
+    return (
+        len(message) >= MIN_CHARS
+        and not message.startswith("/")
+        and not QUESTION_WORDS.search(message)
+        and _mentions_a_visit(message)
+    )
+
+
+def reads_like_visit_report(message: str, known_customers: Sequence[str] = ()) -> bool:
+    message = message.strip()
+    if not could_be_visit_report(message):
+        return False
+    return bool(company_spans(message)) or (
+        bool(known_customers) and find_known_customer(message, known_customers) is not None
     )
