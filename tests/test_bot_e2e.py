@@ -162,3 +162,25 @@ async def test_two_engines_on_one_database_behave_as_one(settings, db, module_kb
     finally:
         await first.db.dispose()
         await second.db.dispose()
+
+
+async def test_a_demoted_user_inside_a_manager_flow_is_stopped_at_the_door(settings, db, module_kb):
+    from bot.app import build_engine
+    from bot.engine.messages import Incoming
+    from store import conversations
+
+    engine = await build_engine(settings, kb=module_kb, db=Database(db.url))
+    try:
+        async with engine.db.transaction() as session:
+            user = await users.add_user(session, MANAGER, "王经理", "manager", "华东")
+        started = await engine.handle(Incoming(MANAGER, "王经理", "text", "/task"))
+        assert started.replies
+        async with engine.db.transaction() as session:
+            assert (await conversations.load_state(session, user.id)).flow == "task"
+            await users.add_user(session, MANAGER, "王经理", "rep", "华东")  # demoted mid-flow
+        refused = await engine.handle(Incoming(MANAGER, "王经理", "text", "小李"))
+        assert "只对主管开放" in refused.replies[0].text
+        async with engine.db.transaction() as session:
+            assert await conversations.load_state(session, user.id) is None
+    finally:
+        await engine.db.dispose()

@@ -79,6 +79,13 @@ class Flow:
 
     name: str
     on_input: Handler  # called with ctx.state set to this flow's state
+    min_role: str = "rep"
+
+
+@dataclass(frozen=True)
+class ButtonRoute:
+    handler: Handler
+    min_role: str = "rep"
 
 
 def role_allows(role: str, min_role: str) -> bool:
@@ -100,7 +107,7 @@ class Engine:
         self.clock = clock
         self.commands: dict[str, Command] = {}
         self.flows: dict[str, Flow] = {}
-        self.buttons: dict[str, Handler] = {}  # button-data prefix (before the first ":") -> handler
+        self.buttons: dict[str, ButtonRoute] = {}  # button-data prefix (before the first ":")
         self.text_handler: Handler | None = None
         self.ticks: list[Callable[[Engine, datetime], Awaitable[list[Outgoing]]]] = []
         self._user_locks: dict[int, asyncio.Lock] = {}
@@ -109,11 +116,11 @@ class Engine:
     def command(self, name: str, handler: Handler, min_role: str = "rep", menu: bool = True) -> None:
         self.commands[name] = Command(name, handler, min_role, menu)
 
-    def flow(self, name: str, on_input: Handler) -> None:
-        self.flows[name] = Flow(name, on_input)
+    def flow(self, name: str, on_input: Handler, min_role: str = "rep") -> None:
+        self.flows[name] = Flow(name, on_input, min_role)
 
-    def button(self, prefix: str, handler: Handler) -> None:
-        self.buttons[prefix] = handler
+    def button(self, prefix: str, handler: Handler, min_role: str = "rep") -> None:
+        self.buttons[prefix] = ButtonRoute(handler, min_role)
 
     def menu_for(self, role: str) -> list[tuple[str, str]]:
         """(command, description) pairs for the "/" menu of a role."""
@@ -175,10 +182,13 @@ class Engine:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
             prefix = incoming.text.split(":", 1)[0]
-            handler = self.buttons.get(prefix)
-            if handler is None and ctx.state is not None and prefix == ctx.state.flow:
-                handler = self.flows[ctx.state.flow].on_input
-            return await handler(ctx) if handler else [Reply(text("button_expired"))]
+            if route := self.buttons.get(prefix):
+                if not role_allows(ctx.user.role, route.min_role):
+                    return [Reply(text("not_allowed"))]
+                return await route.handler(ctx)
+            if ctx.state is not None and prefix == ctx.state.flow and prefix in self.flows:
+                return await self._continue_flow(ctx)
+            return [Reply(text("button_expired"))]
         if name := incoming.command:
             command = self.commands.get(name)
             if command is None:
@@ -187,11 +197,19 @@ class Engine:
                 return [Reply(text("not_allowed"))]
             return await command.handler(ctx)
         if ctx.state is not None and ctx.state.flow in self.flows:
-            return await self.flows[ctx.state.flow].on_input(ctx)
+            return await self._continue_flow(ctx)
         if not incoming.text.strip():
             return [Reply(text("empty_input"))]
         assert self.text_handler is not None, "no text handler registered"
         return await self.text_handler(ctx)
+
+    async def _continue_flow(self, ctx: Context) -> list[Reply]:
+        assert ctx.state is not None
+        flow = self.flows[ctx.state.flow]
+        if not role_allows(ctx.user.role, flow.min_role):  # the role changed since the flow began
+            await ctx.clear_state()
+            return [Reply(text("not_allowed"))]
+        return await flow.on_input(ctx)
 
     # ---- scheduled work ---------------------------------------------------------------------
     async def tick(self) -> list[Outgoing]:

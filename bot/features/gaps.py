@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.engine.core import Context, Engine, role_allows
+from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from knowledge.cards import index_card, indexed_card_ids
 from prompts import text
@@ -122,8 +122,6 @@ async def teach_command(ctx: Context) -> list[Reply]:
 
 
 async def on_pick(ctx: Context) -> list[Reply]:
-    if not role_allows(ctx.user.role, "manager"):
-        return [Reply(text("not_allowed"))]
     arg = ctx.incoming.text.split(":", 1)[1]
     if arg == "free":
         return await start_teaching(ctx, None)
@@ -165,9 +163,6 @@ def preview(data: dict[str, Any]) -> Reply:
 
 async def teach_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
-    if not role_allows(ctx.user.role, "manager"):
-        await ctx.clear_state()
-        return [Reply(text("not_allowed"))]
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
     action = incoming.text.split(":", 1)[1] if incoming.kind == "button" else ""
@@ -245,8 +240,8 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
 def register(engine: Engine) -> None:
     engine.command("gaps", gaps_command, min_role="manager")
     engine.command("teach", teach_command, min_role="manager")
-    engine.flow(FLOW, teach_flow)
-    engine.button(PICK, on_pick)
+    engine.flow(FLOW, teach_flow, min_role="manager")
+    engine.button(PICK, on_pick, min_role="manager")
     engine.ticks.append(cards_sync_job())
 
 

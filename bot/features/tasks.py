@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.engine.core import Context, Engine, role_allows
+from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.localtime import local_today, md
 from bot.parsing.customers import find_known_customer
@@ -297,9 +297,6 @@ async def _after_target(ctx: Context, data: dict[str, Any], target: Target) -> l
 
 async def task_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
-    if not role_allows(ctx.user.role, "manager"):
-        await ctx.clear_state()
-        return [Reply(text("not_allowed"))]
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
     if incoming.kind == "button":
@@ -451,8 +448,6 @@ async def reason_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_stop(ctx: Context) -> list[Reply]:
-    if not role_allows(ctx.user.role, "manager"):
-        return [Reply(text("not_allowed"))]
     task_id = int(ctx.incoming.text.split(":")[1])
     try:
         async with ctx.db.transaction() as session:
@@ -468,8 +463,8 @@ async def on_stop(ctx: Context) -> list[Reply]:
 def register(engine: Engine) -> None:
     engine.command("task", task_command, min_role="manager")
     engine.command("tasks", tasks_command)
-    engine.flow(FLOW, task_flow)
+    engine.flow(FLOW, task_flow, min_role="manager")
     engine.flow(REASON_FLOW, reason_flow)
     engine.button(DONE, on_done)
     engine.button(NOT_DONE, on_not_done)
-    engine.button(STOP, on_stop)
+    engine.button(STOP, on_stop, min_role="manager")
