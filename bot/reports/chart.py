@@ -25,6 +25,14 @@ def _empty(ax: Axes) -> None:
     ax.set_yticks([])
 
 
+def _stacked(ax: Axes, names: list[str], lower: list[int], upper: list[int], labels: tuple[str, str]) -> None:
+    """Per-person bars: `lower` in green, `upper` in grey on top, with a legend."""
+    ax.bar(names, lower, color=GREEN, label=labels[0])
+    ax.bar(names, upper, bottom=lower, color=GREY, label=labels[1])
+    ax.legend(loc="upper right", fontsize=9)
+    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0)
+
+
 def _visits(ax: Axes, report: TeamReport) -> None:
     ax.set_title(text("chart_visits_title"))
     reps = report.reps
@@ -33,15 +41,12 @@ def _visits(ax: Axes, report: TeamReport) -> None:
     names = [r.name for r in reps]
     effective = [r.effective for r in reps]
     other = [r.visits - r.effective for r in reps]
-    ax.bar(names, effective, color=GREEN, label=text("chart_effective"))
-    ax.bar(names, other, bottom=effective, color=GREY, label=text("chart_not_effective"))
+    _stacked(ax, names, effective, other, (text("chart_effective"), text("chart_not_effective")))
     for i, r in enumerate(reps):
         if r.visits:
             ax.annotate(f"{r.effective_rate:.0%}", (i, r.visits), ha="center", va="bottom", fontsize=9)
     ax.set_ylabel(text("chart_times"))
     ax.set_ylim(0, max([r.visits for r in reps] + [1]) * 1.2)
-    ax.legend(loc="upper right", fontsize=9)
-    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0)
 
 
 def _new_customers(ax: Axes, report: TeamReport) -> None:
@@ -83,10 +88,7 @@ def _tasks(ax: Axes, report: TeamReport) -> None:
     names = [r.name for r in reps]
     done = [r.tasks_done for r in reps]
     rest = [r.tasks_total - r.tasks_done for r in reps]
-    ax.bar(names, done, color=GREEN, label=text("chart_tasks_done"))
-    ax.bar(names, rest, bottom=done, color=GREY, label=text("chart_tasks_open"))
-    ax.legend(loc="upper right", fontsize=9)
-    ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0)
+    _stacked(ax, names, done, rest, (text("chart_tasks_done"), text("chart_tasks_open")))
 
 
 def render_report_png(report: TeamReport, *, dpi: int = 110) -> bytes:
