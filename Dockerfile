@@ -15,6 +15,7 @@ WORKDIR /app
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY config ./config
 COPY knowledge ./knowledge
 COPY prompts ./prompts
 COPY store ./store

@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=REPO / "var" / "bench")
     args = parser.parse_args()
 
-    from bot.config import load_settings
+    from config import load_settings
     from knowledge.service import open_knowledge_base
 
     os.environ["COACH_HOME"] = str(args.home)

@@ -42,8 +42,8 @@ async def run(reps: int, window: float) -> dict:
     from pydantic import SecretStr
 
     from bot.app import build_engine
-    from bot.config import load_settings
-    from bot.telegram_bot import build_application
+    from bot.transports.telegram import build_application
+    from config import load_settings
     from store import users
     from tests.fake_bot_api import FakeBotAPI
 

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.config import Settings
 from bot.engine.core import Engine
+from config import Settings
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
 from store.db import Database, open_database
 from store.models import utcnow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Settings
+from config import Settings
 from knowledge.answer import AbstainRule, Answerer, Composer
 from knowledge.embeddings import Embedder
 from knowledge.index import KnowledgeIndex, open_chroma

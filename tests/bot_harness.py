@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import build_engine
-from bot.config import Settings
 from bot.engine.core import Engine
-from bot.telegram_bot import build_application
+from bot.transports.telegram import build_application
+from config import Settings
 from knowledge.service import KnowledgeBase
 from store import users
 from store.db import Database

@@ -27,7 +27,7 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from bot.config import DEFAULT_EMBEDDING_MODEL
+    from config import DEFAULT_EMBEDDING_MODEL
     from knowledge.embeddings import Embedder
 
     return Embedder(DEFAULT_EMBEDDING_MODEL, MODELS_DIR)
@@ -35,7 +35,7 @@ def embedder():
 
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
-    from bot.config import load_settings
+    from config import load_settings
 
     for name in (
         "DATABASE_URL",
@@ -76,7 +76,7 @@ pytest_plugins = ("tests.conftest_store",)
 @pytest.fixture(scope="module")
 def module_kb(tmp_path_factory, embedder):
     """A knowledge base over the test corpus, shared by the tests of one module (read-only use)."""
-    from bot.config import load_settings
+    from config import load_settings
     from knowledge.service import open_knowledge_base
 
     home = tmp_path_factory.mktemp("kb-home")

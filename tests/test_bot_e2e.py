@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.telegram_bot import split_text
+from bot.transports.telegram import split_text
 from store import knowledge, users
 from store.db import Database
 from store.models import Feedback, KnowledgeGap

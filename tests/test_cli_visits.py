@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot import cli
-from bot.config import get_settings
+from config import get_settings
 from store import customers, users, visits
 from store.access import Viewer
 from tests.conftest import shared_path

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.config import ConfigError, load_settings
+from config import ConfigError, load_settings
 
 
 def test_defaults_are_embedded(tmp_path, monkeypatch):

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 import prompts
-from bot.config import load_settings
 from bot.engine.messages import Incoming, Reply
 from bot.forms import Choose, Field, Form, Invalid, Picked, machine
 from bot.forms.fields import normalize_phone, parse_answer, show_value
+from config import load_settings
 
 TODAY = date(2026, 11, 23)  # a Monday
 

@@ -130,7 +130,7 @@ def test_cli_ingest_prints_a_json_summary(settings, corpus, monkeypatch):
     from typer.testing import CliRunner
 
     from bot import cli
-    from bot.config import get_settings
+    from config import get_settings
 
     monkeypatch.setenv("COACH_HOME", str(settings.coach_home))
     monkeypatch.setenv("COACH_MODELS_DIR", str(settings.models_dir))

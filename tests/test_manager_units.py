@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.features.gaps import merge_similar, similarity
-from bot.parsing.task_text import read_details, split_target
-from bot.reports.chart import render_report_png
-from bot.reports.data import RepRow, TeamReport, period_range, summary_text
-from bot.reports.fonts import chinese_font_family
-from bot.reports.workbook import report_xlsx
+from bot.sales.parsing.task_text import read_details, split_target
+from bot.sales.reports.chart import render_report_png
+from bot.sales.reports.data import RepRow, TeamReport, period_range, summary_text
+from bot.sales.reports.fonts import chinese_font_family
+from bot.sales.reports.workbook import report_xlsx
 from knowledge.tokenize import default_tokenizer
 from store.knowledge import GapGroup, normalize_question
 
@@ -97,7 +97,7 @@ def test_the_summary_the_chart_and_the_workbook():
 
 def test_coach_report_writes_the_chart(tmp_path, monkeypatch):
     from bot.cli import app
-    from bot.config import get_settings
+    from config import get_settings
     from store import customers, users, visits
     from store.access import Viewer
     from store.db import open_database

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.parsing.amounts import find_amounts, parse_amount_wan
+from bot.sales.parsing.amounts import find_amounts, parse_amount_wan
 
 
 @pytest.mark.parametrize(

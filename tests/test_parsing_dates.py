@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing.dates import find_dates, parse_date
+from bot.sales.parsing.dates import find_dates, parse_date
 
 MONDAY = date(2026, 11, 23)  # a Monday
 MONTH_END = date(2026, 1, 31)  # a Saturday, last day of the month

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.parsing.customers import company_core, match_customer, normalize_company
-from bot.parsing.evaluate import char_overlap, evaluate_visit_parser
-from bot.parsing.visit_text import KINDS, OUTCOMES, parse_visit
+from bot.sales.parsing.customers import company_core, match_customer, normalize_company
+from bot.sales.parsing.evaluate import char_overlap, evaluate_visit_parser
+from bot.sales.parsing.visit_text import KINDS, OUTCOMES, parse_visit
 
 TODAY = date(2026, 11, 23)  # a Monday
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -11,10 +11,10 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from bot.visits import grading
-from bot.visits.cards import MILESTONE_CARDS, card_title_and_tags, choose_card, find_card
-from bot.visits.detect import reads_like_visit_report
-from bot.visits.extract import VisitExtractor, by_rules
+from bot.sales.visits import grading
+from bot.sales.visits.cards import MILESTONE_CARDS, card_title_and_tags, choose_card, find_card
+from bot.sales.visits.detect import reads_like_visit_report
+from bot.sales.visits.extract import VisitExtractor, by_rules
 from knowledge.index import StoredChunk
 from store.models import MILESTONES
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.features import visit_log
-from bot.visits.extract import VisitExtractor
+from bot.sales.visits.extract import VisitExtractor
 from store import customers, users, visits
 from store.access import Viewer
 from store.db import Database

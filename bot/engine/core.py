@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.config import Settings
 from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from config import Settings
 from knowledge.service import KnowledgeBase
 from prompts import text
 from store import conversations, users

@@ -14,7 +14,7 @@ from typing import Any
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Outgoing, Reply
 from bot.features.tasks import MORNING, morning_key, person_statuses, render_person_tasks
-from bot.localtime import at_local, local_today, md
+from bot.sales.localtime import at_local, local_today, md
 from prompts import text
 from store import claims, users, visits
 from store.access import Viewer

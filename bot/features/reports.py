@@ -8,9 +8,9 @@ import asyncio
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Reply
 from bot.features.tasks import today_of
-from bot.reports.chart import render_report_png
-from bot.reports.data import PERIODS, TeamReport, collect_report, scope_name, summary_text
-from bot.reports.workbook import report_xlsx
+from bot.sales.reports.chart import render_report_png
+from bot.sales.reports.data import PERIODS, TeamReport, collect_report, scope_name, summary_text
+from bot.sales.reports.workbook import report_xlsx
 from prompts import text
 
 DEFAULT_PERIOD = "week"

@@ -9,9 +9,9 @@ from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
-from bot.localtime import local_today, md
-from bot.parsing.customers import find_known_customer
-from bot.parsing.task_text import EVERYONE_WORDS, TEAM_WORDS, read_details, split_target
+from bot.sales.localtime import local_today, md
+from bot.sales.parsing.customers import find_known_customer
+from bot.sales.parsing.task_text import EVERYONE_WORDS, TEAM_WORDS, read_details, split_target
 from prompts import text
 from store import claims, customers, tasks, users
 from store.access import AccessDenied, Viewer

@@ -16,9 +16,9 @@ from bot.features.customers import customer_of_button
 from bot.features.visit_reminders import REMINDER_TIME
 from bot.forms import Choose, Field, Form, Invalid, Picked, machine
 from bot.forms.fields import normalize_phone, show_amount, show_date
-from bot.visits import grading
-from bot.visits.cards import choose_card, find_card
-from bot.visits.extract import VisitDraft, VisitExtractor, extractor_from_settings
+from bot.sales.visits import grading
+from bot.sales.visits.cards import choose_card, find_card
+from bot.sales.visits.extract import VisitDraft, VisitExtractor, extractor_from_settings
 from prompts import text
 from store import customers, visits
 from store.access import AccessDenied, can_see

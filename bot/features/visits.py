@@ -7,7 +7,7 @@ from bot.engine.core import Context, Engine, Handler
 from bot.engine.messages import Reply
 from bot.features import customers, visit_log, visit_reminders
 from bot.forms.machine import EDIT, SUMMARY
-from bot.visits.detect import could_be_visit_report, reads_like_visit_report
+from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from prompts import text
 
 

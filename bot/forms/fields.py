@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.parsing.amounts import parse_amount_wan
-from bot.parsing.dates import parse_date
+from bot.sales.parsing.amounts import parse_amount_wan
+from bot.sales.parsing.dates import parse_date
 from prompts import text
 
 if TYPE_CHECKING:

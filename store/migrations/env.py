@@ -1,7 +1,7 @@
 """Alembic environment (async engine pattern).
 
 The URL comes from ``config.attributes["url"]`` (set by ``store.db.upgrade``), then the
-``sqlalchemy.url`` option, then ``bot.config.get_settings().database``. When ``upgrade`` hands over
+``sqlalchemy.url`` option, then ``config.get_settings().database``. When ``upgrade`` hands over
 an open connection in ``config.attributes["connection"]`` it is used as is.
 """
 
@@ -27,7 +27,7 @@ target_metadata = Base.metadata
 def _url() -> str:
     url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
     if not url:
-        from bot.config import get_settings
+        from config import get_settings
 
         url = get_settings().database
     return url

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parsing.dates import find_dates
-from bot.parsing.numerals import CN_NUM_CHARS, cn_to_int
+from bot.sales.parsing.dates import find_dates
+from bot.sales.parsing.numerals import CN_NUM_CHARS, cn_to_int
 
 #: The first word of `/task 全员 …` that means "everyone I manage".
 EVERYONE_WORDS = frozenset({"全员", "所有人", "大家", "全体", "全部", "每个人", "全员工"})

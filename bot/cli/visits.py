@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.config import get_settings
+from config import get_settings
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 EVAL_FIELDS = ("customer", "contact", "outcome", "next_date", "amount")
@@ -52,7 +52,7 @@ def eval_visits(
     errors: Annotated[bool, typer.Option(help="Also list every wrong field")] = False,
 ) -> None:
     """Per-field accuracy of the rule-based visit parser (customer, contact, outcome, next date, amount)."""
-    from bot.parsing.evaluate import evaluate_visit_parser
+    from bot.sales.parsing.evaluate import evaluate_visit_parser
 
     if not file.exists():
         raise typer.BadParameter(f"not found: {file}")

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parsing.amounts import parse_amount_wan
-from bot.parsing.customers import find_known_customer, match_customer
-from bot.parsing.dates import DateMatch, find_dates
+from bot.sales.parsing.amounts import parse_amount_wan
+from bot.sales.parsing.customers import find_known_customer, match_customer
+from bot.sales.parsing.dates import DateMatch, find_dates
 
 OUTCOMES: tuple[str, ...] = (
     "interested",

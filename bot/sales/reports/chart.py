@@ -10,8 +10,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot.reports.data import NO_GRADE, NO_STARS, TeamReport
-from bot.reports.fonts import chinese_font_family
+from bot.sales.reports.data import NO_GRADE, NO_STARS, TeamReport
+from bot.sales.reports.fonts import chinese_font_family
 from prompts import text
 
 GREEN, GREY, BLUE, ORANGE = "#2e9d5b", "#c9ced6", "#3b73b9", "#e08a2c"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.localtime import day_bounds, md
+from bot.sales.localtime import day_bounds, md
 from prompts import text
 from store import reports, tasks, users, visits
 from store.access import Viewer

@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.reports.data import NO_GRADE, NO_STARS, TeamReport
+from bot.sales.reports.data import NO_GRADE, NO_STARS, TeamReport
 from prompts import text
 
 

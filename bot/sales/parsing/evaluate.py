@@ -4,7 +4,7 @@ Each line: {"id": ..., "text": ..., "expected": {customer, contact_name, outcome
 where expected.next_date is the phrase as typed (下周二, 2025-01-15) and is resolved with parse_date on the same
 `today` as the parser's output.
 
-Run: python -m bot.parsing.evaluate /work/shared/eval/visit_logs.dev.jsonl --today 2024-11-25
+Run: python -m bot.sales.parsing.evaluate /work/shared/eval/visit_logs.dev.jsonl --today 2024-11-25
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.parsing.customers import normalize_company
-from bot.parsing.dates import parse_date
-from bot.parsing.visit_text import ParsedVisit, parse_visit
+from bot.sales.parsing.customers import normalize_company
+from bot.sales.parsing.dates import parse_date
+from bot.sales.parsing.visit_text import ParsedVisit, parse_visit
 
 FIELDS: tuple[str, ...] = ("customer", "contact", "outcome", "next_date", "amount", "next_step")
 _NON_CONTENT = re.compile(r"[\s\W_]+")

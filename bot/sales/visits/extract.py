@@ -1,6 +1,6 @@
 """A typed visit report → the fields of a visit (a draft the rep confirms).
 
-Without an LLM the rule-based parser (``bot.parsing``) reads it, helped by the rep's customer list.
+Without an LLM the rule-based parser (``bot.sales.parsing``) reads it, helped by the rep's customer list.
 With one (``settings.llm_enabled``) the chat model fills :class:`VisitFields` through langchain's
 structured output, prompted by ``prompts/visit_extract_*.md``; on any error or timeout the rules
 answer instead, and the draft says which one did (``source``).
@@ -19,10 +19,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
 
-from bot.config import Settings
-from bot.parsing.customers import match_customer
-from bot.parsing.dates import parse_date
-from bot.parsing.visit_text import parse_visit
+from bot.sales.parsing.customers import match_customer
+from bot.sales.parsing.dates import parse_date
+from bot.sales.parsing.visit_text import parse_visit
+from config import Settings
 from prompts import prompt
 from store.models import OUTCOMES, VISIT_KINDS
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.config import get_settings
+from config import get_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -21,10 +21,10 @@ def register(app: typer.Typer) -> None:
         ] = Path("report.png"),
     ) -> None:
         """Write a team report chart (PNG) or workbook (XLSX) and print its summary."""
-        from bot.localtime import local_today
-        from bot.reports.chart import render_report_png
-        from bot.reports.data import PERIODS, collect_report, summary_text
-        from bot.reports.workbook import report_xlsx
+        from bot.sales.localtime import local_today
+        from bot.sales.reports.chart import render_report_png
+        from bot.sales.reports.data import PERIODS, collect_report, summary_text
+        from bot.sales.reports.workbook import report_xlsx
         from prompts import text
         from store import users
         from store.access import Viewer

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.parsing.numerals import CN_NUM_CHARS, DIGITS, cn_to_int
+from bot.sales.parsing.numerals import CN_NUM_CHARS, DIGITS, cn_to_int
 
 
 @dataclass(frozen=True)

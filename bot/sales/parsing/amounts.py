@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.parsing.numerals import CN_DIGIT_CHARS, NUM_PATTERN, to_number
+from bot.sales.parsing.numerals import CN_DIGIT_CHARS, NUM_PATTERN, to_number
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.config import Settings
 from bot.engine.core import Engine
 from bot.engine.messages import Incoming, Outgoing, Reply
+from config import Settings
 from store import users
 
 log = logging.getLogger(__name__)

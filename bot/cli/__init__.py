@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.config import get_settings
+from config import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="SalesCoach 销售教练")
 eval_app = typer.Typer(no_args_is_help=True, help="Quality evaluations")
@@ -115,7 +115,7 @@ def eval_retrieval(
     """Score hit@1/hit@3/MRR for BM25, dense and hybrid, plus abstention and refusal, on a fresh index."""
     import tempfile
 
-    from bot.config import load_settings
+    from config import load_settings
     from knowledge.evaluate import evaluate, load_questions
     from knowledge.service import open_knowledge_base
 
@@ -289,7 +289,7 @@ def chat(
 ) -> None:
     """The bot in this terminal (buttons become numbered choices)."""
     from bot.app import build_engine
-    from bot.terminal import TerminalChat
+    from bot.transports.terminal import TerminalChat
 
     async def main() -> None:
         sender = as_id if as_id is not None else await _demo_admin_id()
@@ -313,7 +313,7 @@ def run() -> None:
         chat(as_id=None)
         return
     from bot.app import build_engine
-    from bot.telegram_bot import serve
+    from bot.transports.telegram import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
@@ -328,12 +328,12 @@ def run() -> None:
     _run(main())
 
 
-from bot.cli_manager import register as register_manager_commands  # noqa: E402
+from bot.cli.manager import register as register_manager_commands  # noqa: E402
 
 register_manager_commands(app)
 
 
-from bot.cli_visits import register as register_visit_commands  # noqa: E402
+from bot.cli.visits import register as register_visit_commands  # noqa: E402
 
 register_visit_commands(app, eval_app)
 

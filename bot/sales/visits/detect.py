@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.parsing.customers import find_known_customer
-from bot.parsing.visit_text import (
+from bot.sales.parsing.customers import find_known_customer
+from bot.sales.parsing.visit_text import (
     DEAL_LOST_WORDS,
     DEAL_WON_WORDS,
     FOLLOWUP_WORDS,
