@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from bot.engine.normalize import normalize_incoming
 from config import Settings
 from knowledge.service import KnowledgeBase
 from prompts import text
@@ -132,6 +133,7 @@ class Engine:
 
     # ---- handling ---------------------------------------------------------------------------
     async def handle(self, incoming: Incoming) -> Result:
+        incoming = normalize_incoming(incoming)
         lock = self._user_locks.setdefault(incoming.sender_id, asyncio.Lock())
         async with lock:  # one user's inputs are handled in order; other users run concurrently
             try:

@@ -17,6 +17,12 @@ class Incoming:
     kind: InputKind
     text: str = ""  # typed text, or the button's data
     unsupported: str = ""  # what it was when the engine cannot read it: sticker, photo, voice…
+    original: str = ""  # the text as typed, before the edge normalisation (bot/engine/normalize.py)
+
+    @property
+    def display_text(self) -> str:
+        """What the person typed (traditional script and full-width forms kept), for echoing back."""
+        return self.original or self.text
 
     @property
     def command(self) -> str | None:
