@@ -39,9 +39,3 @@ async def loaded_years(session: AsyncSession) -> dict[int, list[tuple[date, bool
     for row in (await session.scalars(select(CalendarDay).order_by(CalendarDay.day))).all():
         years.setdefault(row.year, []).append((row.day, row.workday, row.name))
     return years
-
-
-async def last_loaded_at(session: AsyncSession) -> datetime | None:
-    """When the newest arrangement was loaded: lets a process reload only after a change."""
-    rows = (await session.scalars(select(CalendarYear.loaded_at))).all()
-    return max(rows, default=None)

@@ -340,3 +340,8 @@ register_visit_commands(app, eval_app)
 
 if __name__ == "__main__":
     app()
+
+
+from bot.cli.dates import register as register_date_commands  # noqa: E402
+
+register_date_commands(app, eval_app)

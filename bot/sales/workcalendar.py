@@ -19,6 +19,9 @@ from pathlib import Path
 import chinese_calendar
 import yaml
 from lunardate import LunarDate
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.calendar import loaded_years
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,8 @@ class Festival:
         assert self.lunar
         month_text, day_text = self.lunar.split("-")
         try:
-            if day_text == "last":  # 除夕: the day before the next lunar new year
-                return LunarDate(
-                    year + (1 if int(month_text) == 12 else 0), 1, 1
-                ).to_solar_date() - timedelta(days=1)
+            if day_text == "last":  # 除夕: the day before that year's lunar new year
+                return LunarDate(year, 1, 1).to_solar_date() - timedelta(days=1)
             return LunarDate(year, int(month_text), int(day_text)).to_solar_date()
         except ValueError:
             return None
@@ -268,3 +269,10 @@ def team_works_on(workweek: str, day: date, calendar: WorkCalendar | None = None
     if calendar.is_workday(day):
         return True
     return workweek == "saturdays" and day.weekday() == 5 and calendar.festival_on(day) is None
+
+
+async def refresh_from_store(session: AsyncSession) -> int:
+    """Swap the years an admin loaded into the process's calendar; returns how many there are."""
+    years = await loaded_years(session)
+    _default.load({year: arrangement_from_rows(year, rows, "database") for year, rows in years.items()})
+    return len(years)

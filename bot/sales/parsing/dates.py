@@ -312,20 +312,23 @@ def _festival_name(word: str) -> str:
     return next(f.name for f in festivals() if word in f.words)
 
 
-def _around_festival(name: str, when: str, today: date, cal: WorkCalendar) -> date | None:
+def _around_festival(
+    name: str, when: str, today: date, cal: WorkCalendar, year: int | None = None
+) -> date | None:
     """The festival's day ("on"), the first working day after its days off ("after"), or the
-    last working day before them ("before"), for its next occurrence."""
-    for year in (today.year - 1, today.year, today.year + 1):
+    last working day before them ("before"), for its next occurrence (or in the year named)."""
+    years = (year,) if year else (today.year - 1, today.year, today.year + 1)
+    for year in years:
         period = cal.festival_period(name, year)
         day = next((f.day_in(year) for f in festivals() if f.name == name), None)
         if period is None or day is None:
             continue
         start, end = period
-        if when == "after" and end >= today:
+        if when == "after" and (end >= today or len(years) == 1):
             return cal.next_workday(end)
-        if when == "before" and start > today:
+        if when == "before" and (start > today or len(years) == 1):
             return cal.add_workdays(start, -1)
-        if when == "on" and day >= today:
+        if when == "on" and (day >= today or len(years) == 1):
             return day
     return None
 
@@ -333,7 +336,8 @@ def _around_festival(name: str, when: str, today: date, cal: WorkCalendar) -> da
 def _festival(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     name = _festival_name(m["h"])
     when = "after" if (m["after"] or m["done"]) else "before" if m["before"] else "on"
-    return _around_festival(name, when, today, cal), False, False
+    year = today.year + {"今年": 0, "明年": 1, "后年": 2}[m["yr"]] if m["yr"] else None
+    return _around_festival(name, when, today, cal, year), False, False
 
 
 def _after_new_year(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
@@ -447,7 +451,8 @@ def rules() -> list[Rule]:
         ),
         (
             re.compile(
-                rf"(?P<done>过完|过了)?(?<![{cn}\d])(?P<h>{_festival_words()}|十一(?=\s*(?:{_AFTER}|{_BEFORE}|节|期间)))"
+                rf"(?P<yr>今年|明年|后年)?(?P<done>过完|过了)?(?<![{cn}\d])"
+                rf"(?P<h>{_festival_words()}|十一(?=\s*(?:{_AFTER}|{_BEFORE}|节|期间))|(?<=过完|过了)十一(?![\d{cn}月号日点个天年]))"
                 rf"(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE}))?"
             ),
             _festival,
@@ -522,7 +527,7 @@ def parse_date(text: str, today: date, calendar: WorkCalendar | None = None) -> 
 
 
 _WRITTEN_DATE = re.compile(
-    rf"(?:(?P<y>\d{{4}})\s*[年./-]\s*)?(?<![\d.])(?P<m>{_MONTH_NUM})\s*(?:月份?|(?<=\d)[./-](?=\d))\s*"
+    rf"(?<![\d.])(?:(?P<y>\d{{4}})\s*[年./-]\s*)?(?P<m>{_MONTH_NUM})\s*(?:月份?|(?<=\d)[./-](?=\d))\s*"
     rf"(?P<d>{_DAY_NUM})\s*(?P<suffix>[日号])?"
 )
 
