@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.engine.core import Engine
+from bot.sales.workcalendar import refresh_from_store
 from config import Settings
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
 from store.db import Database, open_database
@@ -16,9 +17,10 @@ log = logging.getLogger(__name__)
 
 
 def feature_modules() -> list:
-    from bot.features import account, ask, gaps, pushes, reports, tasks, visits
+    from bot.features import account, ask, calendar, gaps, pushes, reports, tasks, visits
 
     return [
+        calendar,
         account,
         ask,
         tasks,
@@ -47,6 +49,8 @@ async def build_engine(
     db = db or await open_database(settings.database)
     kb = kb or open_knowledge_base(settings)
     ensure_playbook_indexed(kb)
+    async with db.transaction() as session:
+        await refresh_from_store(session)
     engine = Engine(settings, db, kb, clock=clock)
     for module in feature_modules():
         module.register(engine)
