@@ -15,6 +15,3 @@ async def refresh_calendar(engine: Engine, now: datetime) -> list[Outgoing]:
         await refresh_from_store(session)
     return []
 
-
-def register(engine: Engine) -> None:
-    engine.ticks.insert(0, refresh_calendar)  # before the pushes that ask which days are working days
