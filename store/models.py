@@ -137,6 +137,7 @@ class Base(DeclarativeBase):
 #: working days; those plus every Saturday that is not a public holiday; or every day.
 Workweek = Literal["official", "saturdays", "every_day"]
 WORKWEEKS: tuple[Workweek, ...] = ("official", "saturdays", "every_day")
+DEFAULT_WORKWEEK: Workweek = "official"
 
 
 class Team(Base):
@@ -147,7 +148,9 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     morning_push: Mapped[str] = mapped_column(String(5), default="09:00")
     evening_summary: Mapped[str] = mapped_column(String(5), default="18:00")
-    workweek: Mapped[str] = mapped_column(String(16), default="official", server_default="official")
+    workweek: Mapped[str] = mapped_column(
+        String(16), default=DEFAULT_WORKWEEK, server_default=DEFAULT_WORKWEEK
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -14,4 +14,3 @@ async def refresh_calendar(engine: Engine, now: datetime) -> list[Outgoing]:
     async with engine.db.transaction() as session:
         await refresh_from_store(session)
     return []
-

@@ -26,6 +26,7 @@ from store.calendar import loaded_years
 log = logging.getLogger(__name__)
 
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.yaml")
+WORKWEEK_WORDS_FILE = Path(__file__).with_name("workweek_words.yaml")
 #: How far a working-day search may run before it gives up (a calendar with no working day).
 _MAX_SCAN_DAYS = 60
 
@@ -276,3 +277,14 @@ async def refresh_from_store(session: AsyncSession) -> int:
     years = await loaded_years(session)
     _default.load({year: arrangement_from_rows(year, rows, "database") for year, rows in years.items()})
     return len(years)
+
+
+@cache
+def _workweek_words() -> dict[str, str]:
+    data = yaml.safe_load(WORKWEEK_WORDS_FILE.read_text(encoding="utf-8"))
+    return {word: workweek for workweek, words in data.items() for word in words}
+
+
+def read_workweek(word: str) -> str | None:
+    """The workweek a /schedule word names (周六上班 → saturdays), None if it names none."""
+    return _workweek_words().get(word.strip())
