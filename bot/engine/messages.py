@@ -24,6 +24,17 @@ class Incoming:
         """What the person typed (traditional script and full-width forms kept), for echoing back."""
         return self.original or self.text
 
+    def as_typed(self, read: str) -> str:
+        """The typed form of ``read`` when it is this input's text or arguments (for notes kept
+        for display); ``read`` itself otherwise."""
+        typed = self.display_text
+        if read == self.text.strip():
+            return typed.strip()
+        parts = typed.split(maxsplit=1)
+        if read and read == self.args and len(parts) > 1:
+            return parts[1].strip()
+        return read
+
     @property
     def command(self) -> str | None:
         """ "ask" for "/ask 问题" or "/ask@CoachBot 问题"; None for plain text."""

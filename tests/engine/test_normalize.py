@@ -29,3 +29,12 @@ def test_ascii_commands_pass_unchanged() -> None:
     assert (
         normalize_incoming(Incoming(1, "u", "text", "/schedule 08:30 18:00")).text == "/schedule 08:30 18:00"
     )
+
+
+def test_as_typed_gives_back_the_original_of_text_and_arguments() -> None:
+    typed = normalize_incoming(Incoming(1, "u", "text", "/log 見了張總，後天再去"))
+    assert typed.args == "见了张总，后天再去"
+    assert typed.as_typed(typed.args) == "見了張總，後天再去"
+    plain = normalize_incoming(Incoming(1, "u", "text", " 見了張總 "))
+    assert plain.as_typed("见了张总") == "見了張總"
+    assert plain.as_typed("别的") == "别的"

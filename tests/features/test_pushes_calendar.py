@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.bot_harness import Clock, button_data, running_bot
+from tests.support.telegram_harness import Clock, button_data, running_bot
 
 REP, MANAGER = 5001, 5003
 

@@ -269,9 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send_json(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload).encode(
-            "ascii"
-        )  # \uXXXX escapes: a lone surrogate, as Telegram can send it
+        # \uXXXX escapes (as Telegram sends them): a lone surrogate in a message stays encodable.
+        body = json.dumps(payload).encode("ascii")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

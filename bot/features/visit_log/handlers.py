@@ -87,7 +87,7 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
     if known is None:
         known = await known_customers(ctx)
     draft = await ctx.engine.visit_reader.extract(report, today, known)
-    values = _draft_values(draft, report, today)
+    values = _draft_values(draft, ctx.incoming.as_typed(report), today)  # notes as typed
     done = [f.name for f in FIELDS if f.name not in ("customer", "contact")]
     choose: tuple[str, Choose] | None = None
     if draft.customer:
