@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from lunardate import LunarDate
+
 from bot.sales.parsing.numerals import CN_DIGIT_CHARS, CN_NUM_CHARS, DIGITS, cn_to_int
 from bot.sales.workcalendar import WorkCalendar, festivals, work_calendar
 from knowledge.text import CJK_PUNCTUATION, normalize_width, to_simplified
@@ -349,9 +351,45 @@ def _around_break(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     period = cal.next_holiday_period(today)
     if period is None:
         return NOTHING
-    if m["before"]:
+    if m.groupdict().get("before"):
         return (cal.add_workdays(period[0], -1), False, False) if period[0] > today else NOTHING
     return cal.next_workday(period[1]), False, False
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+_LUNAR_DIGITS = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _lunar_day(text: str) -> int | None:
+    """初八 → 8, 十五 → 15, 廿三 → 23, 二十 → 20, 三十 → 30."""
+    if text.startswith("初"):
+        return _LUNAR_DIGITS.get(text[1])
+    if text.startswith("廿"):
+        return 20 + _LUNAR_DIGITS[text[1]]
+    return cn_to_int(text)
+
+
+def _lunar_date(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    """正月初八, 腊月二十三, 农历八月十五: the next such day of the Chinese calendar."""
+    month = _LUNAR_MONTHS.get(m["m"]) or cn_to_int(m["m"])
+    day = _lunar_day(m["d"])
+    if not month or not day or not 1 <= month <= 12:
+        return NOTHING
+    if not (m[0].startswith("农历") or m["m"] in _LUNAR_MONTHS or m["d"][0] in "初廿"):
+        return NOTHING  # 八月十五 without 农历 is a plain month-day (read by the rules above)
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            solar = LunarDate(year, month, day).to_solar_date()
+        except ValueError:
+            continue
+        if solar >= today:
+            return solar, False, False
+    return NOTHING
+
+
+def _first_workday_of_week(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * len(m["p"]))
+    return cal.add_workdays(monday - timedelta(days=1), 1), False, False
 
 
 @cache
@@ -407,7 +445,8 @@ def rules() -> list[Rule]:
         ),
         (
             re.compile(
-                r"(?:(?P<p>下+个?|这个?|本|上+个?)?月(?P<part>初|中旬|中|底|末)|(?P<part2>上旬|中旬|下旬))"
+                r"(?:(?P<p>下+个?|这个?|本|上+个?)?(?<![正腊冬])月(?P<part>初(?![一二三四五六七八九十])|中旬|中|底|末)"
+                r"|(?P<part2>上旬|中旬|下旬))"
             ),
             _month_part,
         ),
@@ -464,6 +503,18 @@ def rules() -> list[Rule]:
             ),
             _around_break,
         ),
+        (re.compile(r"(?P<after>收假(?:之后|以后|后)?|过完节|节过完)"), _around_break),
+        (
+            re.compile(
+                r"(?:农历)?(?P<m>正|腊|冬|[一二三四五六七八九十]{1,2})月(?P<d>初[一二三四五六七八九十]|廿[一二三四五六七八九]|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九])"
+            ),
+            _lunar_date,
+        ),
+        (
+            re.compile(rf"{_NOT_DIGIT_BEFORE}(?:过\s*)?半个月(?:后|以后|之后)?"),
+            lambda m, today, cal: (today + timedelta(days=15), False, True),
+        ),
+        (re.compile(r"(?P<p>下+)个?(?:周|星期|礼拜)(?:的)?第一个工作日"), _first_workday_of_week),
     ]
 
 

@@ -77,3 +77,19 @@ def test_impossible_dates_are_found_not_dropped() -> None:
     assert [d.text for d in impossible_dates("2026.2.30到账")] == ["2026.2.30"]
     assert impossible_dates("2月29日") == []  # a leap year has it
     assert impossible_dates("版本2.30") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("正月初八开工后再去", date(2027, 2, 13)),  # the lunar calendar, not 月初
+        ("腊月二十三", date(2027, 1, 30)),
+        ("农历八月十五", date(2027, 9, 15)),  # this year's was on 25 September
+        ("下周第一个工作日", date(2026, 10, 8)),  # the Monday to Wednesday of next week are 国庆
+        ("收假后", date(2026, 10, 8)),
+        ("半个月后", date(2026, 10, 13)),
+    ],
+)
+def test_lunar_days_and_working_day_phrases(text: str, expected: date) -> None:
+    found = parse_date(text, BEFORE_NATIONAL_DAY)
+    assert found is not None and found[0] == expected, (text, found)
