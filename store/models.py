@@ -133,6 +133,8 @@ class Base(DeclarativeBase):
 # ---------------------------------------------------------------- users & teams
 
 
+DEFAULT_MORNING_PUSH, DEFAULT_EVENING_SUMMARY = "09:00", "18:00"  # local time, until /schedule sets others
+
 #: Which days a team works (and gets its morning push and evening summary): China's official
 #: working days; those plus every Saturday that is not a public holiday; or every day.
 Workweek = Literal["official", "saturdays", "every_day"]
@@ -146,8 +148,8 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    morning_push: Mapped[str] = mapped_column(String(5), default="09:00")
-    evening_summary: Mapped[str] = mapped_column(String(5), default="18:00")
+    morning_push: Mapped[str] = mapped_column(String(5), default=DEFAULT_MORNING_PUSH)
+    evening_summary: Mapped[str] = mapped_column(String(5), default=DEFAULT_EVENING_SUMMARY)
     workweek: Mapped[str] = mapped_column(
         String(16), default=DEFAULT_WORKWEEK, server_default=DEFAULT_WORKWEEK
     )

@@ -11,13 +11,12 @@ from typing import Annotated
 
 import typer
 
-from config import get_settings
-
 calendar_app = typer.Typer(no_args_is_help=True, help="China's official working calendar (holidays, 调休)")
 DEFAULT_DATES_EVAL = Path("evalsets/dates.jsonl")
 
 
 async def _with_session(work):
+    from config import get_settings
     from store.db import open_database
 
     settings = get_settings()
