@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.engine.core import Engine
 from bot.routes import build_routes
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
+from bot.sales.workcalendar import refresh_from_store
 from config import Settings
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
 from store.db import Database, open_database
@@ -48,5 +49,7 @@ async def build_engine(
     db = db or await open_database(settings.database)
     kb = kb or open_knowledge_base(settings)
     ensure_playbook_indexed(kb)
+    async with db.transaction() as session:
+        await refresh_from_store(session)
     visit_reader = visit_reader or extractor_from_settings(settings)
     return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock)

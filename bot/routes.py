@@ -10,7 +10,7 @@ chain, where the first handler that takes the text answers. A name registered tw
 from __future__ import annotations
 
 from bot.engine.routing import Routes
-from bot.features import account, ask, customers, gaps, pushes, reports, visit_reminders
+from bot.features import account, ask, calendar, customers, gaps, pushes, reports, visit_reminders
 from bot.features.tasks import handlers as tasks
 from bot.features.tasks import rendering as task_rendering
 from bot.features.visit_log import form as visit_form
@@ -62,6 +62,7 @@ def build_routes() -> Routes:
     routes.text(ask.FLOW, ask.on_text, why="anything else is a question for the coach")
 
     # ---- scheduled jobs, run at every tick of the transport
+    routes.tick(calendar.refresh_calendar)  # first: the pushes ask which days are working days
     routes.tick(pushes.morning_push)
     routes.tick(pushes.evening_summary)
     routes.tick(gaps.cards_sync_job())

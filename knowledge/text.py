@@ -30,9 +30,19 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-def normalize_width(text: str) -> str:
-    """Full-width ASCII and compatibility forms to their plain form (ＡＢＣ１２ → ABC12, （ → ()."""
-    return unicodedata.normalize("NFKC", text)
+#: Full-width punctuation that Chinese text uses as its own (a chat keeps it; the index does not).
+CJK_PUNCTUATION = "，。、！？：；（）【】《》“”‘’～"
+
+
+def normalize_width(text: str, keep: str = "") -> str:
+    """Full-width ASCII and compatibility forms to their plain form (ＡＢＣ１２ → ABC12, （ → ()),
+    except the characters in `keep`."""
+    if not keep:
+        return unicodedata.normalize("NFKC", text)
+    return "".join(
+        part if part and part[0] in keep else unicodedata.normalize("NFKC", part)
+        for part in re.split(f"([{re.escape(keep)}])", text)
+    )
 
 
 def normalize_for_index(text: str) -> str:

@@ -135,15 +135,47 @@ class Base(DeclarativeBase):
 
 DEFAULT_MORNING_PUSH, DEFAULT_EVENING_SUMMARY = "09:00", "18:00"  # local time, until /schedule sets others
 
+#: Which days a team works (and gets its morning push and evening summary): China's official
+#: working days; those plus every Saturday that is not a public holiday; or every day.
+Workweek = Literal["official", "saturdays", "every_day"]
+WORKWEEKS: tuple[Workweek, ...] = ("official", "saturdays", "every_day")
+DEFAULT_WORKWEEK: Workweek = "official"
+
 
 class Team(Base):
     __tablename__ = "teams"
+    __table_args__ = (one_of("workweek", WORKWEEKS),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     morning_push: Mapped[str] = mapped_column(String(5), default=DEFAULT_MORNING_PUSH)
     evening_summary: Mapped[str] = mapped_column(String(5), default=DEFAULT_EVENING_SUMMARY)
+    workweek: Mapped[str] = mapped_column(
+        String(16), default=DEFAULT_WORKWEEK, server_default=DEFAULT_WORKWEEK
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarYear(Base):
+    """A year whose official holiday arrangement an admin loaded (``coach calendar load``): it
+    overrides the arrangement shipped with the chinese-calendar package, or fills a year it lacks."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(200))  # the file it came from
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarDay(Base):
+    """One exception to Monday–Friday in a loaded year: a day off (holiday) or a 调休 working day."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"), index=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(40))  # 国庆节, 春节…
 
 
 class User(Base):

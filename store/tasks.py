@@ -125,11 +125,16 @@ def _listed_on(day: date) -> Any:
     return or_(TaskStatus.day == day, and_(Task.recurrence.is_(None), TaskStatus.status == "open"))
 
 
-async def statuses_for(session: AsyncSession, user: User | Viewer, day: date) -> list[TaskStatus]:
+async def statuses_for(
+    session: AsyncSession, user: User | Viewer, day: date, *, daily: bool = True
+) -> list[TaskStatus]:
     """The user's statuses for ``day`` on every task that applies to them, creating missing rows
-    (status 'open'). Each comes with ``.task`` loaded."""
+    (status 'open'). Each comes with ``.task`` loaded. ``daily=False`` (a day off) leaves out the
+    tasks that repeat every working day."""
     user_id, team_id = _who(user)
     tasks = list(await session.scalars(select(Task).where(_applies(user_id, team_id, day))))
+    if not daily:
+        tasks = [t for t in tasks if t.recurrence is None]
     if not tasks:
         return []
     one_off = [t.id for t in tasks if t.recurrence is None]

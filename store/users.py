@@ -11,7 +11,16 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
-from store.models import DEFAULT_EVENING_SUMMARY, DEFAULT_MORNING_PUSH, ROLES, Invite, Team, User, utcnow
+from store.models import (
+    DEFAULT_EVENING_SUMMARY,
+    DEFAULT_MORNING_PUSH,
+    ROLES,
+    WORKWEEKS,
+    Invite,
+    Team,
+    User,
+    utcnow,
+)
 
 #: No 0/O, 1/I/L: codes are read aloud and typed on phones.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -74,10 +83,15 @@ async def set_team_schedule(
     *,
     morning_push: str | None = None,
     evening_summary: str | None = None,
+    workweek: str | None = None,
 ) -> Team:
     team = await session.get(Team, team_id)
     if team is None:
         raise LookupError(f"no team {team_id}")
+    if workweek is not None:
+        if workweek not in WORKWEEKS:
+            raise ValueError(f"unknown workweek {workweek!r}")
+        team.workweek = workweek
     if morning_push is not None:
         team.morning_push = _check_hhmm(morning_push)
     if evening_summary is not None:

@@ -368,5 +368,10 @@ from bot.cli.visits import register as register_visit_commands  # noqa: E402
 register_visit_commands(app, eval_app)
 
 
+from bot.cli.dates import register as register_date_commands  # noqa: E402
+
+register_date_commands(app, eval_app)
+
+
 if __name__ == "__main__":
     app()

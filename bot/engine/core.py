@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from bot.engine.normalize import normalize_incoming
 from bot.engine.routing import Routes
 from bot.sales.localtime import local_today
 from config import Settings
@@ -119,6 +120,7 @@ class Engine:
 
     # ---- handling ---------------------------------------------------------------------------
     async def handle(self, incoming: Incoming) -> Result:
+        incoming = normalize_incoming(incoming)
         lock = self._user_locks.setdefault(incoming.sender_id, asyncio.Lock())
         async with lock:  # one user's inputs are handled in order; other users run concurrently
             try:

@@ -18,6 +18,23 @@ class Incoming:
     kind: InputKind
     text: str = ""  # typed text, or the button's data
     unsupported: str = ""  # what it was when the engine cannot read it: sticker, photo, voice…
+    original: str = ""  # the text as typed, before the edge normalisation (bot/engine/normalize.py)
+
+    @property
+    def display_text(self) -> str:
+        """What the person typed (traditional script and full-width forms kept), for echoing back."""
+        return self.original or self.text
+
+    def as_typed(self, read: str) -> str:
+        """The typed form of ``read`` when it is this input's text or arguments (for notes kept
+        for display); ``read`` itself otherwise."""
+        typed = self.display_text
+        if read == self.text.strip():
+            return typed.strip()
+        parts = typed.split(maxsplit=1)
+        if read and read == self.args and len(parts) > 1:
+            return parts[1].strip()
+        return read
 
     @property
     def command(self) -> str | None:

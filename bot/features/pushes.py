@@ -1,7 +1,8 @@
 """The day's scheduled messages: each person's tasks in the morning, a summary to the managers in
 the evening, at the times set per team (/schedule). Computed from the database at every tick and
 claimed row by row there, so a restart or a second process never sends one twice, and a process
-started late still sends the day's push."""
+started late still sends the day's push. Both go out on the team's working days only: China's
+official calendar (none on 国庆, one on a 调休 Saturday) unless the team changed it in /schedule."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from bot.engine.core import Context, Engine
 from bot.engine.messages import Outgoing, Reply
 from bot.features.tasks.rendering import render_person_tasks
 from bot.sales.localtime import at_local, local_today, md
-from bot.sales.tasks.daily import MORNING, RepDay, morning_key, person_day, team_day
+from bot.sales.tasks.daily import MORNING, RepDay, morning_key, person_day, team_day, works_on
+from bot.sales.workcalendar import read_workweek, team_works_on, work_calendar
 from prompts import text
 from store import users
 from store.models import DEFAULT_EVENING_SUMMARY, DEFAULT_MORNING_PUSH, Team, User
@@ -46,7 +48,7 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         morning = team.morning_push if team else DEFAULT_MORNING_PUSH
         evening = team.evening_summary if team else DEFAULT_EVENING_SUMMARY
         start, end = morning_window(day, morning, evening, tz)
-        if start <= now < end:
+        if start <= now < end and works_on(person, day):
             due[morning_key(person.team_id, day, person.id)] = person
     outgoing = []
     for key in await engine.db.claim_each(MORNING, due, engine.worker):
@@ -93,7 +95,7 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
         due: dict[str, tuple[Team, User]] = {}
         for team in teams:
             start, end = evening_window(day, team.evening_summary, tz)
-            if start <= now < end:
+            if start <= now < end and team_works_on(team.workweek, day):
                 for manager in await users.managers_of_team(session, team.id):
                     due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
     outgoing = []
@@ -110,23 +112,46 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
 # ---------------------------------------------------------------- /schedule
 
 
+def workweek_label(workweek: str, today: date) -> str:
+    label = text(f"workweek_{workweek}")
+    if workweek != "every_day" and not work_calendar().is_official(today.year):
+        label += text("calendar_fallback_note", year=today.year)
+    return label
+
+
 async def schedule_command(ctx: Context) -> list[Reply]:
+    """/schedule [早上 [晚上]] [法定工作日 | 周六上班 | 每天]: the team's push times and workweek."""
     if ctx.user.team_id is None:
         return [Reply(text("task_no_team"))]
-    times = ctx.incoming.args.replace("，", " ").replace(",", " ").split()
+    words = ctx.incoming.args.replace("：", ":").replace("，", " ").replace(",", " ").split()
+    workweeks = [w for w in (read_workweek(word) for word in words) if w]
+    times = [word for word in words if not read_workweek(word)]
+    if len(workweeks) > 1 or len(times) > 2:
+        return [Reply(text("schedule_bad_time"))]
     async with ctx.db.transaction() as session:
-        if times:
+        if words:
             try:
                 team = await users.set_team_schedule(
                     session,
                     ctx.user.team_id,
-                    morning_push=times[0],
+                    morning_push=times[0] if times else None,
                     evening_summary=times[1] if len(times) > 1 else None,
+                    workweek=workweeks[0] if workweeks else None,
                 )
             except ValueError:
                 return [Reply(text("schedule_bad_time"))]
         else:
             team = await users.get_team(session, ctx.user.team_id)
     assert team is not None
-    key = "schedule_set" if times else "schedule_show"
-    return [Reply(text(key, team=team.name, morning=team.morning_push, evening=team.evening_summary))]
+    key = "schedule_set" if words else "schedule_show"
+    return [
+        Reply(
+            text(
+                key,
+                team=team.name,
+                morning=team.morning_push,
+                evening=team.evening_summary,
+                workweek=workweek_label(team.workweek, ctx.today),
+            )
+        )
+    ]

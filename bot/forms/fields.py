@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.sales.contacts import normalize_phone
+from bot.sales.dates_validation import impossible_date_problem, next_date_problem, visit_date_problem
 from bot.sales.parsing.amounts import parse_amount_wan
 from bot.sales.parsing.dates import parse_date
 from prompts import text
@@ -93,14 +94,17 @@ def parse_answer(field: Field, raw: str, today: date) -> Any:
             raise Invalid("form_invalid_too_long", limit=field.max_chars)
         return raw
     if field.kind == "date":
+        if problem := impossible_date_problem(raw):  # 2月30日: named, not "not understood"
+            raise Invalid(problem.key, **problem.values)
         found = parse_date(raw, today)
         if found is None:
             raise Invalid("form_invalid_date")
         day = found[0]
-        if field.future_only and day < today:
-            raise Invalid("form_invalid_date_past", day=show_date(day.isoformat()))
-        if field.past_only and day > today:
-            raise Invalid("form_invalid_date_future", day=show_date(day.isoformat()))
+        problem = (next_date_problem(day, today) if field.future_only else None) or (
+            visit_date_problem(day, today) if field.past_only else None
+        )
+        if problem:
+            raise Invalid(problem.key, **problem.values)
         return day.isoformat()
     if field.kind == "amount":
         compact = raw.replace(",", "").replace("，", "")

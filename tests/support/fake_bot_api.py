@@ -94,7 +94,7 @@ _SENT_METHODS = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText")
 
 def _utf16_len(text: str) -> int:
     """Telegram measures entity offsets/lengths in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _decode_params(raw: dict[str, str]) -> dict[str, Any]:
@@ -269,7 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send_json(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        # \uXXXX escapes (as Telegram sends them): a lone surrogate in a message stays encodable.
+        body = json.dumps(payload).encode("ascii")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -49,6 +49,9 @@ async def draft_from_title(ctx: Context, data: dict[str, Any], title: str) -> di
 
 async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     day = ctx.today
+    if data.get("date_problem"):  # 2月30日前交周报: say so rather than publish without a due date
+        await ctx.clear_state()
+        return [Reply(data["date_problem"])]
     try:
         async with ctx.db.transaction() as session:
             task, people = await create_from_draft(session, ctx.viewer, data)

@@ -3,6 +3,7 @@ message, the reminder's 记录拜访 button and the grading buttons."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
 from bot.forms.buttons import button_data, press_of
 from bot.forms.machine import EDIT, SUMMARY
+from bot.sales.dates_validation import impossible_date_problem, next_date_problem
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
 from prompts import text
@@ -68,11 +70,12 @@ async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> 
 
 
 def _draft_values(draft: VisitDraft, report: str, today: date) -> dict[str, Any]:
+    next_ok = draft.next_date is not None and next_date_problem(draft.next_date, today) is None
     return {
         "kind": draft.kind,
         "outcome": draft.outcome,
         "next_step": draft.next_step,
-        "next_date": draft.next_date.isoformat() if draft.next_date and draft.next_date >= today else None,
+        "next_date": draft.next_date.isoformat() if next_ok and draft.next_date else None,
         "amount": draft.amount_wan,
         "notes": report,
         "visited_on": today.isoformat(),
@@ -85,7 +88,7 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
     if known is None:
         known = await known_customers(ctx)
     draft = await ctx.engine.visit_reader.extract(report, today, known)
-    values = _draft_values(draft, report, today)
+    values = _draft_values(draft, ctx.incoming.as_typed(report), today)  # notes as typed
     done = [f.name for f in FIELDS if f.name not in ("customer", "contact")]
     choose: tuple[str, Choose] | None = None
     if draft.customer:
@@ -106,7 +109,14 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
             pass
     done.append("contact")
     header = f"visit_quick_header_{draft.source}"
-    return await machine.start(ctx, VISIT_FORM, values, done, header=header, choose=choose)
+    replies = await machine.start(ctx, VISIT_FORM, values, done, header=header, choose=choose)
+    # A date that cannot be right is said on the card, not dropped without a word.
+    problem = impossible_date_problem(report) or (
+        next_date_problem(draft.next_date, today) if draft.next_date else None
+    )
+    if problem and replies:
+        replies[0] = dataclasses.replace(replies[0], text=f"⚠️ {problem.message()}\n{replies[0].text}")
+    return replies
 
 
 async def log_command(ctx: Context) -> list[Reply]:

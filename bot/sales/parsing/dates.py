@@ -1,12 +1,19 @@
-"""Find and resolve Chinese date expressions (今天, 下周二, 月底, 11月3号, 2026.1.15, 三天后…).
+"""Find and resolve Chinese date expressions (今天, 下周二, 月底, 11月3号, 2026.1.15, 国庆后,
+下个工作日, 三个工作日内…), in simplified or traditional script.
 
 Conventions:
 - 这周X / 本周X: the X of the current Monday–Sunday week (may be in the past).
-- bare 周X / 星期X / 礼拜X: the next X on or after today.
-- 下周X: the X of next week; 下下周X the week after; 上周X last week.
+- bare 周X / 星期X / 礼拜X: the next X after today; said on that weekday it means next week's
+  (a rep who says 周二再去 on a Tuesday is going again).
+- 下周X: the X of next week; each further 下 one week more (下下下周二: three weeks on); 上周X last week.
 - 下周 alone: Monday of next week; 周末 Saturday of this week.
-- A month-day without a year that is already past this year resolves to next year.
+- A month-day without a year that is already past this year resolves to next year; a date with a
+  year keeps it, whatever the numerals (2015年三月3号).
 - 月底 last day of this month, 月初 the 1st, 月中 the 15th; 下个月初/下月初 1st of next month.
+- Festivals (元旦, 春节/过年, 元宵, 清明, 五一, 端午, 中秋, 国庆/十一…): the festival's next day;
+  X后 / 过完X / 节后: the first working day after its days off; X前: the last working day before them.
+- 下个工作日, N个工作日内/后: China's official working days, 调休 weekends included
+  (bot.sales.workcalendar).
 """
 
 from __future__ import annotations
@@ -16,8 +23,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from bot.sales.parsing.numerals import CN_NUM_CHARS, DIGITS, cn_to_int
+from lunardate import LunarDate
+
+from bot.sales.parsing.numerals import CN_DIGIT_CHARS, CN_NUM_CHARS, DIGITS, cn_to_int
+from bot.sales.workcalendar import WorkCalendar, festivals, work_calendar
+from knowledge.text import CJK_PUNCTUATION, normalize_width, to_simplified
 
 
 @dataclass(frozen=True)
@@ -30,12 +42,25 @@ class DateMatch:
     coarse: bool = False  # 明年, 年底: only a rough period
 
 
+@dataclass(frozen=True)
+class ImpossibleDate:
+    """A date as written that no calendar has (2月30日, 13月5号)."""
+
+    text: str
+    start: int
+    end: int
+    month: int
+    day: int | None
+
+
 WEEKDAYS: dict[str, int] = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 WEEKDAYS.update({str(i): i - 1 for i in range(1, 8)})
 
 RELATIVE_DAYS: dict[str, int] = {
     "大前天": -3,
+    "大前日": -3,
     "前天": -2,
+    "前日": -2,
     "昨天": -1,
     "昨日": -1,
     "昨晚": -1,
@@ -50,18 +75,24 @@ RELATIVE_DAYS: dict[str, int] = {
     "明早": 1,
     "明晚": 1,
     "后天": 2,
+    "后日": 2,
     "大后天": 3,
+    "大后日": 3,
 }
 
 _NUM = rf"(?:\d{{1,4}}|[{CN_NUM_CHARS}]{{1,4}})"
+_DAY_NUM = rf"(?:\d{{1,2}}|[{CN_NUM_CHARS}]{{1,3}})"
+_MONTH_NUM = rf"(?:\d{{1,2}}|[{CN_NUM_CHARS}]{{1,2}})"
 _WEEK_WORD = r"(?:周|星期|礼拜|禮拜)"
-_MONTH_PREFIX = r"(?:下下个?月|下个?月|这个?月|本月|上个?月)"
+_MONTH_PREFIX = r"(?:下+个?月|这个?月|本月|上+个?月)"
 _NOT_DIGIT_BEFORE = r"(?<![\d.])"
 _NOT_DIGIT_AFTER = r"(?![\d])"
+# What may not follow a day number written without 日/号 (二月十五 yes, 二月十五万 / 十五个 no).
+_NOT_A_DAY_AFTER = rf"(?![\d{CN_NUM_CHARS}个万元块人位家台套次%岁天年点分])"
 
 
-def _num(text: str) -> int | None:
-    return cn_to_int(text)
+def _num(text: str | None) -> int | None:
+    return cn_to_int(text) if text else None
 
 
 def _add_months(d: date, months: int, day: int | None = None) -> date | None:
@@ -87,72 +118,87 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 def _month_offset(prefix: str | None) -> int:
     if not prefix:
         return 0
-    if prefix.startswith("下下"):
-        return 2
     if prefix.startswith("下"):
-        return 1
+        return len(prefix) - len(prefix.lstrip("下"))
     if prefix.startswith("上"):
-        return -1
+        return -(len(prefix) - len(prefix.lstrip("上")))
     return 0
 
 
-# Each rule: (compiled regex, resolver(match, today) -> (date | None, relative_past, coarse)).
+# Each rule: (compiled regex, resolver(match, today, calendar) -> (date | None, relative_past, coarse)).
 Resolved = tuple[date | None, bool, bool]
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str], date], Resolved]]
+Resolver = Callable[[re.Match[str], date, WorkCalendar], Resolved]
+Rule = tuple[re.Pattern[str], Resolver]
+NOTHING: Resolved = (None, False, False)
 
 
-def _full_date(m: re.Match[str], today: date) -> Resolved:
+def _year_of(text: str, today: date) -> int | None:
+    """2015 / 15 / 二〇一五 / 二零一五 / 今年 / 明年 / 去年 → the year."""
+    relative = {"今年": 0, "明年": 1, "后年": 2, "去年": -1, "前年": -2}
+    if text in relative:
+        return today.year + relative[text]
+    if text.isdigit():
+        year = int(text)
+    elif all(ch in DIGITS for ch in text):
+        year = int("".join(str(DIGITS[ch]) for ch in text))
+    else:
+        return None
+    if len(text) == 2:
+        year += 2000
+    return year if 1900 <= year <= 2100 else None
+
+
+def _full_date(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     return _safe_date(int(m["y"]), int(m["m"]), int(m["d"])), False, False
 
 
-def _cn_year(text: str) -> int | None:
-    """二〇二六 / 二零二六 → 2026 (digit by digit); 二十六 style is not used for years."""
-    if all(ch in DIGITS for ch in text):
-        return int("".join(str(DIGITS[ch]) for ch in text))
-    return None
-
-
-def _cn_full_date(m: re.Match[str], today: date) -> Resolved:
-    year, month, day = _cn_year(m["y"]), _num(m["m"]), _num(m["d"])
+def _year_month_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    year, month, day = _year_of(m["y"], today), _num(m["m"]), _num(m["d"])
     if year is None or month is None or day is None:
-        return None, False, False
-    if year < 100:
-        year += 2000
-    return _safe_date(year, month, day), False, False
+        return NOTHING
+    resolved = _safe_date(year, month, day)
+    return resolved, resolved is not None and resolved < today and m["y"] in ("去年", "前年"), False
 
 
-def _month_day(m: re.Match[str], today: date) -> Resolved:
-    month, day = _num(m["m"]), _num(m["d"])
+def _year_month(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    year, month = _year_of(m["y"], today), _num(m["m"])
+    if year is None or month is None or not 1 <= month <= 12:
+        return NOTHING
+    return date(year, month, 1), False, True
+
+
+def _month_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    month, day = _num(m["m"]), _num(m["dd"] or m["dc"])
     if month is None or day is None:
-        return None, False, False
+        return NOTHING
     resolved = _safe_date(today.year, month, day)
     if resolved is not None and resolved < today:
         resolved = _safe_date(today.year + 1, month, day)
     return resolved, False, False
 
 
-def _prefixed_month_day(m: re.Match[str], today: date) -> Resolved:
+def _prefixed_month_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     day = _num(m["d"])
     if day is None:
-        return None, False, False
+        return NOTHING
     offset = _month_offset(m["p"])
     return _add_months(today.replace(day=1), offset, day), offset < 0, False
 
 
-def _bare_day(m: re.Match[str], today: date) -> Resolved:
+def _bare_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     day = _num(m["d"])
     if day is None or not 1 <= day <= 31:
-        return None, False, False
+        return NOTHING
     for offset in range(3):  # this month if not past, else the next month that has that day
         resolved = _add_months(today.replace(day=1), offset, day)
         if resolved is not None and resolved >= today:
             return resolved, False, False
-    return None, False, False
+    return NOTHING
 
 
-def _month_part(m: re.Match[str], today: date) -> Resolved:
+def _month_part(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     offset = _month_offset(m["p"])
-    part = m["part"]
+    part = m["part"] or m["part2"]
     first = _add_months(today.replace(day=1), offset, 1)
     assert first is not None
     if part in ("初", "上旬"):
@@ -166,11 +212,11 @@ def _month_part(m: re.Match[str], today: date) -> Resolved:
     return first.replace(day=day), offset < 0, False
 
 
-def _month_only(m: re.Match[str], today: date) -> Resolved:
+def _month_only(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     """3月份 → 1st of March; 3月底 → 31st; next year when already past."""
     month = _num(m["m"])
     if month is None or not 1 <= month <= 12:
-        return None, False, False
+        return NOTHING
     part = m["part"]
     for year in (today.year, today.year + 1):
         first = date(year, month, 1)
@@ -185,48 +231,53 @@ def _month_only(m: re.Match[str], today: date) -> Resolved:
         last = first.replace(day=calendar.monthrange(year, month)[1])
         if last >= today:
             return resolved, False, part is None
-    return None, False, False
+    return NOTHING
 
 
-def _next_month_alone(m: re.Match[str], today: date) -> Resolved:
+def _next_month_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     offset = _month_offset(m["p"])
     return _add_months(today.replace(day=1), offset, 1), offset < 0, True
 
 
-def _relative_word(m: re.Match[str], today: date) -> Resolved:
+def _relative_word(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     offset = RELATIVE_DAYS[m[0]]
     return today + timedelta(days=offset), offset < 0, False
 
 
-def _week_day(m: re.Match[str], today: date) -> Resolved:
-    prefix = (m["p"] or "").replace("个", "")
+def _week_offset(prefix: str) -> int | None:
+    """下 → 1, 下下下 → 3, 上上 → -2, 这/本 → 0; None for no prefix."""
+    prefix = prefix.replace("个", "")
+    if not prefix:
+        return None
+    if set(prefix) == {"下"}:
+        return len(prefix)
+    if set(prefix) == {"上"}:
+        return -len(prefix)
+    return 0
+
+
+def _week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    weeks = _week_offset(m["p"] or "")
     weekday = WEEKDAYS[m["w"]]
     monday = today - timedelta(days=today.weekday())
-    if prefix in ("这", "本", "这一"):
-        return monday + timedelta(days=weekday), False, False
-    if prefix == "下下":
-        return monday + timedelta(days=14 + weekday), False, False
-    if prefix == "下":
-        return monday + timedelta(days=7 + weekday), False, False
-    if prefix == "上":
-        return monday + timedelta(days=-7 + weekday), True, False
+    if weeks is not None:
+        return monday + timedelta(days=7 * weeks + weekday), weeks < 0, False
     if m["w"] == "末":  # bare 周末: this week's Saturday (or today if it is Sunday)
         return max(today, monday + timedelta(days=5)), False, False
-    delta = (weekday - today.weekday()) % 7
+    delta = (weekday - today.weekday()) % 7 or 7  # said on that weekday: next week's
     return today + timedelta(days=delta), False, False
 
 
-def _week_alone(m: re.Match[str], today: date) -> Resolved:
-    prefix = m["p"].replace("个", "")
+def _week_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    weeks = _week_offset(m["p"]) or 0
     monday = today - timedelta(days=today.weekday())
-    weeks = {"下下": 2, "下": 1, "上": -1}[prefix]
     return monday + timedelta(days=7 * weeks), weeks < 0, True
 
 
-def _n_later(m: re.Match[str], today: date) -> Resolved:
+def _n_later(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     n = _num(m["n"])
     if n is None:
-        return None, False, False
+        return NOTHING
     unit = m["u"]
     if unit == "天":
         return today + timedelta(days=n), False, False
@@ -235,7 +286,7 @@ def _n_later(m: re.Match[str], today: date) -> Resolved:
     return _add_months(today, n) or _add_months(today, n, -1), False, True
 
 
-def _year_part(m: re.Match[str], today: date) -> Resolved:
+def _year_part(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     word = m[0]
     year = today.year + (1 if word.startswith("明") else 0)
     if word.endswith("底") or word.endswith("末"):
@@ -243,74 +294,228 @@ def _year_part(m: re.Match[str], today: date) -> Resolved:
     return date(year, 1, 1), False, True
 
 
-RULES: list[Rule] = [
-    (
-        re.compile(
-            _NOT_DIGIT_BEFORE
-            + r"(?P<y>\d{4})\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})\s*[日号]?"
+# ---------------------------------------------------------------- working days and festivals
+
+
+def _next_workday(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    return cal.next_workday(today), False, False
+
+
+def _n_workdays(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    n = _num(m["n"])
+    if n is None or not 1 <= n <= 60:
+        return NOTHING
+    return cal.add_workdays(today, n), False, False
+
+
+def _festival_name(word: str) -> str:
+    if word == "十一":
+        return "国庆"
+    return next(f.name for f in festivals() if word in f.words)
+
+
+def _around_festival(
+    name: str, when: str, today: date, cal: WorkCalendar, year: int | None = None
+) -> date | None:
+    """The festival's day ("on"), the first working day after its days off ("after"), or the
+    last working day before them ("before"), for its next occurrence (or in the year named)."""
+    years = (year,) if year else (today.year - 1, today.year, today.year + 1)
+    for year in years:
+        period = cal.festival_period(name, year)
+        day = next((f.day_in(year) for f in festivals() if f.name == name), None)
+        if period is None or day is None:
+            continue
+        start, end = period
+        if when == "after" and (end >= today or len(years) == 1):
+            return cal.next_workday(end)
+        if when == "before" and (start > today or len(years) == 1):
+            return cal.add_workdays(start, -1)
+        if when == "on" and (day >= today or len(years) == 1):
+            return day
+    return None
+
+
+def _festival(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    name = _festival_name(m["h"])
+    when = "after" if (m["after"] or m["done"]) else "before" if m["before"] else "on"
+    year = today.year + {"今年": 0, "明年": 1, "后年": 2}[m["yr"]] if m["yr"] else None
+    return _around_festival(name, when, today, cal, year), False, False
+
+
+def _after_new_year(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    return _around_festival("春节", "after", today, cal), False, False
+
+
+def _around_break(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    """节后 / 假期后 / 节前: around the public-holiday break under way or coming next."""
+    period = cal.next_holiday_period(today)
+    if period is None:
+        return NOTHING
+    if m.groupdict().get("before"):
+        return (cal.add_workdays(period[0], -1), False, False) if period[0] > today else NOTHING
+    return cal.next_workday(period[1]), False, False
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+_LUNAR_DIGITS = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _lunar_day(text: str) -> int | None:
+    """初八 → 8, 十五 → 15, 廿三 → 23, 二十 → 20, 三十 → 30."""
+    if text.startswith("初"):
+        return _LUNAR_DIGITS.get(text[1])
+    if text.startswith("廿"):
+        return 20 + _LUNAR_DIGITS[text[1]]
+    return cn_to_int(text)
+
+
+def _lunar_date(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    """正月初八, 腊月二十三, 农历八月十五: the next such day of the Chinese calendar."""
+    month = _LUNAR_MONTHS.get(m["m"]) or cn_to_int(m["m"])
+    day = _lunar_day(m["d"])
+    if not month or not day or not 1 <= month <= 12:
+        return NOTHING
+    if not (m[0].startswith("农历") or m["m"] in _LUNAR_MONTHS or m["d"][0] in "初廿"):
+        return NOTHING  # 八月十五 without 农历 is a plain month-day (read by the rules above)
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            solar = LunarDate(year, month, day).to_solar_date()
+        except ValueError:
+            continue
+        if solar >= today:
+            return solar, False, False
+    return NOTHING
+
+
+def _first_workday_of_week(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7 * len(m["p"]))
+    return cal.add_workdays(monday - timedelta(days=1), 1), False, False
+
+
+@cache
+def _festival_words() -> str:
+    words = sorted({w for f in festivals() for w in f.words}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+_AFTER = (
+    r"(?:节|假期|长假|假|小长假)?(?:(?:结束|过完|收假|回来)?\s*(?:之后|以后|过后|后)|回来|结束|过完|收假)"
+)
+_BEFORE = r"(?:节|假期|长假|放假)?\s*(?:之前|以前|前)"
+
+
+@cache
+def rules() -> list[Rule]:
+    cn = CN_NUM_CHARS
+    year = (
+        rf"(?:(?P<y>\d{{4}}|[{CN_DIGIT_CHARS}]{{2,4}}|(?<!\d)\d{{2}})\s*年|(?P<ry>今年|明年|后年|去年|前年))"
+    )
+    return [
+        (
+            re.compile(
+                _NOT_DIGIT_BEFORE
+                + r"(?P<y>\d{4})\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})\s*[日号]?"
+            ),
+            _full_date,
         ),
-        _full_date,
-    ),
-    (
-        re.compile(
-            rf"(?P<y>[{CN_NUM_CHARS}]{{2,4}})年(?P<m>[{CN_NUM_CHARS}]{{1,2}})月(?P<d>[{CN_NUM_CHARS}]{{1,3}})[日号]"
+        (
+            re.compile(
+                rf"{year}\s*(?P<m>{_MONTH_NUM})\s*月份?\s*"
+                rf"(?:(?P<d>{_DAY_NUM})\s*[日号]|(?P<d2>{_DAY_NUM}){_NOT_A_DAY_AFTER})"
+            ),
+            lambda m, today, cal: _year_month_day(
+                _Groups(m, y=m["y"] or m["ry"], d=m["d"] or m["d2"]), today, cal
+            ),
         ),
-        _cn_full_date,
-    ),
-    (
-        re.compile(
-            _NOT_DIGIT_BEFORE
-            + rf"(?P<m>\d{{1,2}}|[{CN_NUM_CHARS}]{{1,2}})\s*月份?\s*(?:(?P<dd>\d{{1,2}})\s*[日号]?{_NOT_DIGIT_AFTER}(?![万元块个人%])"
-            + rf"|(?P<dc>[{CN_NUM_CHARS}]{{1,3}})\s*[日号])"
+        (
+            re.compile(rf"{year}\s*(?P<m>{_MONTH_NUM})\s*月份?(?![\d{cn}])"),
+            lambda m, today, cal: _year_month(_Groups(m, y=m["y"] or m["ry"]), today, cal),
         ),
-        lambda m, today: _month_day(_Groups(m, d=m["dd"] or m["dc"]), today),
-    ),
-    (
-        re.compile(rf"(?P<p>{_MONTH_PREFIX})\s*(?P<d>{_NUM})\s*[日号]"),
-        _prefixed_month_day,
-    ),
-    (
-        re.compile(
-            r"(?:(?P<p>下下个?|下个?|这个?|本|上个?)?月(?P<part>初|中旬|中|底|末)|(?P<part2>上旬|中旬|下旬))"
+        (
+            re.compile(
+                _NOT_DIGIT_BEFORE
+                + rf"(?P<m>{_MONTH_NUM})\s*月份?\s*(?:(?P<dd>\d{{1,2}})\s*[日号]?{_NOT_DIGIT_AFTER}(?![万元块个人%])"
+                + rf"|(?P<dc>[{cn}]{{1,3}})\s*(?:[日号]|{_NOT_A_DAY_AFTER}))"
+            ),
+            _month_day,
         ),
-        lambda m, today: _month_part(_Groups(m, part=m["part"] or m["part2"]), today),
-    ),
-    (re.compile(r"(?P<p>下下个?月|下个?月)(?![份底末初中\d一二三四五六七八九十两])"), _next_month_alone),
-    (
-        re.compile(
-            _NOT_DIGIT_BEFORE
-            + rf"(?P<m>\d{{1,2}}|[{CN_NUM_CHARS}]{{1,2}})\s*月份?(?P<part>初|中旬|中|底|末|上旬|下旬)?(?![\d{CN_NUM_CHARS}])"
+        (
+            re.compile(rf"(?P<p>{_MONTH_PREFIX})\s*(?P<d>{_NUM})\s*(?:[日号]|{_NOT_A_DAY_AFTER})"),
+            _prefixed_month_day,
         ),
-        _month_only,
-    ),
-    (
-        re.compile(
-            r"大后天|大前天|前天|昨天|昨日|昨晚|今天|今日|今儿|今晚|今早|明天|明日|明儿|明早|明晚|后天"
+        (
+            re.compile(
+                r"(?:(?P<p>下+个?|这个?|本|上+个?)?(?<![正腊冬])月(?P<part>初(?![一二三四五六七八九十])|中旬|中|底|末)"
+                r"|(?P<part2>上旬|中旬|下旬))"
+            ),
+            _month_part,
         ),
-        _relative_word,
-    ),
-    (
-        re.compile(
-            rf"(?<![{CN_NUM_CHARS}\d每几隔])(?P<p>下下个?|下个?|这个?|本|上个?|这一)?{_WEEK_WORD}(?P<w>[一二三四五六日天末1-7])"
+        (re.compile(rf"(?P<p>下+个?月)(?![份底末初中\d{cn}])"), _next_month_alone),
+        (
+            re.compile(
+                _NOT_DIGIT_BEFORE
+                + rf"(?P<m>{_MONTH_NUM})\s*月份?(?P<part>初|中旬|中|底|末|上旬|下旬)?(?![\d{cn}])"
+            ),
+            _month_only,
         ),
-        _week_day,
-    ),
-    (re.compile(rf"(?P<p>下下个?|下个?|上个?){_WEEK_WORD}(?![一二三四五六日天末1-7年])"), _week_alone),
-    (
-        re.compile(
-            _NOT_DIGIT_BEFORE
-            + rf"(?:过\s*)?(?P<n>\d{{1,3}}|[{CN_NUM_CHARS}]{{1,3}})\s*个?\s*(?P<u>天|周|星期|礼拜|月)\s*(?:后|以后|之后)"
+        (re.compile("|".join(sorted(RELATIVE_DAYS, key=len, reverse=True))), _relative_word),
+        (
+            re.compile(
+                rf"(?<![{cn}\d每几隔])(?P<p>下+个?|这个?|本|上+个?|这一)?{_WEEK_WORD}(?P<w>[一二三四五六日天末1-7])"
+            ),
+            _week_day,
         ),
-        _n_later,
-    ),
-    (re.compile(r"(?:过\s*)(?P<n>\d{1,3}|[" + CN_NUM_CHARS + r"]{1,3})\s*(?P<u>天)"), _n_later),
-    (re.compile(r"明年(?:年底|底|年末|末|初|年初)?|今年(?:年底|底|年末|末)"), _year_part),
-    (re.compile(r"年底|年末"), _year_part),
-    (
-        re.compile(r"(?<![\d月])(?P<d>\d{1,2}|[" + CN_NUM_CHARS + r"]{1,3})\s*号(?![楼线车库门机院房位室])"),
-        _bare_day,
-    ),
-]
+        (re.compile(rf"(?P<p>下+个?|上+个?){_WEEK_WORD}(?![一二三四五六日天末1-7年])"), _week_alone),
+        (
+            re.compile(
+                _NOT_DIGIT_BEFORE
+                + rf"(?:过\s*)?(?P<n>\d{{1,3}}|[{cn}]{{1,3}})\s*个?\s*(?P<u>天|周|星期|礼拜|月)\s*(?:后|以后|之后)"
+            ),
+            _n_later,
+        ),
+        (re.compile(rf"(?:过\s*)(?P<n>\d{{1,3}}|[{cn}]{{1,3}})\s*(?P<u>天)"), _n_later),
+        (re.compile(r"明年(?:年底|底|年末|末|初|年初)?|今年(?:年底|底|年末|末)"), _year_part),
+        (re.compile(r"年底|年末"), _year_part),
+        (
+            re.compile(rf"(?<![\d月])(?P<d>\d{{1,2}}|[{cn}]{{1,3}})\s*号(?![楼线车库门机院房位室])"),
+            _bare_day,
+        ),
+        (re.compile(r"下一?个?工作日"), _next_workday),
+        (
+            re.compile(
+                _NOT_DIGIT_BEFORE
+                + rf"(?P<n>\d{{1,2}}|[{cn}]{{1,3}})\s*个\s*工作日\s*(?:之内|以内|内|之后|以后|后|左右)"
+            ),
+            _n_workdays,
+        ),
+        (
+            re.compile(
+                rf"(?P<yr>今年|明年|后年)?(?P<done>过完|过了)?(?<![{cn}\d])"
+                rf"(?P<h>{_festival_words()}|十一(?=\s*(?:{_AFTER}|{_BEFORE}|节|期间))|(?<=过完|过了)十一(?![\d{cn}月号日点个天年]))"
+                rf"(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE}))?"
+            ),
+            _festival,
+        ),
+        (re.compile(rf"(?<![明今去后前\d{cn}几多半])年后|过完年|过了年"), _after_new_year),
+        (
+            re.compile(
+                rf"(?<![人诞亲师妇童恩阳夕八])(?:节|节假日|假期|长假|放假)(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE}))"
+            ),
+            _around_break,
+        ),
+        (re.compile(r"(?P<after>收假(?:之后|以后|后)?|过完节|节过完)"), _around_break),
+        (
+            re.compile(
+                r"(?:农历)?(?P<m>正|腊|冬|[一二三四五六七八九十]{1,2})月(?P<d>初[一二三四五六七八九十]|廿[一二三四五六七八九]|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九])"
+            ),
+            _lunar_date,
+        ),
+        (
+            re.compile(rf"{_NOT_DIGIT_BEFORE}(?:过\s*)?半个月(?:后|以后|之后)?"),
+            lambda m, today, cal: (today + timedelta(days=15), False, True),
+        ),
+        (re.compile(r"(?P<p>下+)个?(?:周|星期|礼拜)(?:的)?第一个工作日"), _first_workday_of_week),
+    ]
 
 
 class _Groups:
@@ -326,15 +531,35 @@ class _Groups:
         return self._match[key]
 
 
-def find_dates(text: str, today: date) -> list[DateMatch]:
+def reading_form(text: str) -> str:
+    """The text as the rules read it: simplified script, half-width digits; same length as `text`
+    so that match positions stay valid for the original (the engine's edge normaliser has usually
+    done this already; direct callers get it here)."""
+    if text.isascii():
+        return text
+    converted = to_simplified(normalize_width(text, keep=CJK_PUNCTUATION))
+    if len(converted) == len(text):
+        return converted
+    chars = []
+    for ch in text:
+        one = to_simplified(normalize_width(ch, keep=CJK_PUNCTUATION))
+        chars.append(one if len(one) == 1 else ch)
+    return "".join(chars)
+
+
+def find_dates(text: str, today: date, calendar: WorkCalendar | None = None) -> list[DateMatch]:
     """All date expressions in `text`, left to right, non-overlapping (longest wins on overlap)."""
+    cal = calendar or work_calendar()
+    readable = reading_form(text)
     candidates: list[DateMatch] = []
-    for pattern, resolve in RULES:
-        for m in pattern.finditer(text):
-            resolved, past, coarse = resolve(m, today)  # type: ignore[arg-type]
+    for pattern, resolve in rules():
+        for m in pattern.finditer(readable):
+            resolved, past, coarse = resolve(m, today, cal)
             if resolved is None:
                 continue
-            candidates.append(DateMatch(resolved, m[0].strip(), m.start(), m.end(), past, coarse))
+            candidates.append(
+                DateMatch(resolved, text[m.start() : m.end()].strip(), m.start(), m.end(), past, coarse)
+            )
     candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
     chosen: list[DateMatch] = []
     for cand in candidates:
@@ -344,9 +569,30 @@ def find_dates(text: str, today: date) -> list[DateMatch]:
     return chosen
 
 
-def parse_date(text: str, today: date) -> tuple[date, str] | None:
+def parse_date(text: str, today: date, calendar: WorkCalendar | None = None) -> tuple[date, str] | None:
     """The first date expression in `text`: (resolved date, matched text), or None."""
-    found = find_dates(text, today)
+    found = find_dates(text, today, calendar)
     if not found:
         return None
     return found[0].date, found[0].text
+
+
+_WRITTEN_DATE = re.compile(
+    rf"(?<![\d.])(?:(?P<y>\d{{4}})\s*[年./-]\s*)?(?P<m>{_MONTH_NUM})\s*(?:月份?|(?<=\d)[./-](?=\d))\s*"
+    rf"(?P<d>{_DAY_NUM})\s*(?P<suffix>[日号])?"
+)
+
+
+def impossible_dates(text: str) -> list[ImpossibleDate]:
+    """Month-days written in `text` that no year has (2月30日, 4月31号, 13月5号, 2026.2.30)."""
+    readable = reading_form(text)
+    found: list[ImpossibleDate] = []
+    for m in _WRITTEN_DATE.finditer(readable):
+        month, day = _num(m["m"]), _num(m["d"])
+        explicit = m["suffix"] is not None or m["y"] is not None
+        if month is None or day is None or not explicit:
+            continue
+        year = int(m["y"]) if m["y"] else 2024  # a leap year: 2月29日 is possible without a year
+        if _safe_date(year, month, day) is None if 1 <= month <= 12 else True:
+            found.append(ImpossibleDate(text[m.start() : m.end()], m.start(), m.end(), month, day))
+    return found

@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.sales.localtime import day_bounds, md
+from bot.sales.workcalendar import team_works_on, work_calendar
 from prompts import text
 from store import reports, tasks, users, visits
 from store.access import Viewer
-from store.models import GRADES, MILESTONES
+from store.models import DEFAULT_WORKWEEK, GRADES, MILESTONES
 
 #: Accepted period words -> canonical period.
 PERIODS = {
@@ -78,6 +79,8 @@ class TeamReport:
     new_by_stars: dict[str, int] = field(default_factory=dict)
     milestones: dict[str, int] = field(default_factory=dict)
     visit_rows: list[VisitRow] = field(default_factory=list)
+    working_days: int = 0  # in [start, end], by the team's workweek: a week with 国庆 shows fewer
+    festivals: list[str] = field(default_factory=list)  # public holidays that fell on weekdays of the period
 
     @property
     def period_label(self) -> str:
@@ -108,12 +111,28 @@ class TeamReport:
         return sum(r.tasks_total for r in self.reps)
 
 
+def working_days(workweek: str, start: date, end: date) -> tuple[int, list[str]]:
+    """Working days in [start, end] for a team's workweek, and the festivals that took weekdays off."""
+    calendar = work_calendar()
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    festivals = []
+    for day in days:
+        name = calendar.festival_on(day)
+        if name and day.weekday() < 5 and not team_works_on(workweek, day) and name not in festivals:
+            festivals.append(name)
+    return sum(team_works_on(workweek, day) for day in days), festivals
+
+
 async def collect_report(
     session: Any, viewer: Viewer, period: str, today: date, tz: ZoneInfo, scope: str
 ) -> TeamReport:
     """What ``viewer`` may see (a manager: their team; an admin: everyone) for the period."""
     start, end = period_range(period, today)
     report = TeamReport(scope=scope, period=period, start=start, end=end)
+    team = await users.get_team(session, viewer.team_id) if viewer.team_id is not None else None
+    report.working_days, report.festivals = working_days(
+        team.workweek if team else DEFAULT_WORKWEEK, start, end
+    )
     if viewer.is_admin:
         people = await users.list_users(session)
     elif viewer.team_id is not None:
@@ -174,6 +193,13 @@ def summary_text(report: TeamReport) -> str:
     rate = report.total_effective / report.total_visits if report.total_visits else 0.0
     lines = [
         text("report_title", scope=report.scope, period=report.period_label, dates=report.dates_label),
+        text(
+            "report_working_days",
+            n=report.working_days,
+            holidays=text("report_working_days_holidays", names="、".join(report.festivals))
+            if report.festivals
+            else "",
+        ),
         text(
             "report_visits", visits=report.total_visits, effective=report.total_effective, rate=f"{rate:.0%}"
         ),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.sales.dates_validation import due_date_problem, impossible_date_problem
 from bot.sales.parsing.customers import find_known_customer
 from bot.sales.parsing.task_text import EVERYONE_WORDS, TEAM_WORDS, read_details
 from store import customers, tasks, users
@@ -64,6 +65,7 @@ async def read_task_line(session: Any, viewer: Viewer, line: str, today: date) -
     """A task's details from its typed text: title, due date, daily repeat, visit quota, and the
     customer it names (one the manager may see)."""
     details = read_details(line, today)
+    problem = impossible_date_problem(line) or (due_date_problem(details.due, today) if details.due else None)
     known = await customers.list_customers(session, viewer, limit=KNOWN_CUSTOMERS_LIMIT)
     hit = find_known_customer(line, [c.name for c in known])
     customer = next((c for c in known if hit and c.name == hit[0]), None)
@@ -74,6 +76,7 @@ async def read_task_line(session: Any, viewer: Viewer, line: str, today: date) -
         "quota": details.quota_visits,
         "customer_id": customer.id if customer else None,
         "customer_name": customer.name if customer else None,
+        "date_problem": problem.message() if problem else None,  # publish refuses the draft with it
     }
 
 

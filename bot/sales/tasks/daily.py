@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.sales.workcalendar import team_works_on
 from store import tasks, users, visits
 from store.access import Viewer
-from store.models import TaskStatus, Team, User
+from store.models import DEFAULT_WORKWEEK, TaskStatus, Team, User
 from store.visits import count_effective_visits
 
 MORNING = "morning"  # claim kind of the morning push
@@ -20,10 +21,17 @@ def morning_key(team_id: int | None, day: date, user_id: int) -> str:
     return f"{team_id or 0}:{day.isoformat()}:{user_id}"
 
 
+def works_on(user: User, day: date) -> bool:
+    """Whether ``day`` is a working day for the person's team (China's official calendar unless
+    the team changed its workweek in /schedule)."""
+    return team_works_on(user.team.workweek if user.team else DEFAULT_WORKWEEK, day)
+
+
 async def person_statuses(session: Any, user: User, day: date) -> list[TaskStatus]:
     """The person's tasks for ``day``. Team and everyone tasks are for reps; a manager or admin
-    gets only tasks assigned to them by name. Quotas met by logged visits are marked done."""
-    rows = await tasks.statuses_for(session, user, day)
+    gets only tasks assigned to them by name. Quotas met by logged visits are marked done. Daily
+    tasks (每天拜访3家) count working days only: on a day off they are not due."""
+    rows = await tasks.statuses_for(session, user, day, daily=works_on(user, day))
     if user.role != "rep":
         rows = [r for r in rows if r.task.scope == "user"]
     await tasks.complete_met_quotas(session, rows, day)

@@ -28,7 +28,7 @@ YEAR_END = date(2024, 12, 31)  # a Tuesday
         ("本周五", date(2026, 11, 27), "本周五"),
         ("这周一", date(2026, 11, 23), "这周一"),
         ("周五", date(2026, 11, 27), "周五"),
-        ("周一", date(2026, 11, 23), "周一"),  # bare weekday: on or after today
+        ("周一", date(2026, 11, 30), "周一"),  # bare weekday said on that weekday: next week
         ("星期天", date(2026, 11, 29), "星期天"),
         ("礼拜3", date(2026, 11, 25), "礼拜3"),
         ("下下周一", date(2026, 12, 7), "下下周一"),
