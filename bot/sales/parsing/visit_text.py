@@ -106,6 +106,7 @@ _NOT_COMPANY_WORDS: tuple[str, ...] = (
     "没",
     "聊",
 )
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&·]+")
 _PRONOUNS = ("他们", "我们", "客户", "对方", "这家", "那家", "人家", "公司")
 _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[\]~～…]")
 _FALLBACK_LEAD = re.compile(
@@ -185,6 +186,12 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
         window_start = left
         while window_start > 0 and left - window_start < 12 and not _BOUNDARY.match(text[window_start - 1]):
             window_start -= 1
+        long_name = _long_name_before(text, window_start, left)
+        if long_name is not None:
+            # No lead word anywhere in a long run of name characters: the whole run is the name as
+            # typed (validation refuses it by length) rather than its last few characters.
+            found.append((long_name + m[0], left - len(long_name), m.end()))
+            continue
         window = text[window_start:left]
         at_boundary = window_start == 0 or bool(_BOUNDARY.match(text[window_start - 1]))
         name = _cut_company_window(window, m[0], at_boundary)
@@ -195,6 +202,19 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
     if leading and not any(start <= leading[1] < end for _, start, end in found):
         found.insert(0, leading)
     return found
+
+
+def _long_name_before(text: str, window_start: int, left: int) -> str | None:
+    """A name longer than the look-back window before a suffix (after the last lead word), whole."""
+    run_start = window_start
+    while run_start > 0 and not _BOUNDARY.match(text[run_start - 1]):
+        run_start -= 1
+    run = text[run_start:left]
+    cut = max((run.rfind(word) + len(word) for word in COMPANY_LEAD_WORDS if word in run), default=0)
+    body = run[cut:]
+    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body):
+        return None
+    return None if _contains(body, _NOT_COMPANY_WORDS, allow_negated=True) else body
 
 
 def _leading_company(text: str) -> tuple[str, int, int] | None:
@@ -257,6 +277,8 @@ def _cut_company_window(window: str, suffix: str, at_boundary: bool = True) -> s
 
 
 def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
+    if not _NAME_CHARS.fullmatch(body or "x"):
+        return False  # markup, symbols…: not a name the parser may guess (the rep is asked instead)
     if len(body) < min_len or body[-1] in _BAD_BODY_END or (body[0] in _BAD_BODY_START and not any_start):
         return False
     if any(p in body for p in _PRONOUNS) or re.search(r"\d", body) or _DEPT_ONLY.fullmatch(body):

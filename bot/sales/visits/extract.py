@@ -29,7 +29,6 @@ from store.models import OUTCOMES, VISIT_KINDS
 log = logging.getLogger(__name__)
 
 Source = Literal["rules", "llm"]
-FEAST_WORDS = ("吃饭", "饭局", "请客", "宴请", "喝酒", "喝茶", "答谢")
 MAX_KNOWN_IN_PROMPT = 200
 WEEKDAYS = "一二三四五六日"
 
@@ -64,12 +63,8 @@ class VisitDraft:
     next_date: date | None
     amount_wan: float | None
     source: Source
-
-
-def _kind(parsed_kind: str, report: str) -> str:
-    if parsed_kind in VISIT_KINDS:
-        return parsed_kind
-    return "宴请" if any(w in report for w in FEAST_WORDS) else "活动"  # the parser's 宴请/活动
+    amount_currency: str | None = None  # the amount was written in another currency (amount_wan is None)
+    amount_foreign_wan: float | None = None
 
 
 def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
@@ -78,12 +73,14 @@ def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> V
         customer=p.customer,
         contact_name=p.contact_name,
         contact_title=p.contact_role,
-        kind=_kind(p.kind, report),
+        kind=p.kind,
         outcome=p.outcome,
         next_step=p.next_step,
         next_date=p.next_date,
         amount_wan=p.amount_wan,
         source="rules",
+        amount_currency=p.amount_currency,
+        amount_foreign_wan=p.amount_foreign_wan,
     )
 
 
@@ -138,7 +135,7 @@ class VisitExtractor:
         customer = _clean(got.customer)
         if customer and known_customers:
             customer = match_customer(customer, known_customers) or customer
-        amount = got.amount_wan if got.amount_wan is not None and got.amount_wan > 0 else None
+        amount = got.amount_wan  # as read: validation refuses a negative, zero or absurd one
         assert got.outcome in OUTCOMES and got.kind in VISIT_KINDS
         return VisitDraft(
             customer=customer,
