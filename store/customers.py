@@ -61,8 +61,9 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-def _simplified(text: str) -> str:
-    # Only text with a character outside GB2312's simplified set can be traditional: skip the rest.
+def to_simplified_script(text: str) -> str:
+    """Traditional characters as simplified ones (華東 → 华东). Text whose every CJK character is in
+    GB2312 (the simplified set) is returned as it is, without loading the converter."""
     if all(ord(ch) < 0x3400 or ch.encode("gb2312", errors="ignore") for ch in text):
         return text
     return _t2s().convert(text)
@@ -72,7 +73,7 @@ def normalize_company_name(name: str) -> str:
     """'江苏省華东机械（集团）股份有限公司' → '华东机械': the per-team unique key, and what search and the
     visit parser compare. Width, case and script are folded; brackets, spaces, punctuation, legal forms
     and a 省/市 prefix are dropped. The one company-name normaliser (bot/ uses it too)."""
-    text = _simplified(unicodedata.normalize("NFKC", name or "").casefold().strip())
+    text = to_simplified_script(unicodedata.normalize("NFKC", name or "").casefold().strip())
     text = _BRACKETS.sub("", text)
     text = re.sub(r"\s+", "", text)
     fallback = _NOISE.sub("", text)

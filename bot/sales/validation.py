@@ -38,6 +38,8 @@ class Problem:
 #: Amounts in 万元: above AMOUNT_MAX_WAN (100 亿) is a typo; above AMOUNT_CONFIRM_WAN (1 亿) is asked.
 AMOUNT_MAX_WAN = 1_000_000.0
 AMOUNT_CONFIRM_WAN = 10_000.0
+#: Typed after a value that is asked about, it keeps the value on purpose (20000 确认).
+CONFIRM_WORD = "确认"
 #: Characters per text field: (min, max).
 TEXT_LIMITS: dict[str, tuple[int, int]] = {
     "customer": (2, 100),
@@ -99,35 +101,47 @@ def check_amount_wan(value: float | None, field_name: str = "amount") -> list[Pr
     return []
 
 
-def check_amount(amount: AmountMatch | None, field_name: str = "amount") -> list[Problem]:
-    """An amount as read from text: its currency first (never silently 元), then its size."""
-    if amount is None:
+def check_amount_in(wan: float | None, currency: str | None, field_name: str = "amount") -> list[Problem]:
+    """An amount of `wan` 万 in `currency` (None: 人民币): another currency is asked about (never
+    silently taken as 元), then the size is checked."""
+    if wan is None:
         return []
-    if amount.currency is not None:
+    if currency is not None:
         return [
             Problem(
                 field_name,
                 "check_amount_currency",
-                {"amount": f"{amount.wan:g}万", "currency": text(f"check_currency_{amount.currency}")},
+                {"amount": f"{wan:g}万", "currency": text(f"check_currency_{currency}")},
             )
         ]
-    return check_amount_wan(amount.wan, field_name)
+    return check_amount_wan(wan, field_name)
+
+
+def check_amount(amount: AmountMatch | None, field_name: str = "amount") -> list[Problem]:
+    """An amount as read from text (bot.sales.parsing.amounts)."""
+    return [] if amount is None else check_amount_in(amount.wan, amount.currency, field_name)
 
 
 _PLAIN_NUMBER = re.compile(r"^[-−－]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
 
 
 def read_amount(raw: str, field_name: str = "amount") -> tuple[float | None, list[Problem]]:
-    """A typed amount (20, 15.5, 20万, 1.5个亿, -5) in 万元 and its problems."""
+    """A typed amount (20, 15.5, 20万, 1.5个亿, -5) in 万元 and its problems. A trailing 确认
+    (20000 确认) confirms a value that would otherwise be asked about."""
     compact = clean_text(raw).replace(",", "").replace("，", "").replace(" ", "")
+    confirmed = compact.endswith(CONFIRM_WORD)
+    compact = compact.removesuffix(CONFIRM_WORD)
     if _PLAIN_NUMBER.match(compact):
-        value = float(compact.replace("−", "-").replace("－", "-"))
-        return value, check_amount_wan(value, field_name)
-    amount = find_deal_amount(compact)
-    if amount is None:
-        return None, [Problem(field_name, "check_amount_unreadable")]
-    problems = check_amount(amount, field_name)
-    return (None if amount.currency else amount.wan), problems
+        value: float | None = float(compact.replace("−", "-").replace("－", "-"))
+        problems = check_amount_wan(value, field_name)
+    else:
+        amount = find_deal_amount(compact)
+        if amount is None:
+            return None, [Problem(field_name, "check_amount_unreadable")]
+        value, problems = (None if amount.currency else amount.wan), check_amount(amount, field_name)
+    if confirmed:
+        problems = refusals(problems)
+    return value, problems
 
 
 def _show_wan(value: float) -> str:

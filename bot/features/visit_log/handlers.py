@@ -20,6 +20,7 @@ from bot.features.visit_log.form import (
 from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
 from bot.forms.machine import EDIT, SUMMARY
+from bot.sales.validation import check_amount_in, check_date, clean_text, refusals
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
 from prompts import text
@@ -78,20 +79,45 @@ def _draft_values(draft: VisitDraft, report: str, today: date) -> dict[str, Any]
     }
 
 
+def _checked_draft(draft: VisitDraft, values: dict[str, Any], done: list[str], today: date) -> list[str]:
+    """Check what was read (bot.sales.validation): a refused value is left empty and asked for, a
+    value to confirm is kept and flagged. The notes to show the rep, one per problem."""
+    notes: list[str] = []
+    amount = draft.amount_foreign_wan if draft.amount_currency else draft.amount_wan
+    checks = {
+        "amount": check_amount_in(amount, draft.amount_currency),
+        "next_date": check_date("next_date", draft.next_date, today),
+    }
+    for name, problems in checks.items():
+        if refusals(problems):
+            values[name] = None
+            if name in done:
+                done.remove(name)
+            notes += [text("check_quick_log_dropped", problem=p.message()) for p in refusals(problems)]
+        notes += [
+            text("check_quick_log_confirm", problem=p.message()) for p in problems if p.needs_confirmation
+        ]
+    return notes
+
+
 async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -> list[Reply]:
-    """Read a report, show what was understood, ask only for what is missing (the customer)."""
+    """Read a report, show what was understood, ask only for what is missing (the customer) or
+    what was refused when checked (an impossible amount…), saying why."""
     today = ctx.today
+    report = clean_text(report)
     if known is None:
         known = await known_customers(ctx)
     draft = await ctx.engine.visit_reader.extract(report, today, known)
     values = _draft_values(draft, report, today)
     done = [f.name for f in FIELDS if f.name not in ("customer", "contact")]
+    notes = _checked_draft(draft, values, done, today)
     choose: tuple[str, Choose] | None = None
     if draft.customer:
         try:
             found = await find_customer(ctx, draft.customer, confirm_new=False)
-        except Invalid:
+        except Invalid as invalid:
             found = None
+            notes.append(text("check_quick_log_dropped", problem=invalid.message()))
         if isinstance(found, Picked):
             values["customer"] = found.value
             done.append("customer")
@@ -101,11 +127,13 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
         try:
             values["contact"] = await match_contact(ctx, values, draft.contact_name)
             values["contact_title"] = draft.contact_title if new_contact(values) else None
-        except Invalid:
-            pass
+        except Invalid as invalid:
+            notes.append(text("check_quick_log_dropped", problem=invalid.message()))
     done.append("contact")
     header = f"visit_quick_header_{draft.source}"
-    return await machine.start(ctx, VISIT_FORM, values, done, header=header, choose=choose)
+    return await machine.start(
+        ctx, VISIT_FORM, values, done, header=header, choose=choose, note="\n".join(notes)
+    )
 
 
 async def log_command(ctx: Context) -> list[Reply]:

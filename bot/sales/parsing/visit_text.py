@@ -15,7 +15,7 @@ from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
-from knowledge.text import to_simplified
+from store.customers import to_simplified_script
 from store.models import OUTCOMES, VISIT_KINDS
 
 __all__ = ["OUTCOMES", "VISIT_KINDS", "ParsedVisit", "parse_visit"]
@@ -600,7 +600,7 @@ def _as_typed(value: str | None, read: str, typed: str) -> str | None:
 
 def _simplified(text: str) -> str:
     """Traditional script read as simplified, character for character (positions kept)."""
-    converted = to_simplified(text)
+    converted = to_simplified_script(text)
     return converted if len(converted) == len(text) else text
 
 
