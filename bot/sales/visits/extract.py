@@ -24,7 +24,7 @@ from bot.sales.parsing.dates import parse_date
 from bot.sales.parsing.visit_text import parse_visit
 from config import Settings
 from prompts import prompt
-from store.models import OUTCOMES, VISIT_KINDS
+from store.models import OUTCOMES, VISIT_KINDS, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +41,10 @@ class VisitFields(BaseModel):
     contact_title: str | None = Field(
         None, description="联系人的部门或职务，如 采购部、技术总监；没有则为 null"
     )
-    kind: Literal["上门", "电话", "演示", "参观考察", "宴请", "活动"] = Field(
+    kind: Literal[VISIT_KINDS] = Field(  # type: ignore[valid-type]  # store.models' values, once
         "上门", description="这次拜访的方式（已经发生的，不是计划中的）"
     )
-    outcome: Literal["interested", "not_interested", "need_followup", "deal_won", "deal_lost", "no_show"] = (
-        Field("need_followup", description="这次拜访的结果")
-    )
+    outcome: Outcome = Field("need_followup", description="这次拜访的结果")
     next_step: str | None = Field(None, description="下一步要做的事，简短；没有则为 null")
     next_date: str | None = Field(None, description="下一步的日期，YYYY-MM-DD，按今天推算；没有则为 null")
     amount_wan: float | None = Field(None, description="金额或预算，单位万元；没有则为 null")
