@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.models import Customer, Task, Visit
-from tests.bot_harness import running_bot
+from tests.support.telegram_harness import running_bot
 
 REP, MANAGER = 5001, 5002
 
