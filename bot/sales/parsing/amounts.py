@@ -59,6 +59,12 @@ _WAN = re.compile(
     _NOT_NUM_BEFORE
     + rf"(?P<n>{NUM_PATTERN})\s*{_APPROX}\s*(?P<mult>百|千)?\s*{_APPROX}\s*个?\s*{_APPROX}\s*(?P<big>万|亿|[wW](?![a-zA-Z]))(?![{_COUNT_AFTER_WAN}])"
 )
+# 12万5 / 十二万八 / 二十二万五千: the digit after 万 is thousands (12.5万, 12.8万, 22.5万).
+_WAN_TAIL = re.compile(
+    _NOT_NUM_BEFORE
+    + rf"(?P<n>{NUM_PATTERN})\s*万\s*(?P<t>[一二三四五六七八九1-9])千?"
+    + rf"(?![\d{CN_DIGIT_CHARS}十百.]|\s*[万亿个人台件套平米吨{_COUNT_AFTER_WAN}])"
+)
 _K = re.compile(r"(?<![\dA-Za-z.])(?P<n>\d+(?:\.\d+)?)\s*[kK](?![a-zA-Z0-9])")
 _YUAN = re.compile(
     _NOT_NUM_BEFORE
@@ -143,6 +149,9 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if a is None or b is None or b <= a:
             continue
         add(m, (a + b) / 2 * _mult(m["mult"]) * _scale(m["big"]))
+    for m in _WAN_TAIL.finditer(text):
+        n, t = to_number(m["n"]), to_number(m["t"])
+        add(m, None if n is None or t is None else n + t / 10)
     for m in _WAN.finditer(text):
         n = to_number(m["n"])
         if n is None:

@@ -80,7 +80,7 @@ COMPANY_SUFFIXES = lexicon.words("company_suffixes")
 _SUFFIX_CHAIN = re.compile("(?:" + "|".join(COMPANY_SUFFIXES) + ")+(?![长里])")
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
 COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
-_BAD_BODY_END = set("饭布格结大当全开出棋赌骗工加分的")
+_BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
 _BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
 # One-character lead words that also start company names (和顺家具, 泰和…, 在…): see _cut_company_window.
 _NAME_LIKE_LEADS = set("和跟给帮是在")
@@ -126,6 +126,7 @@ _ACTION_WORDS = re.compile(
 )
 #: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
 ROLLOVER_PAST_DAYS = 183
+_PAST_BEFORE = re.compile(r"(?:去年|前年|上次|之前|以前)$")  # 去年年底 is not this year's end
 _LEFT_VERB = re.compile("|".join(CONTACT_LEFT_WORDS))
 _GRADE_LETTER = re.compile(r"(?<![A-Za-z])(?P<g>[ABCDSabcds])\s*(?:类|级|档)(?:客户)?")
 _GRADE_STAR = re.compile(r"(?P<g>[一二三四五1-5])\s*星(?:级|客户)")
@@ -483,7 +484,7 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     as the past it describes, not as next year."""
     usable: list[DateMatch] = []
     for found in find_dates(text, today):
-        if found.relative_past or found.date <= today:
+        if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
         if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
             continue

@@ -43,5 +43,6 @@ def test_evalset_is_labelled_and_split_once() -> None:
     assert len(rows) >= 200
     assert len({r["id"] for r in rows}) == len(rows) == len({r["text"] for r in rows})
     splits = Counter(r["split"] for r in rows)
-    assert set(splits) == {"tune", "test"} and abs(splits["tune"] - splits["test"]) <= 1
+    assert set(splits) == {"tune", "test", "holdout"} and abs(splits["tune"] - splits["test"]) <= 1
+    assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
