@@ -126,6 +126,7 @@ _ACTION_WORDS = re.compile(
 )
 #: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
 ROLLOVER_PAST_DAYS = 183
+_CONTRAST = re.compile(r"但是|但|不过|可是|只是|然而")
 _PAST_BEFORE = re.compile(r"(?:去年|前年|上次|之前|以前)$")  # 去年年底 is not this year's end
 _LEFT_VERB = re.compile("|".join(CONTACT_LEFT_WORDS))
 _GRADE_LETTER = re.compile(r"(?<![A-Za-z])(?P<g>[ABCDSabcds])\s*(?:类|级|档)(?:客户)?")
@@ -463,6 +464,14 @@ def classify_outcome(text: str) -> str:
         return "not_interested"
     if _contains(text, DEAL_LOST_WEAK_WORDS, allow_negated=True):
         return "deal_lost"
+    contrast = max((m.end() for m in _CONTRAST.finditer(text)), default=0)
+    after = text[contrast:]
+    if (
+        contrast
+        and _contains(after, INTERESTED_WORDS)
+        and not _contains(after, FOLLOWUP_WORDS, allow_negated=True)
+    ):
+        return "interested"  # 价格有点高，但是很认可: what follows the last 但 decides
     if _contains(text, FOLLOWUP_WORDS, allow_negated=True):
         return "need_followup"
     if _contains(text, ABSENT_WORDS, allow_negated=True) and not _contains(text, MET_WORDS):

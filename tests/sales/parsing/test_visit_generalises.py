@@ -108,3 +108,19 @@ def test_a_foreign_amount_is_never_yuan() -> None:
 def test_a_negative_quota_keeps_its_sign() -> None:
     assert read_details("每天拜访-3家客户", TODAY).quota_visits == -3
     assert read_details("每天拜访3家客户", TODAY).quota_visits == 3
+
+
+def test_what_follows_the_last_but_decides() -> None:
+    assert parse_visit("价格有点高，还要考虑，但是很认可我们的方案", TODAY).outcome == "interested"
+    assert parse_visit("挺满意的，但是要等老板回来拍板", TODAY).outcome == "need_followup"
+
+
+@pytest.mark.parametrize(
+    ("report", "wan"), [("合同12万5", 12.5), ("十二万八签了", 12.8), ("二十二万五千", 22.5)]
+)
+def test_the_digit_after_wan_is_thousands(report: str, wan: float) -> None:
+    assert parse_amount_wan(report) == pytest.approx(wan)
+
+
+def test_last_years_end_is_not_a_next_date() -> None:
+    assert parse_visit("去年年底聊过一次，今天见了吕部长，还是说要等", TODAY).next_date is None
