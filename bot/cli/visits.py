@@ -76,7 +76,7 @@ def eval_visits(
         ),
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="With --file: only the rows of this split (tune / test)")
+        str | None, typer.Option(help="With --file: only the rows of this split (tune / test / holdout)")
     ] = None,
     today: Annotated[
         str | None,
