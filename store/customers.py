@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -22,33 +24,18 @@ from store.models import (
     Customer,
     utcnow,
 )
+from store.wordlists import load_sections
 
-_PROVINCES = (
-    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
-    "海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
-)
+COMPANY_WORDS = load_sections(Path(__file__).resolve().parent / "lexicon" / "company_names.txt")
+LEGAL_FORMS: tuple[str, ...] = COMPANY_WORDS["legal_forms"]
+PROVINCES: tuple[str, ...] = COMPANY_WORDS["provinces"]
+CITIES: tuple[str, ...] = COMPANY_WORDS["cities"]
 _PROVINCE_PREFIX = re.compile(
-    rf"^(?:{_PROVINCES})(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)"
+    rf"^(?:{'|'.join(PROVINCES)})(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)"
 )
 # 南京市…, 苏州市… but not 华联超市…/城市…: a 2-3 character city name ending in 市.
 _CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,2}[^超城门集\W]市(?!场)(?=..)")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】")
-_SUFFIXES = (
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "集团公司",
-    "总公司",
-    "集团",
-    "公司",
-    "co.,ltd.",
-    "co.,ltd",
-    "co.ltd",
-    "ltd.",
-    "ltd",
-    "inc.",
-    "inc",
-)
 _NOISE = re.compile(r"[\s·•・.,，。、'\"“”‘’\-_/]+")
 
 CUSTOMER_FIELDS = frozenset(
@@ -67,20 +54,37 @@ CUSTOMER_FIELDS = frozenset(
 CONTACT_FIELDS = frozenset({"title", "phone", "landline", "email", "buying_role", "stance", "personality"})
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # opencc-python-reimplemented; its dictionaries load in ~0.3 s, so only when needed
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified_script(text: str) -> str:
+    """Traditional characters as simplified ones (華東 → 华东). Text whose every CJK character is in
+    GB2312 (the simplified set) is returned as it is, without loading the converter."""
+    if all(ord(ch) < 0x3400 or ch.encode("gb2312", errors="ignore") for ch in text):
+        return text
+    return _t2s().convert(text)
+
+
 def normalize_company_name(name: str) -> str:
-    """'江苏省华东机械（集团）股份有限公司' → '华东机械'. Used as the per-team unique key and for search."""
-    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    """'江苏省華东机械（集团）股份有限公司' → '华东机械': the per-team unique key, and what search and the
+    visit parser compare. Width, case and script are folded; brackets, spaces, punctuation, legal forms
+    and a 省/市 prefix are dropped. The one company-name normaliser (bot/ uses it too)."""
+    text = to_simplified_script(unicodedata.normalize("NFKC", name or "").casefold().strip())
     text = _BRACKETS.sub("", text)
     text = re.sub(r"\s+", "", text)
     fallback = _NOISE.sub("", text)
     changed = True
     while changed:
         changed = False
-        for suffix in _SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
+        for suffix in LEGAL_FORMS:
+            if text.endswith(suffix) and len(text) - len(suffix) >= 2:
                 text, changed = text[: -len(suffix)], True
     province = _PROVINCE_PREFIX.match(text)
-    if province and len(text) > province.end():
+    if province and len(text) - province.end() >= 2:
         text = text[province.end() :]
     city = _CITY_PREFIX.match(text)
     if city:

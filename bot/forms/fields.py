@@ -13,9 +13,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.sales.contacts import normalize_phone
-from bot.sales.dates_validation import impossible_date_problem, next_date_problem, visit_date_problem
-from bot.sales.parsing.amounts import parse_amount_wan
+from bot.sales.dates_validation import impossible_date_problem
 from bot.sales.parsing.dates import parse_date
+from bot.sales.validation import Problem, check_date, clean_text, read_amount, refusals
 from prompts import text
 
 if TYPE_CHECKING:
@@ -23,10 +23,8 @@ if TYPE_CHECKING:
 
 FieldKind = Literal["text", "choice", "date", "amount", "phone", "email", "lookup"]
 WEEKDAY_NAMES = "一二三四五六日"
-MAX_AMOUNT_WAN = 1_000_000  # 100 亿: anything above is a typo
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 class Invalid(ValueError):
@@ -39,6 +37,11 @@ class Invalid(ValueError):
 
     def message(self) -> str:
         return text(self.key, **self.values)
+
+    @classmethod
+    def of(cls, problem: Problem) -> Invalid:
+        """The answer's first problem found by bot.sales.validation, as its message."""
+        return cls(problem.key, field=text(f"check_field_{problem.field}"), **problem.values)
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,9 @@ class Field:
 
 
 def parse_answer(field: Field, raw: str, today: date) -> Any:
-    """The value of a typed answer, or Invalid with the reason."""
-    raw = raw.strip()
+    """The value of a typed answer, or Invalid with the reason. Invisible characters (controls, NUL,
+    zero-width, bidi) are dropped first; everything else is kept as typed."""
+    raw = clean_text(raw)
     if not raw:
         raise Invalid("form_invalid_empty")
     if field.kind == "text":
@@ -100,17 +104,16 @@ def parse_answer(field: Field, raw: str, today: date) -> Any:
         if found is None:
             raise Invalid("form_invalid_date")
         day = found[0]
-        problem = (next_date_problem(day, today) if field.future_only else None) or (
-            visit_date_problem(day, today) if field.past_only else None
-        )
-        if problem:
-            raise Invalid(problem.key, **problem.values)
+        limits = "next_date" if field.future_only else "visited_on" if field.past_only else field.name
+        if problems := refusals(check_date(limits, day, today, raw)):
+            raise Invalid.of(problems[0])
         return day.isoformat()
     if field.kind == "amount":
-        compact = raw.replace(",", "").replace("，", "")
-        amount = float(compact) if _PLAIN_NUMBER.match(compact) else parse_amount_wan(compact)
-        if amount is None or amount <= 0 or amount > MAX_AMOUNT_WAN or raw.startswith("-"):
-            raise Invalid("form_invalid_amount")
+        amount, problems = read_amount(raw, "amount")
+        if problems:  # refused, or to be confirmed with 确认
+            raise Invalid.of(problems[0])
+        if amount is None:
+            raise Invalid.of(Problem("amount", "check_amount_unreadable"))
         return round(amount, 2)
     if field.kind == "phone":
         phone = normalize_phone(raw)

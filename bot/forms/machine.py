@@ -175,17 +175,18 @@ async def start(
     *,
     header: str | None = None,
     choose: tuple[str, Choose] | None = None,
+    note: str = "",
 ) -> list[Reply]:
     """Begin (or restart) the form with some values already known. ``choose`` opens on a lookup
-    field with its options already found."""
+    field with its options already found; ``note`` (a rendered text) is shown with the first step."""
     data = new_data(values, done)
     if header:
         data["header"] = header
     if choose is not None:
         field_name, options = choose
         data["choose"] = options
-        return await go(ctx, form, data, field_name)
-    return await go(ctx, form, data, next_step(form, data))
+        return await go(ctx, form, data, field_name, note)
+    return await go(ctx, form, data, next_step(form, data), note)
 
 
 async def accept(ctx: Context, form: Form, data: dict[str, Any], f: Field, value: Any) -> list[Reply]:

@@ -251,8 +251,11 @@ def test_answers_are_parsed(kind, raw, value):
     ("kind", "raw", "key"),
     [
         ("date", "改天", "form_invalid_date"),
-        ("amount", "不少", "form_invalid_amount"),
-        ("amount", "0", "form_invalid_amount"),
+        ("amount", "不少", "check_amount_unreadable"),
+        ("amount", "0", "check_amount_zero"),
+        ("amount", "-5", "check_amount_negative"),
+        ("amount", "1e9", "check_amount_absurd"),
+        ("amount", "20万美元", "check_amount_currency"),
         ("phone", "1234567", "form_invalid_phone"),
         ("phone", "23812345678", "form_invalid_phone"),
         ("email", "liu@", "form_invalid_email"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.engine.core import Context
@@ -30,6 +31,7 @@ from bot.sales.tasks.assignment import (
     target_draft,
 )
 from bot.sales.tasks.daily import MORNING, morning_key, person_day, person_statuses
+from bot.sales.validation import check_task, clean_text, messages, refusals
 from prompts import text
 from store import claims, tasks, users
 from store.access import AccessDenied
@@ -44,7 +46,18 @@ async def person_tasks_reply(ctx: Context, header: str, *, replace: bool = False
 
 async def draft_from_title(ctx: Context, data: dict[str, Any], title: str) -> dict[str, Any]:
     async with ctx.db.transaction() as session:
-        return data | await read_task_line(session, ctx.viewer, title, ctx.today)
+        return data | await read_task_line(session, ctx.viewer, clean_text(title), ctx.today)
+
+
+def draft_problems(ctx: Context, draft: dict[str, Any]) -> str:
+    """Why a drafted task cannot be published as read (title too long, a quota of -3…), or ""."""
+    due = date.fromisoformat(draft["due"]) if draft.get("due") else None
+    return messages(refusals(check_task(draft["title"], draft.get("quota"), due, ctx.today)))
+
+
+async def ask_content_again(ctx: Context, data: dict[str, Any], problems: str) -> list[Reply]:
+    await ctx.save_state(FLOW, "content", data)
+    return [Reply(problems + "\n\n" + text("task_ask_content", target=data.get("label", "")))]
 
 
 async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
@@ -94,7 +107,10 @@ async def task_command(ctx: Context) -> list[Reply]:
         if not rest:
             await ctx.save_state(FLOW, "content", data)
             return [Reply(text("task_ask_content", target=found.label))]
-        return await publish(ctx, await draft_from_title(ctx, data, rest))
+        draft = await draft_from_title(ctx, data, rest)
+        if problems := draft_problems(ctx, draft):
+            return await ask_content_again(ctx, data, problems)
+        return await publish(ctx, draft)
     if found:  # several people match: choose
         await ctx.save_state(FLOW, "target", {"pending_title": rest})
         return [Reply(text("task_ambiguous", word=word), buttons=target_buttons(found, ctx.viewer))]
@@ -107,7 +123,10 @@ async def _after_target(ctx: Context, data: dict[str, Any], target: Target) -> l
     data = {k: v for k, v in data.items() if k != "pending_title"} | target_draft(target)
     pending = ctx.state.data.get("pending_title") if ctx.state else None
     if pending:
-        data = await draft_from_title(ctx, data, pending)
+        draft = await draft_from_title(ctx, data, pending)
+        if problems := draft_problems(ctx, draft):
+            return await ask_content_again(ctx, data, problems)
+        data = draft
         await ctx.save_state(FLOW, "review", data)
         return [review_reply(data, ctx.today)]
     await ctx.save_state(FLOW, "content", data)
@@ -171,9 +190,11 @@ async def task_flow(ctx: Context) -> list[Reply]:
     if step == "content":
         if not typed:
             return [Reply(text("task_ask_content", target=data.get("label", "")))]
-        data = await draft_from_title(ctx, data, typed)
-        await ctx.save_state(FLOW, "review", data)
-        return [review_reply(data, ctx.today)]
+        draft = await draft_from_title(ctx, data, typed)
+        if problems := draft_problems(ctx, draft):
+            return await ask_content_again(ctx, data, problems)
+        await ctx.save_state(FLOW, "review", draft)
+        return [review_reply(draft, ctx.today)]
     return [review_reply(data, ctx.today)]  # review: typing repeats the form
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.engine.core import Context
 from bot.features.visit_log.rendering import saved_replies
 from bot.forms import Choose, Field, Form, Invalid, Picked
+from bot.sales.validation import TEXT_LIMITS, check_text
 from bot.sales.visits.logbook import SavedVisit, save_visit
 from prompts import text
 from store import customers
@@ -18,7 +19,6 @@ from store.models import BUYING_ROLES, OUTCOMES, VISIT_KINDS, Contact, Customer
 
 FLOW = "visit"
 CONTACT_DETAILS = ("contact_title", "contact_role", "contact_phone", "contact_email")
-MAX_NAME_CHARS = 100
 
 
 def customer_value(customer: Customer) -> dict[str, Any]:
@@ -31,9 +31,9 @@ def _contact_value(contact: Contact) -> dict[str, Any]:
 
 async def find_customer(ctx: Context, name: str, *, confirm_new: bool = True) -> Picked | Choose:
     """The visible customer called ``name``, or the ones it may mean (fuzzy) plus "create it"."""
-    name = name.strip()
-    if not 2 <= len(name) <= MAX_NAME_CHARS:
-        raise Invalid("visit_invalid_customer")
+    name, problems = check_text("customer", name)
+    if problems:
+        raise Invalid.of(problems[0])
     async with ctx.db.transaction() as session:
         found = await customers.find_customers(session, ctx.viewer, name, limit=5)
     key = normalize_company_name(name)
@@ -68,8 +68,10 @@ async def suggest_contacts(ctx: Context, values: dict[str, Any]) -> list[tuple[s
 
 
 async def match_contact(ctx: Context, values: dict[str, Any], name: str) -> dict[str, Any]:
-    name = name.strip()
-    if not 1 <= len(name) <= 30 or name.isdigit():
+    name, problems = check_text("contact", name)
+    if problems:
+        raise Invalid.of(problems[0])
+    if name.isdigit():
         raise Invalid("visit_invalid_contact")
     for contact in await _contacts_of(ctx, values):
         if contact.name == name:
@@ -96,16 +98,16 @@ FIELDS: tuple[Field, ...] = (
         suggest=suggest_contacts,
         resets=CONTACT_DETAILS,
     ),
-    Field("contact_title", optional=True, when=new_contact, max_chars=50),
+    Field("contact_title", optional=True, when=new_contact, max_chars=TEXT_LIMITS["contact_title"][1]),
     Field("contact_role", "choice", optional=True, choices=BUYING_ROLES, when=new_contact),
     Field("contact_phone", "phone", optional=True, when=new_contact),
     Field("contact_email", "email", optional=True, when=new_contact),
     Field("kind", "choice", choices=VISIT_KINDS),
     Field("outcome", "choice", choices=OUTCOMES),
-    Field("next_step", optional=True, max_chars=200),
+    Field("next_step", optional=True, max_chars=TEXT_LIMITS["next_step"][1]),
     Field("next_date", "date", optional=True, future_only=True),
     Field("amount", "amount", optional=True),
-    Field("notes", optional=True, max_chars=1000),
+    Field("notes", optional=True, max_chars=TEXT_LIMITS["notes"][1]),
     Field("visited_on", "date", ask=False, past_only=True),
 )
 

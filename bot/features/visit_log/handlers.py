@@ -3,7 +3,6 @@ message, the reminder's 记录拜访 button and the grading buttons."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Any
 
@@ -22,7 +21,8 @@ from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
 from bot.forms.buttons import button_data, press_of
 from bot.forms.machine import EDIT, SUMMARY
-from bot.sales.dates_validation import impossible_date_problem, next_date_problem
+from bot.sales.dates_validation import impossible_date_problem
+from bot.sales.validation import check_amount_in, check_date, clean_text, refusals
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
 from prompts import text
@@ -70,32 +70,58 @@ async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> 
 
 
 def _draft_values(draft: VisitDraft, report: str, today: date) -> dict[str, Any]:
-    next_ok = draft.next_date is not None and next_date_problem(draft.next_date, today) is None
     return {
         "kind": draft.kind,
         "outcome": draft.outcome,
         "next_step": draft.next_step,
-        "next_date": draft.next_date.isoformat() if next_ok and draft.next_date else None,
+        "next_date": draft.next_date.isoformat() if draft.next_date else None,
         "amount": draft.amount_wan,
         "notes": report,
         "visited_on": today.isoformat(),
     }
 
 
+def _checked_draft(draft: VisitDraft, values: dict[str, Any], done: list[str], today: date) -> list[str]:
+    """Check what was read (bot.sales.validation): a refused value is left empty and asked for, a
+    value to confirm is kept and flagged. The notes to show the rep, one per problem."""
+    notes: list[str] = []
+    amount = draft.amount_foreign_wan if draft.amount_currency else draft.amount_wan
+    checks = {
+        "amount": check_amount_in(amount, draft.amount_currency),
+        "next_date": check_date("next_date", draft.next_date, today),
+    }
+    for name, problems in checks.items():
+        if refusals(problems):
+            values[name] = None
+            if name in done:
+                done.remove(name)
+            notes += [text("check_quick_log_dropped", problem=p.message()) for p in refusals(problems)]
+        notes += [
+            text("check_quick_log_confirm", problem=p.message()) for p in problems if p.needs_confirmation
+        ]
+    return notes
+
+
 async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -> list[Reply]:
-    """Read a report, show what was understood, ask only for what is missing (the customer)."""
+    """Read a report, show what was understood, ask only for what is missing (the customer) or
+    what was refused when checked (an impossible amount…), saying why."""
     today = ctx.today
+    report = clean_text(report)
     if known is None:
         known = await known_customers(ctx)
     draft = await ctx.engine.visit_reader.extract(report, today, known)
     values = _draft_values(draft, ctx.incoming.as_typed(report), today)  # notes as typed
     done = [f.name for f in FIELDS if f.name not in ("customer", "contact")]
+    notes = _checked_draft(draft, values, done, today)
+    if impossible := impossible_date_problem(report):  # 2月30日 is said on the card, not dropped
+        notes.append(text("check_quick_log_dropped", problem=impossible.message()))
     choose: tuple[str, Choose] | None = None
     if draft.customer:
         try:
             found = await find_customer(ctx, draft.customer, confirm_new=False)
-        except Invalid:
+        except Invalid as invalid:
             found = None
+            notes.append(text("check_quick_log_dropped", problem=invalid.message()))
         if isinstance(found, Picked):
             values["customer"] = found.value
             done.append("customer")
@@ -105,18 +131,13 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
         try:
             values["contact"] = await match_contact(ctx, values, draft.contact_name)
             values["contact_title"] = draft.contact_title if new_contact(values) else None
-        except Invalid:
-            pass
+        except Invalid as invalid:
+            notes.append(text("check_quick_log_dropped", problem=invalid.message()))
     done.append("contact")
     header = f"visit_quick_header_{draft.source}"
-    replies = await machine.start(ctx, VISIT_FORM, values, done, header=header, choose=choose)
-    # A date that cannot be right is said on the card, not dropped without a word.
-    problem = impossible_date_problem(report) or (
-        next_date_problem(draft.next_date, today) if draft.next_date else None
+    return await machine.start(
+        ctx, VISIT_FORM, values, done, header=header, choose=choose, note="\n".join(notes)
     )
-    if problem and replies:
-        replies[0] = dataclasses.replace(replies[0], text=f"⚠️ {problem.message()}\n{replies[0].text}")
-    return replies
 
 
 async def log_command(ctx: Context) -> list[Reply]:

@@ -1,4 +1,4 @@
-"""Company-name normalization and fuzzy matching against a rep's known customers.
+"""Fuzzy matching of company names against a rep's known customers (the normaliser is the store's).
 
 华东 / 华东机械 / 华东机械有限公司 / 上海华东机械股份有限公司 all match the same known customer.
 """
@@ -9,196 +9,24 @@ import difflib
 import re
 from collections.abc import Sequence
 
-LEGAL_FORMS: tuple[str, ...] = (
-    "股份有限公司",
-    "有限责任公司",
-    "集团有限公司",
-    "集团股份有限公司",
-    "有限公司",
-    "总公司",
-    "分公司",
-    "公司",
-    "集团",
-    "股份",
-    "控股",
-    "实业",
-)
+from bot.sales.parsing import lexicon
+from store.customers import CITIES, PROVINCES, normalize_company_name
 
 # Industry words that may be dropped when reps shorten a name (华东机械 → 华东).
-INDUSTRY_WORDS: tuple[str, ...] = (
-    "精密机械",
-    "机械制造",
-    "机械",
-    "机电",
-    "电气",
-    "电器",
-    "电子",
-    "电机",
-    "光电",
-    "科技",
-    "技术",
-    "精密",
-    "精工",
-    "重工",
-    "塑胶",
-    "塑业",
-    "塑料",
-    "橡胶",
-    "五金",
-    "模具",
-    "纺织",
-    "服饰",
-    "服装",
-    "食品",
-    "物流",
-    "化工",
-    "材料",
-    "新材",
-    "设备",
-    "汽配",
-    "汽车",
-    "制造",
-    "贸易",
-    "商贸",
-    "建设",
-    "工程",
-    "能源",
-    "环保",
-    "药业",
-    "制药",
-    "医药",
-    "生物",
-    "医疗",
-    "软件",
-    "信息",
-    "网络",
-    "智能",
-    "自动化",
-    "仪器",
-    "仪表",
-    "包装",
-    "印刷",
-    "家具",
-    "钢铁",
-    "铝业",
-    "建材",
-    "陶瓷",
-    "纸业",
-    "农业",
-    "置业",
-    "地产",
-    "物业",
-    "工业",
-    "集成",
-    "动力",
-)
-
-PROVINCES: tuple[str, ...] = (
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-)
-# A few big cities used as bare prefixes (苏州华东机械). A prefix is only stripped when at least 2 chars remain.
-CITIES: tuple[str, ...] = (
-    "深圳",
-    "广州",
-    "苏州",
-    "杭州",
-    "南京",
-    "宁波",
-    "无锡",
-    "常州",
-    "东莞",
-    "佛山",
-    "成都",
-    "武汉",
-    "西安",
-    "郑州",
-    "长沙",
-    "青岛",
-    "济南",
-    "厦门",
-    "福州",
-    "合肥",
-    "昆山",
-    "温州",
-    "台州",
-    "嘉兴",
-    "绍兴",
-    "南通",
-    "徐州",
-    "烟台",
-    "潍坊",
-    "大连",
-    "沈阳",
-    "哈尔滨",
-    "长春",
-    "石家庄",
-    "太原",
-    "南昌",
-    "贵阳",
-    "昆明",
-    "南宁",
-    "中山",
-    "珠海",
-    "惠州",
-    "泉州",
-)
-
-_PUNCT = re.compile(r"[\s()（）\[\]【】「」\"'“”‘’,，.。、·\-_/]+")
-_PAREN = re.compile(r"[（(][^)）]*[)）]")
+INDUSTRY_WORDS = lexicon.words("industry_words")
 _REGION = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:省|市|自治区|区|县)")
 
 
 def normalize_company(name: str) -> str:
-    """Canonical form: no punctuation, no parentheses, no legal form, no leading province/city."""
-    text = _PAREN.sub("", name or "")
-    text = _PUNCT.sub("", text)
-    changed = True
-    while changed:
-        changed = False
-        for form in LEGAL_FORMS:
-            if text.endswith(form) and len(text) - len(form) >= 2:
-                text = text[: -len(form)]
-                changed = True
+    """The name as matching compares it: the store's key (normalize_company_name), without a bare
+    leading province or city either (苏州华东机械 ~ 华东机械), as long as 2 characters remain."""
+    text = normalize_company_name(name)
     m = _REGION.match(text)
     if m and len(text) - m.end() >= 2:
         text = text[m.end() :]
     for region in PROVINCES + CITIES:
         if text.startswith(region) and len(text) - len(region) >= 2:
-            text = text[len(region) :]
-            break
+            return text[len(region) :]
     return text
 
 

@@ -1,10 +1,11 @@
 """Per-field accuracy of the rule-based visit parser over a jsonl file of labelled visit reports.
 
-Each line: {"id": ..., "text": ..., "expected": {customer, contact_name, outcome, next_step, next_date, amount_wan, ...}}
-where expected.next_date is the phrase as typed (下周二, 2025-01-15) and is resolved with parse_date on the same
-`today` as the parser's output.
+Each line: {"id", "text", "expected": {customer, contact_name, outcome, next_step, next_date, amount_wan,
+amount_currency?}, "today"?, "split"?}. ``expected.next_date`` is either an ISO date or the phrase as typed
+(下周二), resolved with parse_date on the row's ``today`` (or the one given). ``split`` ("tune" / "test")
+lets one file hold both halves of a set that was split once.
 
-Run: python -m bot.sales.parsing.evaluate /work/shared/eval/visit_logs.dev.jsonl --today 2024-11-25
+Run: python -m bot.sales.parsing.evaluate evalsets/visit_reports.jsonl --split test
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.sales.parsing.customers import normalize_company
 from bot.sales.parsing.dates import parse_date
 from bot.sales.parsing.visit_text import ParsedVisit, parse_visit
+from store.customers import normalize_company_name
 
 FIELDS: tuple[str, ...] = ("customer", "contact", "outcome", "next_date", "amount", "next_step")
 _NON_CONTENT = re.compile(r"[\s\W_]+")
@@ -34,6 +35,16 @@ def char_overlap(a: str, b: str) -> float:
     return 2 * sum((ca & cb).values()) / total
 
 
+def _expected_date(value: Any, today: date) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        resolved = parse_date(str(value), today)
+        return resolved[0] if resolved else None
+
+
 def _field_results(
     got: ParsedVisit, expected: dict[str, Any], today: date
 ) -> dict[str, tuple[bool, Any, Any]]:
@@ -41,25 +52,27 @@ def _field_results(
     customer_ok = (
         got.customer is None
         if exp_customer is None
-        else got.customer is not None and normalize_company(got.customer) == normalize_company(exp_customer)
+        else got.customer is not None
+        and normalize_company_name(got.customer) == normalize_company_name(exp_customer)
     )
     exp_date_text = expected.get("next_date")
-    exp_date = None
-    if exp_date_text:
-        resolved = parse_date(str(exp_date_text), today)
-        exp_date = resolved[0] if resolved else None
+    exp_date = _expected_date(exp_date_text, today)
     exp_amount = expected.get("amount_wan")
+    exp_currency = expected.get("amount_currency")
     amount_ok = (
         got.amount_wan is None
         if exp_amount is None
         else got.amount_wan is not None and abs(got.amount_wan - float(exp_amount)) <= 0.01
-    )
+    ) and got.amount_currency == exp_currency
     exp_step = expected.get("next_step")
     step_ok = (
         got.next_step is None
         if exp_step is None
         else got.next_step is not None and char_overlap(got.next_step, exp_step) >= 0.5
     )
+    got_amount: Any = got.amount_wan
+    if got.amount_currency:
+        got_amount = f"{got.amount_wan} {got.amount_currency}"
     return {
         "customer": (customer_ok, exp_customer, got.customer),
         "contact": (
@@ -73,19 +86,36 @@ def _field_results(
             f"{exp_date_text} → {exp_date}" if exp_date_text else None,
             f"{got.next_date_text} → {got.next_date}" if got.next_date else None,
         ),
-        "amount": (amount_ok, exp_amount, got.amount_wan),
+        "amount": (
+            amount_ok,
+            f"{exp_amount} {exp_currency}" if exp_currency else exp_amount,
+            got_amount,
+        ),
         "next_step": (step_ok, exp_step, got.next_step),
     }
 
 
-def evaluate_visit_parser(path: Path, today: date, known_customers: tuple[str, ...] = ()) -> dict[str, Any]:
-    """{"n": N, "fields": {field: accuracy}, "errors": [{"id", "field", "expected", "got", "text"}]}."""
+def load_rows(path: Path, split: str | None = None) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split is None or r.get("split") == split]
+
+
+def evaluate_visit_parser(
+    path: Path,
+    today: date | None = None,
+    known_customers: tuple[str, ...] = (),
+    split: str | None = None,
+) -> dict[str, Any]:
+    """{"n": N, "fields": {field: accuracy}, "errors": [{"id", "field", "expected", "got", "text"}]}.
+
+    ``today`` is used for rows that carry none of their own (default: the real today)."""
+    rows = load_rows(path, split)
     correct = dict.fromkeys(FIELDS, 0)
     errors: list[dict[str, Any]] = []
     for row in rows:
-        got = parse_visit(row["text"], today, known_customers)
-        for field, (ok, expected, value) in _field_results(got, row["expected"], today).items():
+        day = date.fromisoformat(row["today"]) if row.get("today") else (today or date.today())
+        got = parse_visit(row["text"], day, known_customers)
+        for field, (ok, expected, value) in _field_results(got, row["expected"], day).items():
             if ok:
                 correct[field] += 1
             else:
@@ -105,9 +135,10 @@ def evaluate_visit_parser(path: Path, today: date, known_customers: tuple[str, .
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
-    parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--today", type=date.fromisoformat, default=None)
+    parser.add_argument("--split", choices=("tune", "test"), default=None)
     args = parser.parse_args(argv)
-    report = evaluate_visit_parser(args.path, args.today)
+    report = evaluate_visit_parser(args.path, args.today, split=args.split)
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
 
 

@@ -16,9 +16,10 @@ EVERYONE_WORDS = frozenset({"全员", "所有人", "大家", "全体", "全部",
 TEAM_WORDS = frozenset({"全组", "本组", "团队", "全队", "本团队", "全组人员", "组内"})
 
 _DAILY = re.compile(r"每天|每日|天天|每个工作日")
+# The sign is read too (每天拜访-3家 is -3, which validation refuses, never a quota of 3).
 _QUOTA = re.compile(
-    rf"(?P<n>\d{{1,2}}|[{CN_NUM_CHARS}]{{1,3}})\s*(?:个|家|位|次)[^，。,;；\d]{{0,6}}?(?:客户|拜访)"
-    rf"|拜访\s*(?P<m>\d{{1,2}}|[{CN_NUM_CHARS}]{{1,3}})\s*(?:个|家|位|次)"
+    rf"(?P<sn>[-−－]|负)?\s*(?P<n>\d{{1,4}}|[{CN_NUM_CHARS}]{{1,3}})\s*(?:个|家|位|次)[^，。,;；\d]{{0,6}}?(?:客户|拜访)"
+    rf"|拜访\s*(?P<sm>[-−－]|负)?\s*(?P<m>\d{{1,4}}|[{CN_NUM_CHARS}]{{1,3}})\s*(?:个|家|位|次)"
 )
 
 
@@ -27,7 +28,7 @@ class TaskDetails:
     title: str
     due: date | None
     recurrence: str | None  # None or "daily"
-    quota_visits: int | None
+    quota_visits: int | None  # as written, sign included: bot.sales.validation.check_task judges it
 
 
 def split_target(args: str) -> tuple[str, str]:
@@ -49,7 +50,8 @@ def read_details(title: str, today: date) -> TaskDetails:
     if match := _QUOTA.search(title):
         raw = match["n"] or match["m"]
         value = int(raw) if raw.isdigit() else cn_to_int(raw)
-        quota = value if value and 0 < value <= 50 else None
+        negative = bool(match["sn"] or match["sm"])
+        quota = None if value is None else (-value if negative else value)
     return TaskDetails(
         title=title, due=None if daily else due, recurrence="daily" if daily else None, quota_visits=quota
     )

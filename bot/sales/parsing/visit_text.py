@@ -11,326 +11,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.sales.parsing.amounts import parse_amount_wan
+from bot.sales.parsing import lexicon
+from bot.sales.parsing.amounts import find_deal_amount
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
+from store.customers import to_simplified_script
+from store.models import OUTCOMES, VISIT_KINDS
 
-OUTCOMES: tuple[str, ...] = (
-    "interested",
-    "not_interested",
-    "need_followup",
-    "deal_won",
-    "deal_lost",
-    "no_show",
-)
-KINDS: tuple[str, ...] = ("上门", "电话", "演示", "参观考察", "宴请/活动")
+__all__ = ["OUTCOMES", "VISIT_KINDS", "ParsedVisit", "parse_visit"]
 
-# ---------------------------------------------------------------- outcome wording (checked in this order)
-DEAL_LOST_WORDS: tuple[str, ...] = (
-    "丢了",
-    "丢单",
-    "单丢",
-    "定了别家",
-    "选了别家",
-    "用了别家",
-    "签了别家",
-    "给了别家",
-    "别家中标",
-    "选了竞品",
-    "被抢了",
-    "被截胡",
-    "没戏",
-    "黄了",
-    "输了",
-    "落选",
-    "没中标",
-    "未中标",
-    "没拿下",
-    "没谈成",
-    "谈崩",
-    "飞单",
-    "丢标",
-)
-DEAL_WON_WORDS: tuple[str, ...] = (
-    "签了",
-    "签约了",
-    "签下",
-    "已签",
-    "签完",
-    "合同签了",
-    "签单",
-    "成交",
-    "拿下",
-    "中标",
-    "打款了",
-    "已付款",
-    "回款了",
-    "定单下了",
-    "下单了",
-)
-NO_SHOW_WORDS: tuple[str, ...] = (
-    "没见到人",
-    "没见着人",
-    "没见到",
-    "没见着",
-    "人不在",
-    "不在公司",
-    "扑空",
-    "扑了个空",
-    "白跑",
-    "吃了闭门羹",
-    "闭门羹",
-    "没人接待",
-    "放鸽子",
-    "放了鸽子",
-    "爽约",
-)
-NOT_INTERESTED_WORDS: tuple[str, ...] = (
-    "没兴趣",
-    "不感兴趣",
-    "没什么兴趣",
-    "不需要",
-    "不用了",
-    "用不上",
-    "拒绝",
-    "不考虑",
-    "没需求",
-    "没有需求",
-    "不打算",
-    "没必要",
-    "不想换",
-    "不想上",
-    "直接回绝",
-    "婉拒",
-)
-# Hedges turn an otherwise positive visit into need_followup.
-FOLLOWUP_WORDS: tuple[str, ...] = (
-    "得等",
-    "要等",
-    "需要等",
-    "等老板",
-    "等领导",
-    "等通知",
-    "等消息",
-    "等结果",
-    "先放放",
-    "放一放",
-    "先放一放",
-    "再说",
-    "内部讨论",
-    "开会讨论",
-    "内部开会",
-    "考虑一下",
-    "考虑考虑",
-    "再考虑",
-    "商量",
-    "研究一下",
-    "回去研究",
-    "还没定",
-    "没定",
-    "拍板",
-    "请示",
-    "汇报",
-    "走流程",
-    "明年预算",
-)
-INTERESTED_WORDS: tuple[str, ...] = (
-    "感兴趣",
-    "有兴趣",
-    "有意向",
-    "意向很强",
-    "想了解",
-    "想看看",
-    "挺好",
-    "很好",
-    "不错",
-    "还行",
-    "认可",
-    "满意",
-    "看好",
-    "定我们",
-    "选我们",
-    "倾向我们",
-    "倾向于我们",
-    "报价单",
-    "要报价",
-    "要方案",
-    "发方案",
-    "很积极",
-    "挺积极",
-    "有需求",
-    "签合同",
-    "定了我们",
-    "选了我们",
-    "可以签",
-    "准备签",
-)
+# ---------------------------------------------------------------- outcome and kind wording (lexicon/*.txt)
+_OUTCOME_WORDS = lexicon.sections("outcomes")
+DEAL_LOST_WORDS = _OUTCOME_WORDS["deal_lost"]
+DEAL_LOST_WEAK_WORDS = _OUTCOME_WORDS["deal_lost_weak"]
+DEAL_WON_WORDS = _OUTCOME_WORDS["deal_won"]
+NO_SHOW_WORDS = _OUTCOME_WORDS["no_show"]
+NOT_INTERESTED_WORDS = _OUTCOME_WORDS["not_interested"]
+FOLLOWUP_WORDS = _OUTCOME_WORDS["need_followup"]  # hedges turn an otherwise positive visit into a follow-up
+INTERESTED_WORDS = _OUTCOME_WORDS["interested"]
+ABSENT_WORDS = _OUTCOME_WORDS["absent"]
+MET_WORDS = _OUTCOME_WORDS["met"]
+CONTACT_LEFT_WORDS = _OUTCOME_WORDS["contact_left"]
 _NEGATORS = ("没有", "没", "未", "不", "别")
-
-# ---------------------------------------------------------------- kind wording
-KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "宴请/活动",
-        ("吃饭", "饭局", "请客", "宴请", "喝酒", "展会", "活动", "沙龙", "峰会", "研讨会", "年会", "答谢会"),
-    ),
-    ("参观考察", ("参观", "考察", "来我们公司", "来公司", "来我司", "到我们公司", "到公司来")),
-    ("演示", ("演示", "demo", "Demo", "DEMO", "试用")),
-    (
-        "电话",
-        (
-            "电话里",
-            "打电话",
-            "打了电话",
-            "电话沟通",
-            "通电话",
-            "通了电话",
-            "电话聊",
-            "电话联系",
-            "电话回访",
-            "电话拜访",
-            "微信",
-            "视频会议",
-            "腾讯会议",
-        ),
-    ),
-)
+#: (kind, words) in the order they are tried; every kind is one of store.models.VISIT_KINDS.
+KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(lexicon.sections("kinds").items())
+DEFAULT_KIND = "上门"
 
 # ---------------------------------------------------------------- people
-SURNAMES: tuple[str, ...] = tuple(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温"
-    "康施文牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂成苗谷盛曲"
-    "翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆农卓吉缪简项芦麦褚娄窦戚岑景宫费卜冷晏席卫柏宗瞿桂佟臧"
-    "闵苟邬卞姬仇栾隋刁荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝封匡鞠荆冀郁胥储栗燕楚鄢谌奚粟冼蔺阚帅屠朴廉禹祖"
-    "漆巴卿狄计索宣晋扈晁芮阙雍辜裘亓邰赫杭宿逯茹嵇湛戎茅"
-)
-COMPOUND_SURNAMES: tuple[str, ...] = (
-    "欧阳",
-    "司马",
-    "上官",
-    "诸葛",
-    "东方",
-    "皇甫",
-    "令狐",
-    "慕容",
-    "夏侯",
-    "尉迟",
-    "公孙",
-    "司徒",
-    "端木",
-    "长孙",
-    "宇文",
-)
+_ALL_SURNAMES = lexicon.words("surnames")
+SURNAMES = tuple(s for s in _ALL_SURNAMES if len(s) == 1)
+COMPOUND_SURNAMES = tuple(s for s in _ALL_SURNAMES if len(s) > 1)
 # Surnames that also start common 工-words (施工, 车工, 石工…): not read as X工.
 _NOT_X_GONG = set("施车石童包木成华")
-PERSON_TITLES: tuple[str, ...] = (
-    "副总经理",
-    "总经理",
-    "董事长",
-    "副总",
-    "总监",
-    "总工",
-    "总",
-    "经理",
-    "主任",
-    "主管",
-    "部长",
-    "科长",
-    "处长",
-    "厂长",
-    "院长",
-    "局长",
-    "校长",
-    "行长",
-    "书记",
-    "老板",
-    "老师",
-    "董",
-    "工",
-    "姐",
-    "哥",
-)
-DEPARTMENTS: tuple[str, ...] = (
-    "人力资源",
-    "信息中心",
-    "信息化",
-    "数字化",
-    "供应链",
-    "总经办",
-    "总工办",
-    "办公室",
-    "信息",
-    "科技",
-    "采购",
-    "财务",
-    "生产",
-    "技术",
-    "设备",
-    "行政",
-    "人事",
-    "人力",
-    "销售",
-    "市场",
-    "运营",
-    "质量",
-    "品质",
-    "质检",
-    "工程",
-    "研发",
-    "仓储",
-    "物流",
-    "后勤",
-    "总务",
-    "综合",
-    "安全",
-    "安环",
-    "计划",
-    "物控",
-    "项目",
-    "法务",
-    "审计",
-    "网络",
-    "医务",
-    "IT",
-    "HR",
-)
-ROLE_TITLES: tuple[str, ...] = (
-    "负责人",
-    "工程师",
-    "部长",
-    "经理",
-    "总监",
-    "主管",
-    "主任",
-    "科长",
-    "处长",
-    "专员",
-    "总工",
-    "组长",
-    "助理",
-    "秘书",
-    "会计",
-)
-STANDALONE_ROLES: tuple[str, ...] = (
-    "老板娘",
-    "老板",
-    "董事长",
-    "副总经理",
-    "总经理",
-    "总裁",
-    "副总",
-    "老总",
-    "厂长",
-    "院长",
-    "校长",
-    "行长",
-    "局长",
-    "负责人",
-    "CEO",
-    "CTO",
-    "CIO",
-    "法人",
-)
+PERSON_TITLES = lexicon.words("person_titles")
+DEPARTMENTS = lexicon.words("departments")
+ROLE_TITLES = lexicon.words("role_titles")
+STANDALONE_ROLES = lexicon.words("standalone_roles")
 # Office titles that combine with a department into a role (信息化 + 主任 → 信息化主任).
 _OFFICE_TITLES = {"主任", "经理", "总监", "主管", "部长", "科长", "处长", "负责人"}
 # Characters that end a given name (the next word has started: 说, 拍板, 聊…).
@@ -360,203 +76,20 @@ _ROLE_PREFIX_STOP = set("了的是和跟见找到去在说给与及对")
 _PAREN_AFTER = re.compile(r"^\s*[（(](?P<inner>[^()（）]{1,10})[)）]")
 
 # ---------------------------------------------------------------- companies
-COMPANY_SUFFIXES: tuple[str, ...] = (
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "公司",
-    "集团",
-    "机械",
-    "机电",
-    "电气",
-    "电器",
-    "电子",
-    "电机",
-    "光电",
-    "科技",
-    "精密",
-    "精工",
-    "重工",
-    "塑胶",
-    "塑业",
-    "橡胶",
-    "五金",
-    "模具",
-    "纺织",
-    "服饰",
-    "食品",
-    "物流",
-    "化工",
-    "新材料",
-    "材料",
-    "汽配",
-    "制造",
-    "制药",
-    "药业",
-    "医药",
-    "生物",
-    "医疗",
-    "软件",
-    "实业",
-    "贸易",
-    "商贸",
-    "建设",
-    "建材",
-    "环保",
-    "包装",
-    "印刷",
-    "家具",
-    "钢铁",
-    "铝业",
-    "陶瓷",
-    "纸业",
-    "仪器",
-    "仪表",
-    "自动化",
-    "智能",
-    "控股",
-    "置业",
-    "地产",
-    "物业",
-    "医院",
-    "卫生院",
-    "银行",
-    "研究院",
-    "研究所",
-    "设计院",
-    "学院",
-    "大学",
-    "中学",
-    "小学",
-    "幼儿园",
-    "学校",
-    "诊所",
-    "门诊",
-    "酒店",
-    "超市",
-    "工厂",
-    "乳业",
-    "酒业",
-    "水务",
-    "燃气",
-    "电力",
-    "通信",
-    "通讯",
-    "保险",
-    "证券",
-    "传媒",
-    "文化",
-    "教育",
-    "装饰",
-    "装备",
-    "航空",
-    "船舶",
-    "矿业",
-    "石化",
-    "粮油",
-    "饮料",
-    "日化",
-    "家电",
-    "照明",
-    "光伏",
-    "新能源",
-    "能源",
-    "锂电",
-    "半导体",
-    "数码",
-    "物产",
-    "百货",
-    "商场",
-    "连锁",
-    "餐饮",
-    "牧业",
-    "农牧",
-    "水泥",
-    "玻璃",
-    "钢构",
-    "管业",
-    "线缆",
-    "电缆",
-    "阀门",
-    "泵业",
-    "轴承",
-    "机床",
-    "铸造",
-    "锻造",
-    "卫浴",
-    "鞋业",
-    "皮革",
-    "制衣",
-    "针织",
-    "印染",
-    "造纸",
-    "木业",
-    "茶业",
-    "物资",
-    "检测",
-    "咨询",
-    "事务所",
-    "工业",
-    "动力",
-    "精机",
-    "厂",
-    "局",
-)
+COMPANY_SUFFIXES = lexicon.words("company_suffixes")
 _SUFFIX_CHAIN = re.compile("(?:" + "|".join(COMPANY_SUFFIXES) + ")+(?![长里])")
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
-COMPANY_LEAD_WORDS: tuple[str, ...] = (
-    "今天",
-    "昨天",
-    "上午",
-    "下午",
-    "早上",
-    "中午",
-    "晚上",
-    "刚才",
-    "刚刚",
-    "拜访了",
-    "拜访",
-    "走访了",
-    "走访",
-    "回访了",
-    "回访",
-    "跟进了",
-    "跟进",
-    "见了",
-    "约了",
-    "联系了",
-    "去了趟",
-    "去了一趟",
-    "一趟",
-    "去了",
-    "去",
-    "到了",
-    "到",
-    "来到",
-    "跑了",
-    "跑",
-    "上门",
-    "看了看",
-    "看了",
-    "顺路",
-    "顺便",
-    "客户",
-    "他们",
-    "对方",
-    "这家",
-    "那家",
-    "一家",
-    "同行",
-    "是",
-    "在",
-    "给",
-    "帮",
-    "和",
-    "跟",
-    "了",
+COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
+_BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
+_BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
+# One-character lead words that also start company names (和顺家具, 泰和…, 在…): see _cut_company_window.
+_NAME_LIKE_LEADS = set("和跟给帮是在")
+PLACE_WORDS = lexicon.words("place_words")
+_DESCRIPTOR_PREFIX = re.compile(
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|"
+    rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
+    rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
-_BAD_BODY_END = set("饭布格结大当全开出棋赌骗工加分的")
-_BAD_BODY_START = set("了的去在到是和跟给把被让说")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
     "签",
@@ -573,6 +106,7 @@ _NOT_COMPANY_WORDS: tuple[str, ...] = (
     "没",
     "聊",
 )
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&·]+")
 _PRONOUNS = ("他们", "我们", "客户", "对方", "这家", "那家", "人家", "公司")
 _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[\]~～…]")
 _FALLBACK_LEAD = re.compile(
@@ -590,9 +124,11 @@ _STEP_CONTINUE = re.compile(r"^(?:让我|叫我|等|然后|再|到时|届时|顺
 _ACTION_WORDS = re.compile(
     r"(?:发|等|约|打电话|联系|回访|跟进|演示|提交|准备|安排|签|送|带|上门|拜访|过去|报价|汇报|催|盯)"
 )
-_VISIT_TODAY_AFTER = re.compile(
-    r"^(?:上午|下午|早上|中午|晚上)?(?:去了?|到了?|见了?|拜访|走访|回访|上门|跑了?|在|跟|和|又|电话|打了|约了|陪)"
-)
+#: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
+ROLLOVER_PAST_DAYS = 183
+_CONTRAST = re.compile(r"但是|但|不过|可是|只是|然而")
+_PAST_BEFORE = re.compile(r"(?:去年|前年|上次|之前|以前)$")  # 去年年底 is not this year's end
+_LEFT_VERB = re.compile("|".join(CONTACT_LEFT_WORDS))
 _GRADE_LETTER = re.compile(r"(?<![A-Za-z])(?P<g>[ABCDSabcds])\s*(?:类|级|档)(?:客户)?")
 _GRADE_STAR = re.compile(r"(?P<g>[一二三四五1-5])\s*星(?:级|客户)")
 _STAR_VALUES = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -610,6 +146,8 @@ class ParsedVisit:
     amount_wan: float | None
     grade_hint: str | None
     kind: str
+    amount_currency: str | None = None  # None: 人民币; else the currency written (USD, HKD…)
+    amount_foreign_wan: float | None = None  # the amount in 万 of that currency (amount_wan stays None)
 
 
 # ================================================================ helpers
@@ -650,8 +188,15 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
         window_start = left
         while window_start > 0 and left - window_start < 12 and not _BOUNDARY.match(text[window_start - 1]):
             window_start -= 1
+        long_name = _long_name_before(text, window_start, left)
+        if long_name is not None:
+            # No lead word anywhere in a long run of name characters: the whole run is the name as
+            # typed (validation refuses it by length) rather than its last few characters.
+            found.append((long_name + m[0], left - len(long_name), m.end()))
+            continue
         window = text[window_start:left]
-        name = _cut_company_window(window, m[0])
+        at_boundary = window_start == 0 or bool(_BOUNDARY.match(text[window_start - 1]))
+        name = _cut_company_window(window, m[0], at_boundary)
         if name is None:
             continue
         found.append((name + m[0], left - len(name), m.end()))
@@ -659,6 +204,19 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
     if leading and not any(start <= leading[1] < end for _, start, end in found):
         found.insert(0, leading)
     return found
+
+
+def _long_name_before(text: str, window_start: int, left: int) -> str | None:
+    """A name longer than the look-back window before a suffix (after the last lead word), whole."""
+    run_start = window_start
+    while run_start > 0 and not _BOUNDARY.match(text[run_start - 1]):
+        run_start -= 1
+    run = text[run_start:left]
+    cut = max((run.rfind(word) + len(word) for word in COMPANY_LEAD_WORDS if word in run), default=0)
+    body = run[cut:]
+    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body):
+        return None
+    return None if _contains(body, _NOT_COMPANY_WORDS, allow_negated=True) else body
 
 
 def _leading_company(text: str) -> tuple[str, int, int] | None:
@@ -677,8 +235,24 @@ def _leading_company(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def _cut_company_window(window: str, suffix: str) -> str | None:
-    """The company body inside the text before a suffix: after the last lead word that leaves ≥2 chars."""
+def _trim_body(body: str) -> str:
+    """Drop what describes where or which the company is: 高新区的奥特电子 → 奥特电子, 那个龙腾 → 龙腾."""
+    if "的" in body:
+        after = body[body.rindex("的") + 1 :]
+        if len(after) >= 2 and not _SUFFIX_CHAIN.fullmatch(after):  # 美的集团 keeps its 的
+            body = after
+    while True:
+        m = _DESCRIPTOR_PREFIX.match(body)
+        if not m or len(body) - m.end() < 2:
+            return body
+        body = body[m.end() :]
+
+
+def _cut_company_window(window: str, suffix: str, at_boundary: bool = True) -> str | None:
+    """The company body inside the text before a suffix: after the last lead word that leaves ≥2 chars.
+
+    A one-character lead word (和, 在, 跟…) at the very start of a window that starts the sentence may be
+    the name's own first character (和顺家具): then the uncut window is tried too."""
     cuts: list[int] = []
     for word in COMPANY_LEAD_WORDS:
         start = window.find(word)
@@ -686,19 +260,28 @@ def _cut_company_window(window: str, suffix: str) -> str | None:
             cuts.append(start + len(word))
             start = window.find(word, start + 1)
     for cut in sorted(set(cuts), reverse=True):
-        body = window[cut:]
+        body = _trim_body(window[cut:])
         if _body_ok(body) or (len(body) == 1 and len(suffix) >= 3 and _body_ok(body, min_len=1)):
             return body
-    if cuts:
-        # 拜访了新能源局: the suffix chain alone is the name when it is long enough.
-        return "" if len(suffix) >= 3 and any(cut == len(window) for cut in cuts) else None
-    if _body_ok(window):
-        return window if len(window) <= 6 else window[-4:]
+    whole = _trim_body(window)
+    name_like = at_boundary and 2 <= len(whole) <= 4 and whole == window and whole[0] in _NAME_LIKE_LEADS
+    if (
+        name_like
+        and _body_ok(whole, any_start=True)
+        and not _contains(whole, _NOT_COMPANY_WORDS, allow_negated=True)
+    ):
+        return whole
+    if cuts and len(suffix) >= 3 and any(cut == len(window) for cut in cuts):
+        return ""  # 拜访了新能源局: the suffix chain alone is the name when it is long enough.
+    if _body_ok(whole) and not any(len(word) > 1 for word in COMPANY_LEAD_WORDS if word in window):
+        return whole if len(whole) <= 6 else whole[-4:]
     return None
 
 
-def _body_ok(body: str, min_len: int = 2) -> bool:
-    if len(body) < min_len or body[-1] in _BAD_BODY_END or body[0] in _BAD_BODY_START:
+def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
+    if not _NAME_CHARS.fullmatch(body or "x"):
+        return False  # markup, symbols…: not a name the parser may guess (the rep is asked instead)
+    if len(body) < min_len or body[-1] in _BAD_BODY_END or (body[0] in _BAD_BODY_START and not any_start):
         return False
     if any(p in body for p in _PRONOUNS) or re.search(r"\d", body) or _DEPT_ONLY.fullmatch(body):
         return False
@@ -868,6 +451,9 @@ def extract_contact(
 
 # ================================================================ outcome, date, step, kind, grade
 def classify_outcome(text: str) -> str:
+    """The outcome whose wording appears first in this order: a lost deal, a won deal, a no-show, a
+    refusal, a weak loss (没戏), a hedge, an absence with nobody met, interest; with none of them the
+    visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
         return "deal_lost"
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
@@ -876,24 +462,40 @@ def classify_outcome(text: str) -> str:
         return "no_show"
     if _contains(text, NOT_INTERESTED_WORDS, allow_negated=True):
         return "not_interested"
+    if _contains(text, DEAL_LOST_WEAK_WORDS, allow_negated=True):
+        return "deal_lost"
+    contrast = max((m.end() for m in _CONTRAST.finditer(text)), default=0)
+    after = text[contrast:]
+    if (
+        contrast
+        and _contains(after, INTERESTED_WORDS)
+        and not _contains(after, FOLLOWUP_WORDS, allow_negated=True)
+    ):
+        return "interested"  # 价格有点高，但是很认可: what follows the last 但 decides
     if _contains(text, FOLLOWUP_WORDS, allow_negated=True):
         return "need_followup"
+    if _contains(text, ABSENT_WORDS, allow_negated=True) and not _contains(text, MET_WORDS):
+        return "no_show"  # the person sought was away and nobody else was met
     if _contains(text, INTERESTED_WORDS):
         return "interested"
-    # Nothing decisive was said: the visit needs a follow-up (with or without a planned next step).
     return "need_followup"
 
 
+def _year_written(found: DateMatch) -> bool:
+    return bool(re.search(r"\d{4}|年", found.text))
+
+
 def choose_next_date(text: str, today: date) -> DateMatch | None:
+    """The follow-up date: the first precise date after the visit day (a report is written on the day of
+    the visit, so its 今天 is the visit, not a plan), else the first rough one.
+
+    A month-day typed without a year that only fits half a year or more ahead (2月20日 in March) is read
+    as the past it describes, not as next year."""
     usable: list[DateMatch] = []
     for found in find_dates(text, today):
-        if found.relative_past:
+        if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
-        if (
-            found.date == today
-            and found.text.startswith("今")
-            and _VISIT_TODAY_AFTER.match(text[found.end :])
-        ):
+        if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
             continue
         usable.append(found)
     precise = [d for d in usable if not d.coarse]
@@ -963,7 +565,7 @@ def classify_kind(text: str, skip: Sequence[tuple[int, int]] = ()) -> str:
     for kind, words in KIND_WORDS:
         if _contains(kept, words):
             return kind
-    return "上门"
+    return DEFAULT_KIND
 
 
 def extract_grade(text: str) -> str | None:
@@ -978,24 +580,67 @@ def extract_grade(text: str) -> str | None:
 
 
 # ================================================================ entry point
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with the given spans replaced by spaces (positions kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _contact_left_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Clauses about a contact who has left (原来对接的张经理离职了): (whole clauses, the parts from the
+    leave verb on, which may name the next employer: 跳槽到了中建)."""
+    clauses, tails = [], []
+    for start, end in _clauses(text):
+        m = _LEFT_VERB.search(text, start, end)
+        if m:
+            clauses.append((start, end))
+            tails.append((m.start(), end))
+    return clauses, tails
+
+
+def _as_typed(value: str | None, read: str, typed: str) -> str | None:
+    """A name found in the simplified text, in the script it was typed in."""
+    if not value or read == typed:
+        return value
+    pos = read.find(value)
+    return typed[pos : pos + len(value)] if pos >= 0 else value
+
+
+def _simplified(text: str) -> str:
+    """Traditional script read as simplified, character for character (positions kept)."""
+    converted = to_simplified_script(text)
+    return converted if len(converted) == len(text) else text
+
+
 def parse_visit(text: str, today: date, known_customers: Sequence[str] = ()) -> ParsedVisit:
-    text = (text or "").strip()
-    contact_name, contact_role, contact_pos = extract_contact(text)
-    customer = extract_customer(text, known_customers, contact_pos)
+    typed = (text or "").strip()
+    text = _simplified(typed)
+    left_clauses, left_tails = _contact_left_spans(text)
+    about_present = _blank(text, left_clauses)  # the people and outcome of the visit, not of who left
+    contact_name, contact_role, contact_pos = extract_contact(about_present)
+    customer = extract_customer(_blank(text, left_tails), known_customers, contact_pos)
+    if customer and customer not in known_customers:
+        customer = _as_typed(customer, text, typed)
     next_date = choose_next_date(text, today)
-    outcome = classify_outcome(text)
+    outcome = classify_outcome(about_present)
     if next_date is not None and next_date.coarse and outcome in ("deal_lost", "not_interested"):
         next_date = None  # 明年再说 after a refusal is a brush-off, not a follow-up date
     next_step, step_spans = extract_next_step(text, next_date, outcome)
+    amount = find_deal_amount(text)
+    foreign = amount is not None and amount.currency is not None
     return ParsedVisit(
         customer=customer,
-        contact_name=contact_name,
-        contact_role=contact_role,
+        contact_name=_as_typed(contact_name, text, typed),
+        contact_role=_as_typed(contact_role, text, typed),
         outcome=outcome,
         next_step=next_step,
         next_date=next_date.date if next_date else None,
         next_date_text=next_date.text if next_date else None,
-        amount_wan=parse_amount_wan(text),
+        amount_wan=None if amount is None or foreign else amount.wan,
         grade_hint=extract_grade(text),
         kind=classify_kind(text, step_spans),
+        amount_currency=amount.currency if amount is not None else None,
+        amount_foreign_wan=amount.wan if foreign and amount is not None else None,
     )

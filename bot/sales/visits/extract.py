@@ -24,12 +24,11 @@ from bot.sales.parsing.dates import parse_date
 from bot.sales.parsing.visit_text import parse_visit
 from config import Settings
 from prompts import prompt
-from store.models import OUTCOMES, VISIT_KINDS
+from store.models import OUTCOMES, VISIT_KINDS, Outcome
 
 log = logging.getLogger(__name__)
 
 Source = Literal["rules", "llm"]
-FEAST_WORDS = ("吃饭", "饭局", "请客", "宴请", "喝酒", "喝茶", "答谢")
 MAX_KNOWN_IN_PROMPT = 200
 WEEKDAYS = "一二三四五六日"
 
@@ -42,12 +41,10 @@ class VisitFields(BaseModel):
     contact_title: str | None = Field(
         None, description="联系人的部门或职务，如 采购部、技术总监；没有则为 null"
     )
-    kind: Literal["上门", "电话", "演示", "参观考察", "宴请", "活动"] = Field(
+    kind: Literal[VISIT_KINDS] = Field(  # type: ignore[valid-type]  # store.models' values, once
         "上门", description="这次拜访的方式（已经发生的，不是计划中的）"
     )
-    outcome: Literal["interested", "not_interested", "need_followup", "deal_won", "deal_lost", "no_show"] = (
-        Field("need_followup", description="这次拜访的结果")
-    )
+    outcome: Outcome = Field("need_followup", description="这次拜访的结果")
     next_step: str | None = Field(None, description="下一步要做的事，简短；没有则为 null")
     next_date: str | None = Field(None, description="下一步的日期，YYYY-MM-DD，按今天推算；没有则为 null")
     amount_wan: float | None = Field(None, description="金额或预算，单位万元；没有则为 null")
@@ -64,12 +61,8 @@ class VisitDraft:
     next_date: date | None
     amount_wan: float | None
     source: Source
-
-
-def _kind(parsed_kind: str, report: str) -> str:
-    if parsed_kind in VISIT_KINDS:
-        return parsed_kind
-    return "宴请" if any(w in report for w in FEAST_WORDS) else "活动"  # the parser's 宴请/活动
+    amount_currency: str | None = None  # the amount was written in another currency (amount_wan is None)
+    amount_foreign_wan: float | None = None
 
 
 def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
@@ -78,12 +71,14 @@ def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> V
         customer=p.customer,
         contact_name=p.contact_name,
         contact_title=p.contact_role,
-        kind=_kind(p.kind, report),
+        kind=p.kind,
         outcome=p.outcome,
         next_step=p.next_step,
         next_date=p.next_date,
         amount_wan=p.amount_wan,
         source="rules",
+        amount_currency=p.amount_currency,
+        amount_foreign_wan=p.amount_foreign_wan,
     )
 
 
@@ -138,7 +133,7 @@ class VisitExtractor:
         customer = _clean(got.customer)
         if customer and known_customers:
             customer = match_customer(customer, known_customers) or customer
-        amount = got.amount_wan if got.amount_wan is not None and got.amount_wan > 0 else None
+        amount = got.amount_wan  # as read: validation refuses a negative, zero or absurd one
         assert got.outcome in OUTCOMES and got.kind in VISIT_KINDS
         return VisitDraft(
             customer=customer,

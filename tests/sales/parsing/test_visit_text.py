@@ -5,7 +5,7 @@ import pytest
 
 from bot.sales.parsing.customers import company_core, match_customer, normalize_company
 from bot.sales.parsing.evaluate import char_overlap, evaluate_visit_parser
-from bot.sales.parsing.visit_text import KINDS, OUTCOMES, parse_visit
+from bot.sales.parsing.visit_text import OUTCOMES, VISIT_KINDS, parse_visit
 
 TODAY = date(2026, 11, 23)  # a Monday
 SHARED = Path(__file__).resolve().parents[4] / "shared"
@@ -123,7 +123,7 @@ CASES = [
         "恒通汽配",
         "黄海",
         "生产部经理",
-        "need_followup",
+        "interested",
         date(2026, 12, 15),
         10,
     ),
@@ -184,7 +184,7 @@ def test_parse_visit_cases(
     assert p.next_date == next_date
     assert p.amount_wan == (pytest.approx(amount) if amount is not None else None)
     assert p.outcome in OUTCOMES
-    assert p.kind in KINDS
+    assert p.kind in VISIT_KINDS
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_outcome_wording(text: str, outcome: str) -> None:
         ("给东方电气打了电话，马工说下周三过来考察", "电话"),
         ("今天在客户那边做了产品演示，反应不错", "演示"),
         ("华东机械一行五人来我们公司参观", "参观考察"),
-        ("和永兴建材老板吃饭，聊得很好", "宴请/活动"),
+        ("和永兴建材老板吃饭，聊得很好", "宴请"),
         ("华锐塑胶 没见到人 明天再打电话约", "上门"),  # the call is the next step, not this visit
     ],
 )

@@ -1,0 +1,48 @@
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from bot.sales.parsing import lexicon
+from bot.sales.parsing.visit_text import KIND_WORDS, classify_kind, parse_visit
+from store.models import OUTCOMES, VISIT_KINDS
+from store.wordlists import load_sections, load_words
+
+EVALSET = Path(__file__).resolve().parents[3] / "evalsets" / "visit_reports.jsonl"
+
+
+def test_every_outcome_section_is_a_store_outcome() -> None:
+    sections = lexicon.sections("outcomes")
+    named = {name.removesuffix("_weak") for name in sections} - {"absent", "met", "contact_left"}
+    assert named == set(OUTCOMES)
+    assert all(sections[name] for name in sections)
+
+
+def test_kinds_are_the_store_kinds() -> None:
+    assert {kind for kind, _ in KIND_WORDS} <= set(VISIT_KINDS)
+    assert "宴请/活动" not in VISIT_KINDS
+    assert classify_kind("和永兴建材老板吃饭") == "宴请"
+    assert classify_kind("在展会上碰到了海星科技的李经理") == "活动"
+    assert classify_kind("去华东机械聊了聊") == "上门"
+
+
+def test_parser_values_are_store_values() -> None:
+    p = parse_visit("昨天请华东机械王总吃饭，挺感兴趣", date(2025, 3, 12))
+    assert p.kind in VISIT_KINDS and p.outcome in OUTCOMES
+
+
+def test_wordlist_format(tmp_path: Path) -> None:
+    path = tmp_path / "words.txt"
+    path.write_text("# comment\n甲\n\n[one]\n乙  # trailing comment\n乙\n[two]\n丙\n甲\n", encoding="utf-8")
+    assert load_sections(path) == {"": ("甲",), "one": ("乙",), "two": ("丙", "甲")}
+    assert load_words(path) == ("甲", "乙", "丙")
+
+
+def test_evalset_is_labelled_and_split_once() -> None:
+    rows = [json.loads(line) for line in EVALSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 200
+    assert len({r["id"] for r in rows}) == len(rows) == len({r["text"] for r in rows})
+    splits = Counter(r["split"] for r in rows)
+    assert set(splits) == {"tune", "test", "holdout"} and abs(splits["tune"] - splits["test"]) <= 1
+    assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80
+    assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
