@@ -37,7 +37,9 @@ def _no_team(team: str | None) -> typer.Exit:
 
 @rules_app.command("show")
 def show(
-    team: Annotated[str | None, typer.Option(help="Team name (default: the playbook's default rules)")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Team name (default: the playbook's default rules)")
+    ] = None,
 ) -> None:
     """Print the rules a team works by, as YAML (the default merged with the team's own keys)."""
     from bot.sales import rules

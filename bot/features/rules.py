@@ -64,12 +64,12 @@ def rules_text(team_name: str, rules: Rules, own: bool) -> str:
     if rules.grades.undefined:
         lines.append(text("rules_undefined", note=rules.grades.undefined))
     threshold = rules.ability_to_pay.min_annual_output_wan
-    lines.append(
-        text("rules_pay", amount=f"{threshold:g}") if threshold else text("rules_pay_open")
-    )
+    lines.append(text("rules_pay", amount=f"{threshold:g}") if threshold else text("rules_pay_open"))
     quota = rules.daily_quota.effective_visits
     lines.append(
-        text("rules_quota", quota=quota, source=rules.daily_quota.source or "-") if quota else text("rules_no_quota")
+        text("rules_quota", quota=quota, source=rules.daily_quota.source or "-")
+        if quota
+        else text("rules_no_quota")
     )
     return "\n".join(lines)
 

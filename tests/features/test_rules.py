@@ -57,13 +57,17 @@ async def test_rules_are_shown_and_a_manager_changes_the_quota_and_the_effective
         await chat.add_user(REP, "小李", "rep", "华东")
         await chat.add_user(MANAGER, "王经理", "manager", "华东")
         [shown] = await chat.say(REP, "/rules")
-        assert "按手册原文" in shown.text and "座机和邮箱" in shown.text and "每人每天2个有效拜访" in shown.text
+        assert (
+            "按手册原文" in shown.text and "座机和邮箱" in shown.text and "每人每天2个有效拜访" in shown.text
+        )
         assert "问卷第2-8题" in shown.text and "没有规定B、C、D" in shown.text
         [refused] = await chat.say(REP, "/rules 指标 5")
         assert "只有主管" in refused.text
 
         [changed] = await chat.say(MANAGER, "/rules 指标 3")
-        assert "已更新" in changed.text and "每人每天3个有效拜访" in changed.text and "团队自定" in changed.text
+        assert (
+            "已更新" in changed.text and "每人每天3个有效拜访" in changed.text and "团队自定" in changed.text
+        )
         [bad] = await chat.say(MANAGER, "/rules 指标 很多")
         assert "1 到 50" in bad.text
         [bad] = await chat.say(MANAGER, "/rules 问卷 7-7")

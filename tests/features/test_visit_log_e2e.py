@@ -118,7 +118,11 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
     assert "📘" in saved.text  # a playbook card for the customer's milestone
     # 25万, a clear need, strong interest: 5 stars; the grade needs the ability to pay, which the
     # default rules leave to the rep (no annual-output figure in the sources)
-    assert "5星 · 分类待定" in grading.text and "已见到决策者" in grading.text and "年产值约5000万" in grading.text
+    assert (
+        "5星 · 分类待定" in grading.text
+        and "已见到决策者" in grading.text
+        and "年产值约5000万" in grading.text
+    )
     assert "采纳建议" not in button_labels(grading)
     [visit] = await all_visits(bot)
     assert (visit.kind, visit.outcome, visit.amount_wan, visit.next_date) == (

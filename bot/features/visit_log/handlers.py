@@ -22,8 +22,8 @@ from bot.features.visit_log.form import (
 from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
 from bot.forms.machine import EDIT, SUMMARY
-from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.rules import Rules
+from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
 from bot.sales.visits.report_facts import read_facts
 from prompts import text

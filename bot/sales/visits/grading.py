@@ -87,7 +87,9 @@ def _holds(value: object, wanted: object) -> bool:
     return value == wanted
 
 
-def suggest_grade(rules: Rules, s: Signals, top_ranked: bool | None = None) -> tuple[Grade | None, tuple[Grade, ...]]:
+def suggest_grade(
+    rules: Rules, s: Signals, top_ranked: bool | None = None
+) -> tuple[Grade | None, tuple[Grade, ...]]:
     """The grade the rules give, or None and the grades the rep may pick from."""
     candidates: tuple[Grade, ...] = ("A", "B", "C", "D")
     ranking = rules.grades.ranking

@@ -125,9 +125,7 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         contact = await _complete_contact(session, viewer, contact, values, may_edit)
     rules = await team_rules(session, customer.team_id if customer.team_id is not None else viewer.team_id)
     clarified = _clarified(values)
-    reach = (
-        {"landline": contact.landline, "email": contact.email, "mobile": contact.phone} if contact else {}
-    )
+    reach = {"landline": contact.landline, "email": contact.email, "mobile": contact.phone} if contact else {}
     effectiveness = grading.check_effective(
         rules, values["outcome"], contact.name if contact else None, reach, clarified
     )
