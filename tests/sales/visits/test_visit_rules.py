@@ -241,7 +241,9 @@ def test_without_a_model_the_rules_answer():
 
 def test_an_objection_wins_over_the_milestone():
     assert choose_card("客户说价格太高", MILESTONES[4]) == "objection-too-expensive.md"
-    assert choose_card("他们已经有ERP了", None) == "objection-already-have-oa-erp.md"
+    assert choose_card("他们已经有OA了，想上ERP", None) == "objection-already-have-oa-erp.md"
+    # the seed's OA card covers a customer with OA who wants ERP, not one who already has ERP
+    assert choose_card("他们已经有ERP了", None) == "milestone-2-call-and-visit.md"
     assert choose_card("聊得不错", MILESTONES[4]) == "milestone-5-technical-breakthrough.md"
     assert choose_card("聊得不错", None) == "milestone-2-call-and-visit.md"
     assert len(set(MILESTONE_CARDS.values())) == 8
