@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from config import get_settings
-
 rules_app = typer.Typer(no_args_is_help=True, help="A team's playbook rules (effective visit, grades, quota)")
 
 
 async def _with_team(team: str | None, action):
+    from config import get_settings
     from store import users
     from store.db import open_database
 
