@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 
-rules_app = typer.Typer(no_args_is_help=True, help="A team's playbook rules (effective visit, grades, quota)")
+rules_app = typer.Typer(
+    no_args_is_help=True,
+    help="A team's playbook rules (effective visit, grades, quota)",
+    rich_markup_mode=None,
+)
 
 
 async def _with_team(team: str | None, action):
