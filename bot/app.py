@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.engine.core import Engine
 from bot.routes import build_routes
+from bot.sales.rules import default_rules
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
 from bot.sales.workcalendar import refresh_from_store
 from config import Settings
@@ -46,6 +47,7 @@ async def build_engine(
     """The engine with every route of bot/routes.py. Tests inject fakes here: a database, a
     knowledge base, a clock, a visit-report reader (e.g. over a fake chat model)."""
     settings.coach_home.mkdir(parents=True, exist_ok=True)
+    default_rules()  # the shipped rules file must validate: a broken one stops the start here
     db = db or await open_database(settings.database)
     kb = kb or open_knowledge_base(settings)
     ensure_playbook_indexed(kb)

@@ -10,7 +10,7 @@ chain, where the first handler that takes the text answers. A name registered tw
 from __future__ import annotations
 
 from bot.engine.routing import Routes
-from bot.features import account, ask, calendar, customers, gaps, pushes, reports, visit_reminders
+from bot.features import account, ask, calendar, customers, gaps, pushes, reports, rules, visit_reminders
 from bot.features.tasks import handlers as tasks
 from bot.features.tasks import rendering as task_rendering
 from bot.features.visit_log import form as visit_form
@@ -37,6 +37,7 @@ def build_routes() -> Routes:
     routes.command("log", visit_log.log_command)
     routes.command("visits", customers.visits_command)
     routes.command("customer", customers.customer_command)
+    routes.command("rules", rules.rules_command)
 
     # ---- flows: multi-step conversations kept in the database (their buttons carry the flow name)
     routes.flow(ask.FLOW, ask.ask_flow)

@@ -47,6 +47,7 @@ CUSTOMER_FIELDS = frozenset(
         "stars",
         "milestone",
         "expected_amount_wan",
+        "annual_output_wan",
         "owner_id",
         "team_id",
     }

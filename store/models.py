@@ -54,6 +54,12 @@ BUYING_ROLES = ("决策者", "技术评估者", "商务评估者", "使用者")
 STANCES = ("良师益友", "支持者", "中立者", "反对者", "死敌")
 PERSONALITIES = ("D", "I", "S", "C")
 
+#: what a visit says about the customer's need and interest (scored separately; see bot.sales.rules)
+Need = Literal["clear", "latent", "none"]
+NEEDS: tuple[Need, ...] = ("clear", "latent", "none")
+Interest = Literal["strong", "flat", "none"]
+INTERESTS: tuple[Interest, ...] = ("strong", "flat", "none")
+
 VISIT_KINDS = ("上门", "电话", "演示", "参观考察", "宴请", "活动")
 Outcome = Literal["interested", "not_interested", "need_followup", "deal_won", "deal_lost", "no_show"]
 OUTCOMES: tuple[Outcome, ...] = (
@@ -176,6 +182,15 @@ class CalendarDay(Base):
     year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"), index=True)
     workday: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(40))  # 国庆节, 春节…
+class TeamRules(Base):
+    """A team's override of the playbook rules (bot.sales.rules): only the keys it changes."""
+
+    __tablename__ = "team_rules"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class User(Base):
@@ -292,6 +307,8 @@ class Customer(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     milestone: Mapped[str | None] = mapped_column(String(20))
     expected_amount_wan: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
+    #: the company's annual output (年产值), from which the ability to pay is judged
+    annual_output_wan: Mapped[float | None] = mapped_column(Numeric(16, 2, asdecimal=False))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -321,7 +338,12 @@ class Contact(Base):
 
 class Visit(Base):
     __tablename__ = "visits"
-    __table_args__ = (one_of("kind", VISIT_KINDS), one_of("outcome", OUTCOMES))
+    __table_args__ = (
+        one_of("kind", VISIT_KINDS),
+        one_of("outcome", OUTCOMES),
+        one_of("need", NEEDS, nullable=True),
+        one_of("interest", INTERESTS, nullable=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -335,6 +357,10 @@ class Visit(Base):
     next_date: Mapped[date | None] = mapped_column(Date, index=True)
     amount_wan: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
     effective: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: questionnaire item ids the rep clarified (the team's rules name the items)
+    clarified: Mapped[list[Any]] = mapped_column(default=list)
+    need: Mapped[str | None] = mapped_column(String(10))
+    interest: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
 

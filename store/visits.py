@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.access import AccessDenied, Viewer, can_see, visible
-from store.models import OUTCOMES, VISIT_KINDS, Customer, Visit, utcnow
+from store.models import INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Customer, Visit, utcnow
 
 
 def _visible_visits(viewer: Viewer) -> Any:
@@ -34,6 +34,9 @@ async def add_visit(
     amount_wan: float | None = None,
     effective: bool | None = None,
     rep_id: int | None = None,
+    clarified: list[str] | None = None,
+    need: str | None = None,
+    interest: str | None = None,
 ) -> Visit:
     """Log a visit by ``rep_id`` (default: the viewer; only managers/admins may log for others).
 
@@ -44,6 +47,10 @@ async def add_visit(
         raise ValueError(f"kind must be one of {VISIT_KINDS}")
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {OUTCOMES}")
+    if need is not None and need not in NEEDS:
+        raise ValueError(f"need must be one of {NEEDS}")
+    if interest is not None and interest not in INTERESTS:
+        raise ValueError(f"interest must be one of {INTERESTS}")
     if rep_id is not None and rep_id != viewer.user_id and viewer.role == "rep":
         raise AccessDenied("a rep logs only their own visits")
     customer = await session.get(Customer, customer_id)
@@ -64,6 +71,9 @@ async def add_visit(
         next_date=next_date,
         amount_wan=amount_wan,
         effective=outcome != "no_show" if effective is None else effective,
+        clarified=list(clarified or []),
+        need=need,
+        interest=interest,
     )
     session.add(visit)
     await session.flush()

@@ -371,6 +371,9 @@ register_visit_commands(app, eval_app)
 from bot.cli.dates import register as register_date_commands  # noqa: E402
 
 register_date_commands(app, eval_app)
+from bot.cli.rules import register as register_rules_commands  # noqa: E402
+
+register_rules_commands(app)
 
 
 if __name__ == "__main__":

@@ -86,11 +86,22 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
     [q] = await bot.say(REP, "下周二")
     assert "金额" in q.text
     [q] = await bot.say(REP, "20")
+    assert "问卷" in q.text and "全部问清了" in button_labels(q)
+    [q] = await bot.say(REP, "1-5 9-9")  # no such item: named, asked again
+    assert "没有第9-9题" in q.text
+    [q] = await press_label(bot, REP, q, "全部问清了")
+    assert "需求" in q.text
+    [q] = await press_label(bot, REP, q, "有明确需求")
+    assert "兴趣" in q.text
+    [q] = await press_label(bot, REP, q, "很感兴趣")
+    assert "产值" in q.text
+    [q] = await bot.say(REP, "5000")
     [card] = await press_label(bot, REP, q, "跳过")  # no notes
     assert "请核对" in card.text
     for expected in ("客户：华东机械（新建）", "联系人：刘总（新建）", "电话：021-62345678", "结果：感兴趣"):
         assert expected in card.text
     assert "下一步日期：12月1日（周二）" in card.text and "金额：20万" in card.text
+    assert "问卷已问清：1-5、2-2、2-3、2-4、2-5、2-8、2-9" in card.text and "年产值：5000万" in card.text
     assert [b for b in button_labels(card)] == ["✅ 确认保存", "✏️ 修改", "✖️ 取消"]
     assert await all_visits(bot) == []  # nothing saved before the confirmation
 
@@ -105,7 +116,14 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
     assert "已保存：华东机械" in saved.text and "有效拜访" in saved.text and "⚠️" not in saved.text
     assert "12月1日（周二） 08:30 提醒你：去做演示" in saved.text
     assert "📘" in saved.text  # a playbook card for the customer's milestone
-    assert "5星 · A类" in grading.text and "已见到决策者" in grading.text
+    # 25万, a clear need, strong interest: 5 stars; the grade needs the ability to pay, which the
+    # default rules leave to the rep (no annual-output figure in the sources)
+    assert (
+        "5星 · 分类待定" in grading.text
+        and "已见到决策者" in grading.text
+        and "年产值约5000万" in grading.text
+    )
+    assert "采纳建议" not in button_labels(grading)
     [visit] = await all_visits(bot)
     assert (visit.kind, visit.outcome, visit.amount_wan, visit.next_date) == (
         "上门",
@@ -114,19 +132,22 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
         NEXT_TUESDAY,
     )
     assert visit.effective and visit.next_step == "去做演示" and visit.visited_on == date(2026, 11, 23)
+    assert (visit.need, visit.interest, len(visit.clarified)) == ("clear", "strong", 7)
     async with bot.engine.db.transaction() as session:
         contact = await session.get(Contact, visit.contact_id)
         customer = await session.get(Customer, visit.customer_id)
     assert (contact.name, contact.title, contact.buying_role) == ("刘总", "采购部", "决策者")
     assert (contact.landline, contact.email, contact.phone) == ("021-62345678", "liu@huadong.com", None)
     assert customer.expected_amount_wan == 25 and customer.milestone == "电话预约与上门拜访"
+    assert customer.annual_output_wan == 5000
 
     [again] = await press_label(bot, REP, card, "确认保存")  # a second press saves nothing
     assert "失效" in again.text
     assert len(await all_visits(bot)) == 1
 
-    [updated] = await press_label(bot, REP, grading, "采纳建议")
-    assert "5星 · A类" in updated.text
+    [classes] = await press_label(bot, REP, grading, "改分类")
+    [updated] = await press_label(bot, REP, classes, "A类")
+    assert "A类" in updated.text
     [stars] = await press_label(bot, REP, grading, "改星级")
     [updated] = await press_label(bot, REP, stars, "4★")
     assert "4星 · A类" in updated.text
@@ -152,10 +173,12 @@ async def test_validation_errors_are_explained_and_the_form_asks_again(bot):
     [q] = await bot.say(REP, "二十来个人")
     assert "金额要是数字" in q.text
     [q] = await bot.say(REP, "15.5")
+    for _ in range(4):  # questionnaire, need, interest, annual output: skipped
+        [q] = await press_label(bot, REP, q, "跳过")
     [card] = await bot.say(REP, "老板出差了")
     assert "金额：15.5万" in card.text and "下一步日期：12月3日（周四）" in card.text
     saved, _grading = await press_label(bot, REP, card, "确认保存", replies=2)
-    assert "暂不算有效拜访" in saved.text and "对接人" in saved.text
+    assert "还不算有效拜访" in saved.text and "信息化接口人" in saved.text and "问卷第2-8题" in saved.text
     [visit] = await all_visits(bot)
     assert not visit.effective and visit.contact_id is None and visit.notes == "老板出差了"
 
@@ -169,8 +192,10 @@ async def test_quick_log_shows_what_it_understood_and_saves_on_confirm(bot):
     assert "金额：20万" in card.text
     assert button_labels(card) == ["✅ 确认保存", "✏️ 修改", "✖️ 取消"]
     saved, grading = await press_label(bot, REP, card, "确认保存", replies=2)
-    assert "已保存" in saved.text and "暂不算有效拜访" in saved.text  # no landline or e-mail yet
-    assert "5星" in grading.text
+    assert "已保存" in saved.text and "还不算有效拜访" in saved.text  # no landline or e-mail yet
+    assert "接口人的座机" in saved.text and "接口人的邮箱" in saved.text
+    # interest is in the report, need is not: the stars are left to the rep
+    assert "星级待定" in grading.text and "需求未说明" in grading.text and "很感兴趣" in grading.text
     [visit] = await all_visits(bot)
     assert (visit.customer.name, visit.contact.name, visit.contact.title) == ("华东机械", "刘总", "采购部")
     assert (visit.outcome, visit.next_date, visit.amount_wan, visit.notes) == (

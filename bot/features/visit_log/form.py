@@ -10,15 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.engine.core import Context
 from bot.features.visit_log.rendering import saved_replies
 from bot.forms import Choose, Field, Form, Invalid, Picked
+from bot.sales.contacts import normalize_phone
+from bot.sales.rules import Rules, team_rules
 from bot.sales.validation import TEXT_LIMITS, check_text
 from bot.sales.visits.logbook import SavedVisit, save_visit
+from bot.sales.visits.report_facts import clarified_items, unknown_items
 from prompts import text
 from store import customers
 from store.customers import normalize_company_name
-from store.models import BUYING_ROLES, OUTCOMES, VISIT_KINDS, Contact, Customer
+from store.models import BUYING_ROLES, INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Contact, Customer
 
 FLOW = "visit"
-CONTACT_DETAILS = ("contact_title", "contact_role", "contact_phone", "contact_email")
+CONTACT_DETAILS = ("contact_title", "contact_role", "contact_phone", "contact_landline", "contact_email")
 
 
 def customer_value(customer: Customer) -> dict[str, Any]:
@@ -26,7 +29,13 @@ def customer_value(customer: Customer) -> dict[str, Any]:
 
 
 def _contact_value(contact: Contact) -> dict[str, Any]:
-    return {"id": contact.id, "name": contact.name}
+    """Whether the contact on file has a landline and an e-mail: the form asks for what is missing."""
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "landline": bool(contact.landline),
+        "email": bool(contact.email),
+    }
 
 
 async def find_customer(ctx: Context, name: str, *, confirm_new: bool = True) -> Picked | Choose:
@@ -88,6 +97,53 @@ def new_contact(values: dict[str, Any]) -> bool:
     return bool(contact) and not contact.get("id")
 
 
+def _lacks(detail: str) -> Any:
+    """A contact was met whose ``detail`` (landline, email) is not on file yet."""
+
+    def check(values: dict[str, Any]) -> bool:
+        contact = values.get("contact")
+        return bool(contact) and not contact.get(detail)
+
+    return check
+
+
+def _lacks_landline(values: dict[str, Any]) -> bool:
+    phone = normalize_phone(values.get("contact_phone") or "")
+    return _lacks("landline")(values) and not (phone and phone[0] == "landline")
+
+
+async def rules_of(ctx: Context) -> Rules:
+    async with ctx.db.transaction() as session:
+        return await team_rules(session, ctx.viewer.team_id)
+
+
+def clarified_value(rules: Rules, items: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """The form's value for the clarified questionnaire items (shown by their ids)."""
+    ids = [i.id for i in rules.questionnaire.items if i.id in set(items)]
+    shown = "、".join(ids) if ids else text("visit_clarified_none")
+    return {"id": ",".join(ids) or "-", "name": shown, "items": ids}
+
+
+async def suggest_clarified(ctx: Context, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    rules = await rules_of(ctx)
+    everything = [i.id for i in rules.questionnaire.items]
+    return [
+        (text("visit_clarified_all"), clarified_value(rules, everything)),
+        (text("visit_clarified_none"), clarified_value(rules, [])),
+    ]
+
+
+async def lookup_clarified(ctx: Context, values: dict[str, Any], raw: str) -> Picked | Choose:
+    rules = await rules_of(ctx)
+    unknown = unknown_items(raw, rules)
+    if unknown:
+        raise Invalid("visit_invalid_clarified", items="、".join(unknown))
+    items = clarified_items(raw, rules)
+    if not items:
+        raise Invalid("visit_invalid_clarified_empty")
+    return Picked(clarified_value(rules, items))
+
+
 FIELDS: tuple[Field, ...] = (
     Field("customer", "lookup", lookup=lookup_customer, resets=("contact", *CONTACT_DETAILS)),
     Field(
@@ -101,12 +157,17 @@ FIELDS: tuple[Field, ...] = (
     Field("contact_title", optional=True, when=new_contact, max_chars=TEXT_LIMITS["contact_title"][1]),
     Field("contact_role", "choice", optional=True, choices=BUYING_ROLES, when=new_contact),
     Field("contact_phone", "phone", optional=True, when=new_contact),
-    Field("contact_email", "email", optional=True, when=new_contact),
+    Field("contact_landline", "phone", optional=True, when=_lacks_landline),
+    Field("contact_email", "email", optional=True, when=_lacks("email")),
     Field("kind", "choice", choices=VISIT_KINDS),
     Field("outcome", "choice", choices=OUTCOMES),
     Field("next_step", optional=True, max_chars=TEXT_LIMITS["next_step"][1]),
     Field("next_date", "date", optional=True, future_only=True),
     Field("amount", "amount", optional=True),
+    Field("clarified", "lookup", optional=True, lookup=lookup_clarified, suggest=suggest_clarified),
+    Field("need", "choice", optional=True, choices=NEEDS),
+    Field("interest", "choice", optional=True, choices=INTERESTS),
+    Field("annual_output", "amount", optional=True),
     Field("notes", optional=True, max_chars=TEXT_LIMITS["notes"][1]),
     Field("visited_on", "date", ask=False, past_only=True),
 )

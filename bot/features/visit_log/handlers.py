@@ -12,19 +12,23 @@ from bot.features.customers import customer_of_button
 from bot.features.visit_log.form import (
     FIELDS,
     VISIT_FORM,
+    clarified_value,
     customer_value,
     find_customer,
     match_contact,
     new_contact,
+    rules_of,
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
 from bot.forms.buttons import button_data, press_of
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.dates_validation import impossible_date_problem
+from bot.sales.rules import Rules
 from bot.sales.validation import check_amount_in, check_date, clean_text, refusals
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
+from bot.sales.visits.report_facts import read_facts
 from prompts import text
 from store import customers
 from store.access import AccessDenied
@@ -69,8 +73,16 @@ async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> 
     return await machine.start(ctx, VISIT_FORM, values, done)
 
 
-def _draft_values(draft: VisitDraft, report: str, today: date) -> dict[str, Any]:
+def _draft_values(draft: VisitDraft, report: str, today: date, rules: Rules) -> dict[str, Any]:
+    facts = read_facts(report, rules)
     return {
+        "contact_phone": facts.mobile,
+        "contact_landline": facts.landline,
+        "contact_email": facts.email,
+        "clarified": clarified_value(rules, facts.clarified) if facts.clarified else None,
+        "need": facts.need,
+        "interest": facts.interest,
+        "annual_output": facts.annual_output_wan,
         "kind": draft.kind,
         "outcome": draft.outcome,
         "next_step": draft.next_step,
@@ -110,7 +122,7 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
     if known is None:
         known = await known_customers(ctx)
     draft = await ctx.engine.visit_reader.extract(report, today, known)
-    values = _draft_values(draft, ctx.incoming.as_typed(report), today)  # notes as typed
+    values = _draft_values(draft, ctx.incoming.as_typed(report), today, await rules_of(ctx))  # notes as typed
     done = [f.name for f in FIELDS if f.name not in ("customer", "contact")]
     notes = _checked_draft(draft, values, done, today)
     if impossible := impossible_date_problem(report):  # 2月30日 is said on the card, not dropped

@@ -32,8 +32,7 @@ def saved_text(saved: SavedVisit, tip: PlaybookTip | None) -> str:
     if saved.effectiveness.effective:
         lines.append(text("visit_effective_yes"))
     else:
-        missing = "、".join(text(f"visit_effective_missing_{m}") for m in saved.effectiveness.missing)
-        lines.append(text("visit_effective_no", missing=missing))
+        lines.append(text("visit_effective_no", missing="；".join(missing_parts(saved))))
     if saved.next_date is not None:
         lines.append(
             text(
@@ -48,26 +47,62 @@ def saved_text(saved: SavedVisit, tip: PlaybookTip | None) -> str:
     return "\n\n".join(lines)
 
 
-def grading_reply(saved: SavedVisit) -> Reply:
-    s = saved.suggestion
-    signals = s.signals
-    reasons = [
+def missing_parts(saved: SavedVisit) -> list[str]:
+    """Exactly what the team's effective-visit rule still lacks, item by item."""
+    e = saved.effectiveness
+    parts: list[str] = []
+    if not e.met:
+        parts.append(text("visit_effective_missing_meeting"))
+    if e.missing_items:
+        parts.append("、".join(saved.rules.questionnaire.label(i) for i in e.missing_items))
+    if e.missing_fields and not e.has_contact:
+        parts.append(text("visit_effective_missing_contact"))
+    parts.extend(text(f"visit_effective_missing_{f}") for f in e.missing_fields)
+    return parts
+
+
+def _reasons(saved: SavedVisit) -> list[str]:
+    signals = saved.suggestion.signals
+    return [
         text("grading_amount", amount=show_amount(signals.amount_wan))
         if signals.amount_wan
         else text("grading_amount_unknown"),
-        text(f"grading_need_{signals.need}"),
-        text(f"grading_interest_{signals.interest}"),
+        text(f"grading_need_{signals.need or 'unknown'}"),
+        text(f"grading_interest_{signals.interest or 'unknown'}"),
         text("grading_kp_yes" if signals.met_decision_maker else "grading_kp_no"),
+        text("grading_output", amount=show_amount(signals.annual_output_wan))
+        if signals.annual_output_wan
+        else text("grading_output_unknown"),
     ]
+
+
+def _open_notes(saved: SavedVisit) -> list[str]:
+    """Where the rules leave stars or grade open, say why and ask the rep; never guess."""
+    s = saved.suggestion
+    notes: list[str] = []
+    if s.stars is None:
+        notes.append(text("grading_stars_ask"))
+    if s.grade is None:
+        pay_open = s.signals.can_pay is None and any(r.can_pay is not None for r in saved.rules.grades.rules)
+        why = text("grading_grade_pay_unknown") if pay_open else saved.rules.grades.undefined
+        notes.append(text("grading_grade_ask", why=why, candidates="/".join(s.candidates)))
+    return notes
+
+
+def grading_reply(saved: SavedVisit) -> Reply:
+    s = saved.suggestion
     body = text(
         "grading_suggestion",
         customer=saved.customer_name,
-        stars_bar=stars_text(s.stars),
-        stars=s.stars,
-        grade=s.grade,
-        reasons="、".join(reasons),
+        stars=text("grading_stars", stars_bar=stars_text(s.stars), stars=s.stars)
+        if s.stars
+        else text("grading_stars_open"),
+        grade=text("grading_grade", grade=s.grade) if s.grade else text("grading_grade_open"),
+        reasons="、".join(_reasons(saved)),
     )
-    if (saved.current_stars, saved.current_grade) == (s.stars, s.grade):
+    body = "\n".join([body, *_open_notes(saved)])
+    decided = s.stars is not None and s.grade is not None
+    if decided and (saved.current_stars, saved.current_grade) == (s.stars, s.grade):
         return Reply(body + "\n" + text("grading_same"))
     if not saved.may_grade:
         return Reply(body + "\n" + text("grading_not_owner"))
@@ -79,14 +114,14 @@ def grading_reply(saved: SavedVisit) -> Reply:
         )
         body += "\n" + current
     cid = saved.customer_id
-    buttons = (
-        (Button(text("grading_accept"), button_data(GRADE_PREFIX, "ok", cid, s.stars, s.grade)),),
-        (
-            Button(text("grading_change_stars"), button_data(GRADE_PREFIX, "stars", cid)),
-            Button(text("grading_change_grade"), button_data(GRADE_PREFIX, "class", cid)),
-        ),
+    accept: tuple[Button, ...] = ()
+    if decided:
+        accept = (Button(text("grading_accept"), button_data(GRADE_PREFIX, "ok", cid, s.stars, s.grade)),)
+    change = (
+        Button(text("grading_change_stars"), button_data(GRADE_PREFIX, "stars", cid)),
+        Button(text("grading_change_grade"), button_data(GRADE_PREFIX, "class", cid)),
     )
-    return Reply(body, buttons=buttons)
+    return Reply(body, buttons=(accept, change) if accept else (change,))
 
 
 async def saved_replies(ctx: Context, saved: SavedVisit) -> list[Reply]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.sales.rules import team_rules
 from bot.sales.workcalendar import team_works_on
 from store import tasks, users, visits
 from store.access import Viewer
@@ -52,11 +53,13 @@ class RepDay:
     visits: int
     effective_visits: int  # logged that day, as the visits say
     quota_progress: int  # effective visits as the quota counts them
-    quota: int | None  # the largest daily visit quota among the rep's tasks
+    quota: int | None  # the largest daily visit quota among the rep's tasks, else the team's rule
 
 
 async def team_day(session: Any, team: Team, day: date) -> list[RepDay]:
-    """Per rep of ``team``: tasks, visits logged, effective visits, quota progress."""
+    """Per rep of ``team``: tasks, visits logged, effective visits, quota progress. A rep without a
+    quota task is held to the team's daily quota (its rules; by default 002's)."""
+    team_quota = (await team_rules(session, team.id)).daily_quota.effective_visits
     viewer = Viewer.system(team.id)
     reps = await users.users_of_team(session, team.id, role="rep")
     logged = await visits.visits_between(session, viewer, day, day)
@@ -73,7 +76,7 @@ async def team_day(session: Any, team: Team, day: date) -> list[RepDay]:
                 visits=len(own),
                 effective_visits=sum(v.effective for v in own),
                 quota_progress=effective.get(rep.id, 0),
-                quota=max(quotas) if quotas else None,
+                quota=max(quotas) if quotas else team_quota,
             )
         )
     return out

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sales.contacts import normalize_phone
+from bot.sales.rules import Rules, team_rules
 from bot.sales.visits import grading
 from prompts import text
 from store import customers, visits
@@ -35,6 +36,7 @@ class SavedVisit:
     milestone: str | None
     report: str  # what the rep wrote: for spotting an objection
     may_grade: bool
+    rules: Rules
 
 
 def customer_changes_after_visit(
@@ -79,15 +81,36 @@ async def _resolve_contact(
         return None
     if not may_edit:  # a teammate's customer: the visit keeps the name in its notes
         return None
-    details: dict[str, Any] = {
-        "title": values.get("contact_title"),
-        "buying_role": values.get("contact_role"),
-        "email": values.get("contact_email"),
-    }
-    phone = normalize_phone(values.get("contact_phone") or "")
-    if phone is not None:
-        details["phone" if phone[0] == "mobile" else "landline"] = phone[1]
+    details = {"title": values.get("contact_title"), "buying_role": values.get("contact_role")}
+    details |= reach_details(values)
     return await customers.add_contact(session, viewer, customer.id, value["name"], **details)
+
+
+def reach_details(values: dict[str, Any]) -> dict[str, str]:
+    """The contact's phone, landline and e-mail as typed in the form (a number goes where it fits)."""
+    details: dict[str, str] = {}
+    for key in ("contact_phone", "contact_landline"):
+        phone = normalize_phone(values.get(key) or "")
+        if phone is not None:
+            details.setdefault("phone" if phone[0] == "mobile" else "landline", phone[1])
+    if values.get("contact_email"):
+        details["email"] = values["contact_email"]
+    return details
+
+
+async def _complete_contact(
+    session: AsyncSession, viewer: Viewer, contact: Contact, values: dict[str, Any], may_edit: bool
+) -> Contact:
+    """A contact on file gets the landline or e-mail it lacked, when the rep brought them back."""
+    missing = {k: v for k, v in reach_details(values).items() if not getattr(contact, k)}
+    if not missing or not may_edit:
+        return contact
+    return await customers.update_contact(session, viewer, contact.id, **missing)
+
+
+def _clarified(values: dict[str, Any]) -> list[str]:
+    value = values.get("clarified") or {}
+    return [str(i) for i in value.get("items", [])] if isinstance(value, dict) else []
 
 
 async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, Any]) -> SavedVisit:
@@ -98,10 +121,13 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
     notes = values.get("notes") or ""
     if values.get("contact") and contact is None:
         notes = (notes + "\n" if notes else "") + text("visit_notes_contact", name=values["contact"]["name"])
+    if contact is not None:
+        contact = await _complete_contact(session, viewer, contact, values, may_edit)
+    rules = await team_rules(session, customer.team_id if customer.team_id is not None else viewer.team_id)
+    clarified = _clarified(values)
+    reach = {"landline": contact.landline, "email": contact.email, "mobile": contact.phone} if contact else {}
     effectiveness = grading.check_effective(
-        values["outcome"],
-        contact.name if contact else None,
-        {"landline": contact.landline if contact else None, "email": contact.email if contact else None},
+        rules, values["outcome"], contact.name if contact else None, reach, clarified
     )
     visit = await visits.add_visit(
         session,
@@ -116,10 +142,15 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         next_date=date.fromisoformat(values["next_date"]) if values.get("next_date") else None,
         amount_wan=values.get("amount"),
         effective=effectiveness.effective,
+        clarified=clarified,
+        need=values.get("need"),
+        interest=values.get("interest"),
     )
     amount = values.get("amount") or customer.expected_amount_wan
     if may_edit:
         changes = customer_changes_after_visit(customer, values["outcome"], values.get("amount"))
+        if values.get("annual_output"):
+            changes["annual_output_wan"] = values["annual_output"]
         if changes:
             customer = await customers.update_customer(session, viewer, customer.id, **changes)
     return SavedVisit(
@@ -132,10 +163,22 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         next_step=visit.next_step,
         next_date=visit.next_date,
         effectiveness=effectiveness,
-        suggestion=grading.suggest(values["outcome"], amount, contact.buying_role if contact else None),
+        suggestion=grading.suggest(
+            rules,
+            grading.signals_of(
+                rules,
+                outcome=values["outcome"],
+                amount_wan=amount,
+                buying_role=contact.buying_role if contact else None,
+                need=values.get("need"),
+                interest=values.get("interest"),
+                annual_output_wan=values.get("annual_output") or customer.annual_output_wan,
+            ),
+        ),
         current_stars=customer.stars,
         current_grade=customer.grade,
         milestone=customer.milestone,
         report=" ".join(filter(None, (notes, values.get("next_step") or ""))),
         may_grade=may_edit,
+        rules=rules,
     )

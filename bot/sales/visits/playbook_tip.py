@@ -51,7 +51,7 @@ OBJECTION_CARDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "objection-already-have-oa-erp.md",
-        ("已经有OA", "已经有ERP", "已有OA", "已有ERP", "已经上了", "有系统了", "已经在用", "现有系统"),
+        ("已经有OA", "已有OA", "已经上了", "有系统了", "已经在用", "现有系统"),
     ),
     ("price-asked-early.md", ("问价", "问多少钱", "多少钱", "先报价")),
     ("visit-refused-at-door.md", ("没见到", "没见着", "前台", "闭门羹", "不让进", "挡在门外")),

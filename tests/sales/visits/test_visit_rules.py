@@ -11,6 +11,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from bot.sales.rules import default_rules, rules_with
 from bot.sales.visits import grading
 from bot.sales.visits.detect import reads_like_visit_report
 from bot.sales.visits.extract import VisitExtractor, by_rules
@@ -22,49 +23,108 @@ TODAY = date(2026, 11, 23)  # a Monday
 EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
 
 
-# ---------------------------------------------------------------- grading (customer-stars-1-5.md, -grades-abcd.md)
+# ---------------------------------------------------------------- grading by the default rules (002 五, 000, 004)
+
+
+def _signals(rules, outcome="interested", amount=None, role=None, need=None, interest=None, output=None):
+    return grading.signals_of(
+        rules,
+        outcome=outcome,
+        amount_wan=amount,
+        buying_role=role,
+        need=need,
+        interest=interest,
+        annual_output_wan=output,
+    )
 
 
 @pytest.mark.parametrize(
-    ("outcome", "amount", "role", "stars", "grade"),
+    ("amount", "need", "interest", "stars"),
     [
-        ("interested", 25, "决策者", 5, "A"),  # 20万以上，有需求，很感兴趣; KP + need + budget
-        ("interested", 20, None, 5, "B"),
-        ("deal_won", 12, "技术评估者", 4, "B"),  # 10万以上
-        ("need_followup", 15, None, 3, "B"),  # 10万以上，潜在需求，反应平淡
-        ("interested", 8, None, 2, "B"),  # 7万到10万
-        ("interested", 5, None, 1, "B"),
-        ("interested", None, None, 1, "C"),  # a need but neither KP nor budget: phone follow-up
-        ("need_followup", None, "决策者", 1, "B"),
-        ("not_interested", 50, "决策者", 1, "D"),
-        ("no_show", None, None, 1, "D"),
+        (25, "clear", "strong", 5),  # 20万以上，有需求，很感兴趣
+        (20, "clear", "strong", 5),
+        (12, "clear", "strong", 4),  # 10万以上
+        (15, "latent", "flat", 3),  # 10万以上，潜在需求，反应平淡
+        (15, "clear", "flat", 1),  # matches none of the seed's rows: "其它"
+        (8, "clear", "strong", 2),  # 10万以下7万以上
+        (10, "clear", "strong", 4),
+        (5, "clear", "strong", 1),
+        (None, "clear", "strong", 1),
+        (50, None, "strong", None),  # the need unknown: the rep decides
+        (50, "clear", None, None),
     ],
 )
-def test_stars_and_class_follow_the_playbook(outcome, amount, role, stars, grade):
-    suggestion = grading.suggest(outcome, amount, role)
-    assert (suggestion.stars, suggestion.grade) == (stars, grade)
+def test_stars_follow_002_and_score_need_and_interest_separately(amount, need, interest, stars):
+    rules = default_rules()
+    signals = _signals(rules, outcome="need_followup", amount=amount, need=need, interest=interest)
+    assert grading.suggest_stars(rules, signals) == stars
 
 
-def test_star_rules_are_data_in_playbook_order():
-    assert [r.stars for r in grading.STAR_RULES] == [5, 4, 3, 2]
-    assert [r.grade for r in grading.GRADE_RULES] == ["A", "B", "C"]
+def test_the_outcome_stands_in_for_the_interest_only():
+    rules = default_rules()
+    assert _signals(rules, outcome="interested").interest == "strong"
+    assert _signals(rules, outcome="interested").need is None
+    assert _signals(rules, outcome="need_followup").interest is None
+
+
+def test_grade_a_needs_kp_need_and_ability_to_pay_from_annual_output_not_the_amount():
+    rules = default_rules()
+    rich_deal = _signals(rules, amount=500, role="决策者", need="clear", interest="strong")
+    suggestion = grading.suggest(rules, rich_deal)
+    # the default has no annual-output figure (000 gives none): A cannot be decided, nothing invented
+    assert suggestion.grade is None and suggestion.candidates == ("A", "B", "C", "D")
+
+    team = rules_with({"ability_to_pay": {"min_annual_output_wan": 3000}})
+    can = _signals(team, amount=1, role="决策者", need="clear", output=5000)
+    assert grading.suggest(team, can).grade == "A"
+    cannot = _signals(team, amount=900, role="决策者", need="clear", output=800)
+    assert cannot.can_pay is False and grading.suggest(team, cannot).grade is None
+    no_kp = _signals(team, role="技术评估者", need="clear", output=5000)
+    assert grading.suggest(team, no_kp).grade is None
+
+
+def test_the_top_50_ranking_narrows_the_grade_without_inventing_b_c_d():
+    rules = default_rules()
+    s = _signals(rules, need="latent")
+    assert grading.suggest(rules, s, top_ranked=True).candidates == ("A", "B")
+    assert grading.suggest(rules, s, top_ranked=False).candidates == ("C", "D")
+    assert grading.suggest(rules, s, top_ranked=False).grade is None
+    assert "没有规定" in rules.grades.undefined
+
+
+def test_a_team_may_define_its_own_grades():
+    team = rules_with({"grades": {"rules": [{"grade": "D", "need": ["none"]}]}})
+    assert grading.suggest(team, _signals(team, need="none")).grade == "D"
+
+
+# ---------------------------------------------------------------- the effective visit (002 七)
+
+ALL_ITEMS = ("1-5", "2-2", "2-3", "2-4", "2-5", "2-8", "2-9")
 
 
 @pytest.mark.parametrize(
-    ("outcome", "contact", "reach", "effective", "missing"),
+    ("outcome", "contact", "reach", "clarified", "effective", "items", "fields"),
     [
-        ("interested", "刘总", {"landline": "021-62345678"}, True, ()),
-        ("interested", "刘总", {"email": "liu@x.com"}, True, ()),
-        ("interested", "刘总", {"landline": None, "email": None}, False, ("reach",)),
-        ("interested", None, {}, False, ("contact",)),
-        ("no_show", "刘总", {"email": "liu@x.com"}, False, ("meeting",)),
+        ("interested", "刘工", {"landline": "021-62345678", "email": "liu@x.com"}, ALL_ITEMS, True, (), ()),
+        ("interested", "刘工", {"landline": "021-62345678"}, ALL_ITEMS, False, (), ("email",)),
+        ("interested", "刘工", {"email": "liu@x.com"}, ALL_ITEMS, False, (), ("landline",)),
+        ("interested", "刘工", {"landline": "021-1", "email": "a@b.cn"}, ALL_ITEMS[:-1], False, ("2-9",), ()),
+        ("interested", None, {}, (), False, ALL_ITEMS, ("landline", "email")),
+        ("no_show", "刘工", {"landline": "021-1", "email": "a@b.cn"}, ALL_ITEMS, False, (), ()),
     ],
 )
-def test_effective_visit_needs_the_contact_and_a_landline_or_email(
-    outcome, contact, reach, effective, missing
+def test_effective_visit_needs_the_items_and_both_landline_and_email(
+    outcome, contact, reach, clarified, effective, items, fields
 ):
-    result = grading.check_effective(outcome, contact, reach)
-    assert (result.effective, result.missing) == (effective, missing)
+    result = grading.check_effective(default_rules(), outcome, contact, reach, clarified)
+    assert (result.effective, result.missing_items, result.missing_fields) == (effective, items, fields)
+    assert result.met == (outcome != "no_show")
+
+
+def test_a_team_rule_changes_what_is_required():
+    team = rules_with({"effective_visit": {"questionnaire_items": ["1-5"], "contact_fields": ["landline"]}})
+    result = grading.check_effective(team, "interested", "刘工", {"landline": "021-62345678"}, ["1-5"])
+    assert result.effective
 
 
 # ---------------------------------------------------------------- which messages are reports
@@ -181,7 +241,9 @@ def test_without_a_model_the_rules_answer():
 
 def test_an_objection_wins_over_the_milestone():
     assert choose_card("客户说价格太高", MILESTONES[4]) == "objection-too-expensive.md"
-    assert choose_card("他们已经有ERP了", None) == "objection-already-have-oa-erp.md"
+    assert choose_card("他们已经有OA了，想上ERP", None) == "objection-already-have-oa-erp.md"
+    # the seed's OA card covers a customer with OA who wants ERP, not one who already has ERP
+    assert choose_card("他们已经有ERP了", None) == "milestone-2-call-and-visit.md"
     assert choose_card("聊得不错", MILESTONES[4]) == "milestone-5-technical-breakthrough.md"
     assert choose_card("聊得不错", None) == "milestone-2-call-and-visit.md"
     assert len(set(MILESTONE_CARDS.values())) == 8
