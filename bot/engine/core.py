@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.engine.buttons import StaleButton
 from bot.engine.messages import Incoming, Outgoing, Reply, Result
 from bot.engine.routing import Routes
 from bot.sales.localtime import local_today
@@ -153,14 +154,11 @@ class Engine:
         if len(incoming.text) > MAX_INPUT_CHARS:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
-            prefix = incoming.text.split(":", 1)[0]
-            if route := self.routes.buttons.get(prefix):
-                if not role_allows(ctx.user.role, route.min_role):
-                    return [Reply(text("not_allowed"))]
-                return await route.handler(ctx)
-            if ctx.state is not None and prefix == ctx.state.flow and prefix in self.routes.flows:
-                return await self._continue_flow(ctx)
-            return [Reply(text("button_expired"))]
+            try:
+                return await self._button(ctx)
+            except StaleButton:
+                log.info("stale or forged button data from user %s", ctx.user.id)
+                return [Reply(text("button_expired"))]
         if name := incoming.command:
             command = self.routes.commands.get(name)
             if command is None:
@@ -174,10 +172,24 @@ class Engine:
             return [Reply(text("empty_input"))]
         return (await self.plain_text(ctx))[1]
 
-    async def plain_text(self, ctx: Context) -> tuple[str, list[Reply]]:
-        """Plain text down the chain of bot/routes.py: the first link that takes it answers.
-        Returns the link's name with its replies."""
-        for link in self.routes.text_chain:
+    async def _button(self, ctx: Context) -> list[Reply]:
+        prefix = ctx.incoming.text.split(":", 1)[0]
+        if route := self.routes.buttons.get(prefix):
+            if not role_allows(ctx.user.role, route.min_role):
+                return [Reply(text("not_allowed"))]
+            return await route.handler(ctx)
+        if ctx.state is not None and prefix == ctx.state.flow and prefix in self.routes.flows:
+            return await self._continue_flow(ctx)
+        return [Reply(text("button_expired"))]
+
+    async def plain_text(self, ctx: Context, *, after: str | None = None) -> tuple[str, list[Reply]]:
+        """Plain text down the chain of bot/routes.py: the first link that takes it answers (only
+        the links after the one named ``after``, when given). Returns the link's name with its
+        replies."""
+        chain = self.routes.text_chain
+        if after is not None:
+            chain = chain[[link.name for link in chain].index(after) + 1 :]
+        for link in chain:
             replies = await link.handler(ctx)
             if replies is not None:
                 return link.name, replies

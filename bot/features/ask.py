@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from knowledge.answer import Answer
@@ -11,6 +12,7 @@ from prompts import text
 from store import knowledge
 
 FLOW = "ask"
+VOTE = "vote"  # vote:<feedback id>:<1|-1>, under an answer
 MAX_SOURCES_SHOWN = 3
 
 
@@ -25,8 +27,8 @@ def render_answer(answer: Answer, feedback_id: int | None) -> Reply:
     if feedback_id is not None:
         buttons = (
             (
-                Button(text("vote_up"), f"vote:{feedback_id}:1"),
-                Button(text("vote_down"), f"vote:{feedback_id}:-1"),
+                Button(text("vote_up"), f"{VOTE}:{feedback_id}:1"),
+                Button(text("vote_down"), f"{VOTE}:{feedback_id}:-1"),
             ),
         )
     return Reply(body, buttons=buttons)
@@ -66,11 +68,13 @@ async def ask_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_vote(ctx: Context) -> list[Reply]:
-    _, feedback_id, vote = ctx.incoming.text.split(":")
+    feedback_id, vote = buttons.parse(ctx.incoming.text, VOTE, buttons.ident, buttons.integer(-1, 1))
+    if vote == 0:
+        raise buttons.StaleButton(ctx.incoming.text)
     async with ctx.db.transaction() as session:
-        feedback = await knowledge.set_vote(session, int(feedback_id), ctx.user.id, int(vote))
-        if feedback is not None and int(vote) < 0:
+        feedback = await knowledge.set_vote(session, feedback_id, ctx.user.id, vote)
+        if feedback is not None and vote < 0:
             await knowledge.record_gap(session, ctx.user.id, ctx.user.team_id, feedback.question, "downvoted")
     if feedback is None:
         return [Reply(text("button_expired"))]
-    return [Reply(text("vote_thanks_up" if int(vote) > 0 else "vote_thanks_down"))]
+    return [Reply(text("vote_thanks_up" if vote > 0 else "vote_thanks_down"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.forms.fields import show_amount, show_date
@@ -108,11 +109,10 @@ async def customer_command(ctx: Context) -> list[Reply]:
 
 async def customer_of_button(ctx: Context) -> Customer | None:
     """The customer named by a "<prefix>:<customer id>" button, if this user may see it."""
-    _, _, customer_id = ctx.incoming.text.partition(":")
-    if not customer_id.isdigit():
-        return None
+    prefix = ctx.incoming.text.split(":", 1)[0]
+    (customer_id,) = buttons.parse(ctx.incoming.text, prefix, buttons.ident)
     async with ctx.db.transaction() as session:
-        return await customers.get_customer(session, ctx.viewer, int(customer_id))
+        return await customers.get_customer(session, ctx.viewer, customer_id)
 
 
 async def on_customer_button(ctx: Context) -> list[Reply]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.engine import buttons
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from knowledge.cards import index_card, indexed_card_ids
@@ -122,10 +123,11 @@ async def teach_command(ctx: Context) -> list[Reply]:
 
 
 async def on_pick(ctx: Context) -> list[Reply]:
-    arg = ctx.incoming.text.split(":", 1)[1]
+    (arg,) = buttons.parse(ctx.incoming.text, PICK, buttons.word)
     if arg == "free":
         return await start_teaching(ctx, None)
-    topic = next((t for t in await open_topics(ctx) if arg.isdigit() and int(arg) in t.gap_ids), None)
+    gap_id = buttons.ident(arg)
+    topic = next((t for t in await open_topics(ctx) if gap_id in t.gap_ids), None)
     if topic is None:
         return [Reply(text("teach_gap_gone"))]
     return await start_teaching(ctx, topic)
@@ -165,7 +167,9 @@ async def teach_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
-    action = incoming.text.split(":", 1)[1] if incoming.kind == "button" else ""
+    action = ""
+    if incoming.kind == "button":
+        (action,) = buttons.parse(incoming.text, FLOW, buttons.one_of(("no", "useq", "skip", "save")))
     typed = incoming.text.strip() if incoming.kind == "text" else ""
     if action == "no":
         await ctx.clear_state()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.customers import customer_of_button
@@ -123,26 +124,32 @@ async def log_for_customer(ctx: Context) -> list[Reply]:
 
 
 async def on_grade(ctx: Context) -> list[Reply]:
-    parts = ctx.incoming.text.split(":")
-    action, args = parts[1], parts[2:]
-    if not args or not args[0].isdigit():
-        return [Reply(text("button_expired"))]
-    customer_id = int(args[0])
+    stars, grade = buttons.integer(1, 5), buttons.one_of(GRADES)
+    action, args = buttons.parse_action(
+        ctx.incoming.text,
+        GRADE_PREFIX,
+        {
+            "stars": (buttons.ident,),
+            "class": (buttons.ident,),
+            "ok": (buttons.ident, stars, grade),
+            "s": (buttons.ident, stars),
+            "g": (buttons.ident, grade),
+        },
+    )
+    customer_id = args[0]
     if action == "stars":
-        buttons = tuple(Button(f"{n}★", f"{GRADE_PREFIX}:s:{customer_id}:{n}") for n in range(1, 6))
-        return [Reply(text("grading_pick_stars"), buttons=(buttons,))]
+        picks = tuple(Button(f"{n}★", f"{GRADE_PREFIX}:s:{customer_id}:{n}") for n in range(1, 6))
+        return [Reply(text("grading_pick_stars"), buttons=(picks,))]
     if action == "class":
-        buttons = tuple(Button(f"{g}类", f"{GRADE_PREFIX}:g:{customer_id}:{g}") for g in GRADES)
-        return [Reply(text("grading_pick_grade"), buttons=(buttons,))]
-    changes: dict[str, Any] = {}
-    if action == "ok" and len(args) == 3 and args[1].isdigit() and args[2] in GRADES:
-        changes = {"stars": int(args[1]), "grade": args[2]}
-    elif action == "s" and len(args) == 2 and args[1] in ("1", "2", "3", "4", "5"):
-        changes = {"stars": int(args[1])}
-    elif action == "g" and len(args) == 2 and args[1] in GRADES:
+        picks = tuple(Button(f"{g}类", f"{GRADE_PREFIX}:g:{customer_id}:{g}") for g in GRADES)
+        return [Reply(text("grading_pick_grade"), buttons=(picks,))]
+    changes: dict[str, Any]
+    if action == "ok":
+        changes = {"stars": args[1], "grade": args[2]}
+    elif action == "s":
+        changes = {"stars": args[1]}
+    else:
         changes = {"grade": args[1]}
-    if not changes:
-        return [Reply(text("button_expired"))]
     try:
         async with ctx.db.transaction() as session:
             customer = await customers.update_customer(session, ctx.viewer, customer_id, **changes)
