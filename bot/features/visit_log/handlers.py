@@ -1,5 +1,9 @@
 """Logging a visit in the chat: /log (guided form or quick log), a report typed as a plain
-message, the reminder's 记录拜访 button and the grading buttons."""
+message, the reminder's 记录拜访 button and the grading buttons.
+
+Every card is a draft of its own (drafts.py): its buttons name it, typed answers go to the draft
+last touched while it is at a question, and a new report while others are unconfirmed says so and
+offers to save or discard them, or keep them all."""
 
 from __future__ import annotations
 
@@ -10,6 +14,15 @@ from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.customers import customer_of_button
+from bot.features.visit_log.drafts import (
+    DRAFT_PREFIX,
+    DRAFT_TTL,
+    DraftSlot,
+    discard,
+    draft_name,
+    my_draft,
+    my_open_drafts,
+)
 from bot.features.visit_log.form import (
     FIELDS,
     VISIT_FORM,
@@ -19,7 +32,7 @@ from bot.features.visit_log.form import (
     new_contact,
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
-from bot.forms import Choose, Invalid, Picked, machine
+from bot.forms import Choose, Form, Invalid, Picked, machine
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
@@ -27,9 +40,12 @@ from prompts import text
 from store import customers
 from store.access import AccessDenied
 from store.models import GRADES
+from store.models import VisitDraft as DraftRow
 
 QUICK_LOG = "visit_report"  # its link in the plain-text chain
+DRAFT_ANSWER = "visit_draft_answer"  # its link: text typed while a draft waits for an answer
 KNOWN_CUSTOMERS_LIMIT = 500
+PENDING_SHOWN = 3  # unconfirmed drafts offered on a new card
 
 
 async def known_customers(ctx: Context) -> list[str]:
@@ -48,14 +64,51 @@ async def quick_log_text(ctx: Context) -> list[Reply] | None:
     return None
 
 
-async def visit_flow(ctx: Context) -> list[Reply]:
-    """The form's handler; text typed at the summary card is a new report or a question, not an
-    answer, so it goes down the plain-text chain (and the card stays open)."""
-    assert ctx.state is not None
-    if ctx.incoming.kind == "text" and ctx.state.step in (SUMMARY, EDIT) and ctx.incoming.text.strip():
-        link, replies = await ctx.engine.plain_text(ctx)
-        return replies if link == QUICK_LOG else [*replies, Reply(text("visit_still_open"))]
-    return await machine.handle(ctx, VISIT_FORM)
+def form_of(draft: DraftRow) -> Form:
+    return VISIT_FORM
+
+
+async def draft_answer_text(ctx: Context) -> list[Reply] | None:
+    """Plain text while the last draft touched waits at a question: its answer. Text typed at a
+    card is a new report or a question, so it goes on down the chain (and the card stays open)."""
+    open_drafts = await my_open_drafts(ctx)
+    if not open_drafts:
+        return None
+    latest = open_drafts[0]
+    form = form_of(latest)
+    fresh = latest.updated_at >= ctx.now - DRAFT_TTL
+    if latest.step in (SUMMARY, EDIT) or not form.has(latest.step):
+        link, replies = await ctx.engine.plain_text(ctx, after=DRAFT_ANSWER)
+        return replies if link == QUICK_LOG or not fresh else [*replies, Reply(text("visit_still_open"))]
+    if not fresh:  # a form left half-filled: what is typed today is not its answer
+        await discard(ctx, latest)
+        return [Reply(text("flow_expired"))]
+    return await machine.handle(ctx, form, DraftSlot(ctx.user.id, latest))
+
+
+async def on_draft_button(ctx: Context) -> list[Reply]:
+    """``vd:<draft id>:<action>…``: the form machine on that draft, if it is this user's and open."""
+    parts = ctx.incoming.text.split(":")
+    if len(parts) < 3:
+        raise buttons.StaleButton(ctx.incoming.text)
+    draft = await my_draft(ctx, buttons.ident(parts[1]))
+    if draft is None:
+        return [Reply(text("button_expired"))]
+    if parts[2] == "keep" and len(parts) == 3:
+        return [Reply(text("visit_drafts_kept"), replace_pressed=True)]
+    return await machine.handle(ctx, form_of(draft), DraftSlot(ctx.user.id, draft))
+
+
+async def cancel_draft(ctx: Context) -> bool:
+    """/cancel outside any flow: the draft last touched is discarded."""
+    latest = next(iter(await my_open_drafts(ctx)), None)
+    return latest is not None and await discard(ctx, latest)
+
+
+async def _start(ctx: Context, values: dict[str, Any], done: list[str], **options: Any) -> list[Reply]:
+    """A new draft. Another flow left open would take the typed answers, so it ends here."""
+    await ctx.clear_state()
+    return await machine.start(ctx, VISIT_FORM, values, done, slot=DraftSlot(ctx.user.id), **options)
 
 
 async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> list[Reply]:
@@ -64,7 +117,22 @@ async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> 
     if customer is not None:
         values["customer"] = customer
         done.append("customer")
-    return await machine.start(ctx, VISIT_FORM, values, done)
+    return await _start(ctx, values, done)
+
+
+def pending_reply(pending: list[DraftRow]) -> Reply:
+    """The other unconfirmed drafts: save (when complete) or discard each, or keep them all."""
+    shown = pending[:PENDING_SHOWN]
+    rows: list[tuple[Button, ...]] = []
+    for draft in shown:
+        name = draft_name(draft)
+        row = [Button(text("visit_pending_discard", name=name), f"{DRAFT_PREFIX}:{draft.id}:cancel")]
+        if draft.step == SUMMARY:
+            row.insert(0, Button(text("visit_pending_save", name=name), f"{DRAFT_PREFIX}:{draft.id}:save"))
+        rows.append(tuple(row))
+    rows.append((Button(text("visit_pending_keep"), f"{DRAFT_PREFIX}:{shown[0].id}:keep"),))
+    names = "、".join(draft_name(d) for d in shown)
+    return Reply(text("visit_pending", count=len(pending), names=names), buttons=tuple(rows))
 
 
 def _draft_values(draft: VisitDraft, report: str, today: date) -> dict[str, Any]:
@@ -106,7 +174,10 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
             pass
     done.append("contact")
     header = f"visit_quick_header_{draft.source}"
-    return await machine.start(ctx, VISIT_FORM, values, done, header=header, choose=choose)
+    before = {d.id for d in await my_open_drafts(ctx)}
+    replies = await _start(ctx, values, done, header=header, choose=choose)
+    pending = [d for d in await my_open_drafts(ctx) if d.id in before]
+    return [*replies, pending_reply(pending)] if pending else replies
 
 
 async def log_command(ctx: Context) -> list[Reply]:
