@@ -59,7 +59,9 @@ def build_routes() -> Routes:
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a
     # question never reads like a report: so the report reader looks first and the coach last.
     routes.text(
-        visit_log.DRAFT_ANSWER, visit_log.draft_answer_text, why="a draft waiting at a question takes the answer"
+        visit_log.DRAFT_ANSWER,
+        visit_log.draft_answer_text,
+        why="a draft waiting at a question takes the answer",
     )
     routes.text(visit_log.QUICK_LOG, visit_log.quick_log_text, why="a visit report is logged, not answered")
     routes.text(ask.FLOW, ask.on_text, why="anything else is a question for the coach")

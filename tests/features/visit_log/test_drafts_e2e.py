@@ -78,7 +78,7 @@ async def test_a_new_report_offers_to_discard_the_unconfirmed_one(bot):
 
 
 async def test_the_pending_notice_can_save_the_earlier_card(bot):
-    _first, second, pending = await two_cards(bot)
+    _first, _second, pending = await two_cards(bot)
     saved, _ = await bot.press(REP, pending, data_for(pending, "保存「青松电气」"), replies=2)
     assert "已保存：青松电气" in saved.text
     [answer] = await bot.say(REP, "/cancel")  # /cancel drops the card last shown
