@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Visit, VisitDraft
-from tests.bot_harness import button_data, running_bot
+from tests.support.telegram_harness import button_data, running_bot
 
 REP = 2001
 FIRST = "今天去了青松电气，见了王总，挺感兴趣，预算20万"
