@@ -116,10 +116,11 @@ async def count_effective_visits(session: AsyncSession, user_ids: Iterable[int],
 
 
 async def due_reminders(session: AsyncSession, day: date) -> list[Visit]:
-    """Visits whose follow-up (``next_date``) is ``day`` and not yet reminded (scheduler use)."""
+    """Visits (not voided) whose follow-up (``next_date``) is ``day`` (scheduler use: which of them
+    still need their reminder is for its claims to say, so a failed send is tried again)."""
     stmt = (
         select(Visit)
-        .where(Visit.next_date == day, Visit.reminder_sent_at.is_(None))
+        .where(Visit.next_date == day, Visit.voided_at.is_(None))
         .order_by(Visit.rep_id, Visit.id)
     )
     return list(await session.scalars(stmt))

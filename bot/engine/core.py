@@ -17,7 +17,7 @@ from bot.sales.localtime import local_today
 from config import Settings
 from knowledge.service import KnowledgeBase
 from prompts import text
-from store import conversations, users
+from store import claims, conversations, users
 from store.access import Viewer
 from store.conversations import StaleState
 from store.db import Database
@@ -215,6 +215,23 @@ class Engine:
         return await flow.on_input(ctx)
 
     # ---- scheduled work ---------------------------------------------------------------------
+    async def delivered(self, outgoing: list[Outgoing], failed: list[Outgoing]) -> None:
+        """The transport's report on scheduled messages: each claimed push is settled as sent, or
+        as failed so that a later tick claims and sends it again."""
+        failed_ids = {id(item) for item in failed}
+        settled = [item for item in outgoing if item.claim is not None]
+        if not settled:
+            return
+        async with self.db.transaction() as session:
+            for item in settled:
+                assert item.claim is not None
+                kind, key = item.claim
+                await claims.settle(session, kind, key, sent=id(item) not in failed_ids)
+        if failed:
+            log.warning(
+                "%d scheduled messages failed to send; they are retried at the next ticks", len(failed)
+            )
+
     async def tick(self) -> list[Outgoing]:
         """Run every scheduled job once for the current time; the transport delivers the results."""
         now = self.clock()

@@ -53,6 +53,7 @@ class Outgoing:
 
     recipient_id: int  # the messenger's user id
     reply: Reply
+    claim: tuple[str, str] | None = None  # (kind, key) of the push claim it settles once sent or failed
 
 
 @dataclass

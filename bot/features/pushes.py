@@ -1,7 +1,8 @@
 """The day's scheduled messages: each person's tasks in the morning, a summary to the managers in
 the evening, at the times set per team (/schedule). Computed from the database at every tick and
 claimed row by row there, so a restart or a second process never sends one twice, and a process
-started late still sends the day's push."""
+started late still sends the day's push. A push the transport could not deliver is claimed and
+sent again by a later tick (store/claims.py: up to MAX_ATTEMPTS sends)."""
 
 from __future__ import annotations
 
@@ -64,12 +65,13 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         if start <= now < end:
             due[morning_key(person.team_id, day, person.id)] = person
     outgoing = []
-    for _key, person in await _unclaimed(engine, MORNING, due):
+    for key, person in await _unclaimed(engine, MORNING, due):
         async with engine.db.transaction() as session:
             rows, done = await person_day(session, person, day)
         if rows:
             header = text("push_morning_header", name=person.name, day=md(day))
-            outgoing.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
+            reply = render_person_tasks(header, rows, done)
+            outgoing.append(Outgoing(person.telegram_id, reply, claim=(MORNING, key)))
     return outgoing
 
 
@@ -112,11 +114,11 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
                     due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
     outgoing = []
     summaries: dict[int, str] = {}
-    for _key, (team, manager) in await _unclaimed(engine, EVENING, due):
+    for key, (team, manager) in await _unclaimed(engine, EVENING, due):
         if team.id not in summaries:
             async with engine.db.transaction() as session:
                 summaries[team.id] = team_summary_text(team, day, await team_day(session, team, day))
-        outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id])))
+        outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id]), claim=(EVENING, key)))
     return outgoing
 
 

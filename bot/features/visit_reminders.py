@@ -1,6 +1,6 @@
 """The morning of a visit's next date, its rep gets a reminder: an engine tick job reading the
 database (so it survives restarts), each reminder claimed before it is sent (so two bot
-processes send it once)."""
+processes send it once) and claimed again by a later tick when its send failed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.engine.core import Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.forms.fields import show_date
 from prompts import text
-from store import users, visits
+from store import claims, users, visits
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,12 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
         return []
     async with engine.db.transaction() as session:
         due = await visits.due_reminders(session, local.date())
+        taken = await claims.claimed_keys(session, CLAIM_KIND, [str(v.id) for v in due])
     outgoing: list[Outgoing] = []
     for visit in due:
-        if not await engine.db.claim(CLAIM_KIND, str(visit.id), worker_name(engine)):
-            continue  # another process has it
+        key = str(visit.id)
+        if key in taken or not await engine.db.claim(CLAIM_KIND, key, worker_name(engine)):
+            continue  # sent already, or another process has it
         async with engine.db.transaction() as session:
             await visits.mark_reminded(session, [visit.id], now)
             rep = await users.get_user(session, visit.rep_id)
@@ -49,7 +51,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
             last=show_date(visit.visited_on.isoformat()),
         )
         button = Button(text("reminder_log_button"), f"{LOG_FOR_PREFIX}:{visit.customer_id}")
-        outgoing.append(Outgoing(rep.telegram_id, Reply(body, buttons=((button,),))))
+        outgoing.append(Outgoing(rep.telegram_id, Reply(body, buttons=((button,),)), claim=(CLAIM_KIND, key)))
     if outgoing:
         log.info("sending %d visit reminders", len(outgoing))
     return outgoing
