@@ -60,6 +60,8 @@ async def ask_command(ctx: Context) -> list[Reply]:
 
 
 async def ask_flow(ctx: Context) -> list[Reply]:
+    if ctx.incoming.kind == "button":  # the question flow has no buttons: this one is forged
+        raise buttons.StaleButton(ctx.incoming.text)
     question = ctx.incoming.text.strip()
     if not question:
         return [Reply(text("ask_prompt"))]
