@@ -16,6 +16,7 @@ from bot.features.tasks import rendering as task_rendering
 from bot.features.visit_log import drafts as visit_drafts
 from bot.features.visit_log import handlers as visit_log
 from bot.features.visit_log import rendering as visit_rendering
+from bot.features.visit_log import saved as saved_visits
 
 
 def build_routes() -> Routes:
@@ -53,7 +54,10 @@ def build_routes() -> Routes:
     routes.button(visit_rendering.GRADE_PREFIX, visit_log.on_grade)
     routes.button(visit_reminders.LOG_FOR_PREFIX, visit_log.log_for_customer)
     routes.button(customers.CUSTOMER_PREFIX, customers.on_customer_button)
-    routes.button(visit_drafts.DRAFT_PREFIX, visit_log.on_draft_button)  # vd:<draft id>:… on a visit card
+    routes.button(visit_drafts.DRAFT_PREFIX, visit_log.on_draft_button)
+    routes.button(
+        saved_visits.VISIT_PREFIX, saved_visits.on_visit_button
+    )  # /visits → a visit → 修改/作废  # vd:<draft id>:… on a visit card
 
     # ---- plain text (no command, no open flow), in this order. A visit report is recognised by
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a

@@ -14,6 +14,7 @@ from bot.engine.messages import Button, Outgoing, Reply
 from bot.forms.fields import show_date
 from prompts import text
 from store import claims, users, visits
+from store.models import Visit
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +27,22 @@ def worker_name(engine: Engine) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{id(engine):x}"
 
 
+def reminder_key(visit: Visit) -> str:
+    """One reminder per visit and next date (a next date changed after saving is reminded again)."""
+    assert visit.next_date is not None
+    return f"{visit.id}:{visit.next_date.isoformat()}"
+
+
 async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
     local = now.astimezone(engine.settings.timezone)
     if local.time() < REMINDER_TIME:
         return []
     async with engine.db.transaction() as session:
         due = await visits.due_reminders(session, local.date())
-        taken = await claims.claimed_keys(session, CLAIM_KIND, [str(v.id) for v in due])
+        taken = await claims.claimed_keys(session, CLAIM_KIND, [reminder_key(v) for v in due])
     outgoing: list[Outgoing] = []
     for visit in due:
-        key = str(visit.id)
+        key = reminder_key(visit)
         if key in taken or not await engine.db.claim(CLAIM_KIND, key, worker_name(engine)):
             continue  # sent already, or another process has it
         async with engine.db.transaction() as session:

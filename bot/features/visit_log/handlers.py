@@ -32,6 +32,7 @@ from bot.features.visit_log.form import (
     new_contact,
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
+from bot.features.visit_log.saved import edit_form
 from bot.forms import Choose, Form, Invalid, Picked, machine
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
@@ -65,7 +66,8 @@ async def quick_log_text(ctx: Context) -> list[Reply] | None:
 
 
 def form_of(draft: DraftRow) -> Form:
-    return VISIT_FORM
+    """A new visit's form, or the form that edits a saved one."""
+    return VISIT_FORM if draft.visit_id is None else edit_form(draft.visit_id)
 
 
 async def draft_answer_text(ctx: Context) -> list[Reply] | None:
