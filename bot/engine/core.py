@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.buttons import StaleButton
-from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from bot.engine.messages import Incoming, Outgoing, Reply, Result, StaleButton
 from bot.engine.routing import Routes
 from bot.sales.localtime import local_today
 from config import Settings
@@ -94,6 +95,8 @@ class Engine:
         self.visit_reader = visit_reader  # typed visit reports → drafts (rules, or an LLM)
         self.clock = clock
         self._user_locks: dict[int, asyncio.Lock] = {}
+        # who claims scheduled messages (store/claims.py): this process, and this engine in it
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     async def role_of(self, sender_id: int) -> str | None:
         """The role of a messenger user, None for a stranger (the transport sets menus by it)."""
@@ -184,7 +187,7 @@ class Engine:
         return (await self.plain_text(ctx))[1]
 
     async def _button(self, ctx: Context) -> list[Reply]:
-        prefix = ctx.incoming.text.split(":", 1)[0]
+        prefix = ctx.incoming.button_prefix
         if route := self.routes.buttons.get(prefix):
             if not role_allows(ctx.user.role, route.min_role):
                 return [Reply(text("not_allowed"))]

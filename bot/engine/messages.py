@@ -8,6 +8,14 @@ from typing import Literal
 InputKind = Literal["text", "button", "unsupported"]
 
 
+class StaleButton(Exception):
+    """Button data that is unknown, malformed, out of range or names someone else's record: the
+    engine answers it with 这个按钮已失效 (read with bot/forms/buttons.py)."""
+
+
+BUTTON_SEPARATOR = ":"  # button data: <prefix>:<action>[:<arg>…] (bot/forms/buttons.py)
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One thing a person did in the chat: typed text (commands included) or pressed a button."""
@@ -25,6 +33,11 @@ class Incoming:
             return None
         head = self.text.split(maxsplit=1)[0][1:]
         return head.split("@", 1)[0].lower() or None
+
+    @property
+    def button_prefix(self) -> str:
+        """What routes a pressed button: its data before the first ":" ("" for typed text)."""
+        return self.text.split(BUTTON_SEPARATOR, 1)[0] if self.kind == "button" else ""
 
     @property
     def args(self) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from knowledge.answer import Answer
 from prompts import text
 from store import knowledge
@@ -27,8 +28,8 @@ def render_answer(answer: Answer, feedback_id: int | None) -> Reply:
     if feedback_id is not None:
         buttons = (
             (
-                Button(text("vote_up"), f"{VOTE}:{feedback_id}:1"),
-                Button(text("vote_down"), f"{VOTE}:{feedback_id}:-1"),
+                Button(text("vote_up"), button_data(VOTE, feedback_id, 1)),
+                Button(text("vote_down"), button_data(VOTE, feedback_id, -1)),
             ),
         )
     return Reply(body, buttons=buttons)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.visit_log.saved import visit_buttons
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_amount, show_date
 from prompts import text
 from store import customers, users, visits
@@ -108,7 +109,7 @@ async def customer_command(ctx: Context) -> list[Reply]:
     exact = [c for c in found if c.normalized_name == customers.normalize_company_name(query)]
     if len(exact) == 1 or len(found) == 1:
         return [await _profile(ctx, exact[0] if exact else found[0])]
-    buttons = tuple((Button(c.name, f"{CUSTOMER_PREFIX}:{c.id}"),) for c in found)
+    buttons = tuple((Button(c.name, button_data(CUSTOMER_PREFIX, c.id)),) for c in found)
     return [Reply(text("customer_pick"), buttons=buttons)]
 
 

@@ -5,15 +5,14 @@ processes send it once) and claimed again by a later tick when its send failed."
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import datetime, time
 
 from bot.engine.core import Engine
 from bot.engine.messages import Button, Outgoing, Reply
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_date
 from prompts import text
-from store import claims, users, visits
+from store import users, visits
 from store.models import Visit
 
 log = logging.getLogger(__name__)
@@ -21,10 +20,6 @@ log = logging.getLogger(__name__)
 REMINDER_TIME = time(8, 30)  # local time (COACH_TIMEZONE)
 CLAIM_KIND = "visit_reminder"
 LOG_FOR_PREFIX = "logc"
-
-
-def worker_name(engine: Engine) -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{id(engine):x}"
 
 
 def reminder_key(visit: Visit) -> str:
@@ -39,11 +34,11 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
         return []
     async with engine.db.transaction() as session:
         due = await visits.due_reminders(session, local.date())
-        taken = await claims.claimed_keys(session, CLAIM_KIND, [reminder_key(v) for v in due])
     outgoing: list[Outgoing] = []
+    won = set(await engine.db.claim_each(CLAIM_KIND, [reminder_key(v) for v in due], engine.worker))
     for visit in due:
         key = reminder_key(visit)
-        if key in taken or not await engine.db.claim(CLAIM_KIND, key, worker_name(engine)):
+        if key not in won:
             continue  # sent already, or another process has it
         async with engine.db.transaction() as session:
             await visits.mark_reminded(session, [visit.id], now)
@@ -57,7 +52,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
             contact=visit.contact.name if visit.contact else text("reminder_no_contact"),
             last=show_date(visit.visited_on.isoformat()),
         )
-        button = Button(text("reminder_log_button"), f"{LOG_FOR_PREFIX}:{visit.customer_id}")
+        button = Button(text("reminder_log_button"), button_data(LOG_FOR_PREFIX, visit.customer_id))
         outgoing.append(Outgoing(rep.telegram_id, Reply(body, buttons=((button,),)), claim=(CLAIM_KIND, key)))
     if outgoing:
         log.info("sending %d visit reminders", len(outgoing))

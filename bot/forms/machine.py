@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import button_data
 from bot.forms.fields import Choose, Field, Invalid, Picked, choice_label, parse_answer, show_value
 from prompts import text
 from store import conversations
@@ -108,9 +109,7 @@ class ConversationSlot:
 
 
 def button(slot: Slot, *parts: object) -> str:
-    data = ":".join([slot.prefix, *map(str, parts)])
-    assert len(data.encode()) <= 64, data
-    return data
+    return button_data(slot.prefix, *parts)
 
 
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> list[tuple[Button, ...]]:

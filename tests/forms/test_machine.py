@@ -275,8 +275,8 @@ def test_phone_kinds_and_values_shown():
 
 
 def test_button_data_fits_telegram():
-    from bot.engine.buttons import MAX_ID
     from bot.features.visit_log.form import FIELDS as VISIT_FIELDS
+    from bot.forms.buttons import MAX_ID
 
     longest_draft = SimpleNamespace(prefix=f"vd:{MAX_ID}")
     for f in (*FIELDS, *VISIT_FIELDS):

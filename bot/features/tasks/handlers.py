@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.features.tasks.rendering import (
@@ -22,6 +21,8 @@ from bot.features.tasks.rendering import (
     target_labels,
     team_tasks_reply,
 )
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from bot.sales.localtime import md
 from bot.sales.parsing.task_text import split_target
 from bot.sales.tasks.assignment import (
@@ -225,7 +226,7 @@ async def on_not_done(ctx: Context) -> list[Reply]:
     if row is None or row.user_id != ctx.user.id:
         return [Reply(text("button_expired"))]
     await ctx.save_state(REASON_FLOW, "reason", {"status_id": status_id})
-    reasons = (tuple(Button(r, f"{REASON_FLOW}:{i}") for i, r in enumerate(QUICK_REASONS)),)
+    reasons = (tuple(Button(r, button_data(REASON_FLOW, i)) for i, r in enumerate(QUICK_REASONS)),)
     return [Reply(text("task_ask_reason", title=row.task.title), buttons=reasons)]
 
 

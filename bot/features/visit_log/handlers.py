@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.customers import customer_of_button
@@ -33,7 +32,8 @@ from bot.features.visit_log.form import (
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.features.visit_log.saved import edit_form
-from bot.forms import Choose, Form, Invalid, Picked, machine
+from bot.forms import Choose, Form, Invalid, Picked, buttons, machine
+from bot.forms.buttons import button_data
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
@@ -128,11 +128,15 @@ def pending_reply(pending: list[DraftRow]) -> Reply:
     rows: list[tuple[Button, ...]] = []
     for draft in shown:
         name = draft_name(draft)
-        row = [Button(text("visit_pending_discard", name=name), f"{DRAFT_PREFIX}:{draft.id}:cancel")]
+        row = [
+            Button(text("visit_pending_discard", name=name), button_data(DRAFT_PREFIX, draft.id, "cancel"))
+        ]
         if draft.step == SUMMARY:
-            row.insert(0, Button(text("visit_pending_save", name=name), f"{DRAFT_PREFIX}:{draft.id}:save"))
+            row.insert(
+                0, Button(text("visit_pending_save", name=name), button_data(DRAFT_PREFIX, draft.id, "save"))
+            )
         rows.append(tuple(row))
-    rows.append((Button(text("visit_pending_keep"), f"{DRAFT_PREFIX}:{shown[0].id}:keep"),))
+    rows.append((Button(text("visit_pending_keep"), button_data(DRAFT_PREFIX, shown[0].id, "keep")),))
     names = "、".join(draft_name(d) for d in shown)
     return Reply(text("visit_pending", count=len(pending), names=names), buttons=tuple(rows))
 
@@ -211,10 +215,10 @@ async def on_grade(ctx: Context) -> list[Reply]:
     )
     customer_id = args[0]
     if action == "stars":
-        picks = tuple(Button(f"{n}★", f"{GRADE_PREFIX}:s:{customer_id}:{n}") for n in range(1, 6))
+        picks = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
         return [Reply(text("grading_pick_stars"), buttons=(picks,))]
     if action == "class":
-        picks = tuple(Button(f"{g}类", f"{GRADE_PREFIX}:g:{customer_id}:{g}") for g in GRADES)
+        picks = tuple(Button(f"{g}类", button_data(GRADE_PREFIX, "g", customer_id, g)) for g in GRADES)
         return [Reply(text("grading_pick_grade"), buttons=(picks,))]
     changes: dict[str, Any]
     if action == "ok":

@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.engine import buttons
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.visit_log.drafts import DraftSlot
 from bot.features.visit_log.form import FIELDS, FLOW
-from bot.forms import Form, machine
+from bot.forms import Form, buttons, machine
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_amount, show_date, show_value
 from bot.sales.localtime import md
 from bot.sales.visits.amend import EDIT_WINDOW, Amended, amend_visit, form_values, may_amend, void_visit
@@ -28,7 +28,7 @@ ACTIONS = ("edit", "void", "voidok")
 def visit_buttons(recent: list[Visit], user_id: int) -> tuple[tuple[Button, ...], ...]:
     """Under /visits: one button per visit the user logged, to open it."""
     mine = [
-        Button(text("visit_open_button", i=i, customer=v.customer.name), f"{VISIT_PREFIX}:{v.id}")
+        Button(text("visit_open_button", i=i, customer=v.customer.name), button_data(VISIT_PREFIX, v.id))
         for i, v in enumerate(recent, 1)
         if v.rep_id == user_id
     ]
@@ -86,8 +86,8 @@ async def visit_card(ctx: Context, visit: Visit, note: str = "") -> Reply:
     if may_amend(visit, ctx.viewer, ctx.now):
         rows = (
             (
-                Button(text("visit_btn_edit"), f"{VISIT_PREFIX}:{visit.id}:edit"),
-                Button(text("visit_btn_void"), f"{VISIT_PREFIX}:{visit.id}:void"),
+                Button(text("visit_btn_edit"), button_data(VISIT_PREFIX, visit.id, "edit")),
+                Button(text("visit_btn_void"), button_data(VISIT_PREFIX, visit.id, "void")),
             ),
         )
     elif visit.rep_id == ctx.user.id and visit.voided_at is None:
@@ -135,8 +135,8 @@ async def on_visit_button(ctx: Context) -> list[Reply]:
     if action == "void":
         confirm = (
             (
-                Button(text("visit_btn_void_yes"), f"{VISIT_PREFIX}:{visit.id}:voidok"),
-                Button(text("visit_btn_back"), f"{VISIT_PREFIX}:{visit.id}"),
+                Button(text("visit_btn_void_yes"), button_data(VISIT_PREFIX, visit.id, "voidok")),
+                Button(text("visit_btn_back"), button_data(VISIT_PREFIX, visit.id)),
             ),
         )
         return [Reply(text("visit_void_confirm", customer=visit.customer.name), buttons=confirm)]

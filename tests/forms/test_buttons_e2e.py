@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.engine.buttons import MAX_ID, StaleButton, ident, integer, parse, parse_action
+from bot.forms.buttons import MAX_ID, StaleButton, ident, integer, parse, parse_action
 from bot.routes import build_routes
 from config import load_settings
 from prompts import text
