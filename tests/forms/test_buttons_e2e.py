@@ -7,7 +7,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.forms.buttons import MAX_ID, StaleButton, ident, integer, parse, parse_action
+from bot.engine.messages import Incoming
+from bot.forms.buttons import (
+    MAX_ID,
+    StaleButton,
+    ident,
+    integer,
+    parse,
+    parse_action,
+    press_of,
+    pressed_number,
+)
 from bot.routes import build_routes
 from config import load_settings
 from prompts import text
@@ -114,3 +124,6 @@ def test_the_parser_types_and_ranges():
             parse(data, "td", ident)
     with pytest.raises(StaleButton):
         parse_action("g:zz:1", "g", {"s": (ident,)})
+    huge = press_of(Incoming(1, "u", "button", "cust:99999999999999999999"))
+    assert huge is not None and huge.number() is None  # never reaches SQLite
+    assert pressed_number(Incoming(1, "u", "button", f"cust:{MAX_ID}")) == MAX_ID
