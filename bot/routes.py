@@ -13,9 +13,10 @@ from bot.engine.routing import Routes
 from bot.features import account, ask, calendar, customers, gaps, pushes, reports, rules, visit_reminders
 from bot.features.tasks import handlers as tasks
 from bot.features.tasks import rendering as task_rendering
-from bot.features.visit_log import form as visit_form
+from bot.features.visit_log import drafts as visit_drafts
 from bot.features.visit_log import handlers as visit_log
 from bot.features.visit_log import rendering as visit_rendering
+from bot.features.visit_log import saved as saved_visits
 
 
 def build_routes() -> Routes:
@@ -44,7 +45,6 @@ def build_routes() -> Routes:
     routes.flow(task_rendering.FLOW, tasks.task_flow, min_role="manager")
     routes.flow(task_rendering.REASON_FLOW, tasks.reason_flow)
     routes.flow(gaps.FLOW, gaps.teach_flow, min_role="manager")
-    routes.flow(visit_form.FLOW, visit_log.visit_flow)
 
     # ---- buttons outside any flow, by the prefix of their data
     routes.button(ask.VOTE, ask.on_vote)  # 👍/👎 under an answer
@@ -55,10 +55,19 @@ def build_routes() -> Routes:
     routes.button(visit_rendering.GRADE_PREFIX, visit_log.on_grade)
     routes.button(visit_reminders.LOG_FOR_PREFIX, visit_log.log_for_customer)
     routes.button(customers.CUSTOMER_PREFIX, customers.on_customer_button)
+    routes.button(visit_drafts.DRAFT_PREFIX, visit_log.on_draft_button)
+    routes.button(
+        saved_visits.VISIT_PREFIX, saved_visits.on_visit_button
+    )  # /visits → a visit → 修改/作废  # vd:<draft id>:… on a visit card
 
     # ---- plain text (no command, no open flow), in this order. A visit report is recognised by
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a
     # question never reads like a report: so the report reader looks first and the coach last.
+    routes.text(
+        visit_log.DRAFT_ANSWER,
+        visit_log.draft_answer_text,
+        why="a draft waiting at a question takes the answer",
+    )
     routes.text(visit_log.QUICK_LOG, visit_log.quick_log_text, why="a visit report is logged, not answered")
     routes.text(ask.FLOW, ask.on_text, why="anything else is a question for the coach")
 

@@ -1,27 +1,55 @@
-"""Exactly-once claims for scheduled pushes, across processes."""
+"""Exactly-once claims for scheduled pushes, across processes: claimed → sent, or failed and
+claimed again by a later tick, up to MAX_ATTEMPTS sends."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
 from store.models import Claim, utcnow
 
+MAX_ATTEMPTS = 3  # sends of one scheduled push, the first included
+
 
 async def claim(session: AsyncSession, kind: str, key: str, by: str, *, at: datetime | None = None) -> bool:
-    """True for exactly one caller per (kind, key), ever.
+    """True for exactly one caller per (kind, key) and attempt: the first claim, or taking back a
+    claim whose send failed (fewer than MAX_ATTEMPTS times).
 
-    ``INSERT … ON CONFLICT DO NOTHING``: a concurrent second claimer waits for the first one's
-    transaction and then gets False (or True if the first rolled back). Run it in a short
+    ``INSERT … ON CONFLICT DO NOTHING``, then ``UPDATE … WHERE status = 'failed'``: a concurrent
+    second claimer waits for the first one's transaction and then gets False. Run it in a short
     transaction of its own (``async with db.transaction() as s: await claim(s, …)``) and do the
     slow work after the commit: on SQLite a claim held open blocks other writers.
     """
-    row = {"kind": kind, "key": key, "claimed_by": by, "claimed_at": at or utcnow()}
-    return await insert_ignore(session, Claim, row, conflict=("kind", "key")) == 1
+    when = at or utcnow()
+    row = {"kind": kind, "key": key, "claimed_by": by, "claimed_at": when, "status": "claimed", "attempts": 1}
+    if await insert_ignore(session, Claim, row, conflict=("kind", "key")) == 1:
+        return True
+    result = await session.execute(
+        update(Claim)
+        .where(_retryable(), Claim.kind == kind, Claim.key == key)
+        .values(status="claimed", attempts=Claim.attempts + 1, claimed_by=by, claimed_at=when)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _retryable() -> Any:
+    return and_(Claim.status == "failed", Claim.attempts < MAX_ATTEMPTS)
+
+
+async def settle(session: AsyncSession, kind: str, key: str, *, sent: bool) -> None:
+    """Record how the claimed send went: sent, or failed (to be claimed again by a later tick)."""
+    await session.execute(
+        update(Claim)
+        .where(Claim.kind == kind, Claim.key == key, Claim.status == "claimed")
+        .values(status="sent" if sent else "failed")
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def release(session: AsyncSession, kind: str, key: str) -> bool:
@@ -36,9 +64,10 @@ async def prune_claims(session: AsyncSession, older_than: datetime) -> int:
 
 
 async def claimed_keys(session: AsyncSession, kind: str, keys: Iterable[str]) -> set[str]:
-    """Which of ``keys`` are already claimed (a cheap read before trying the claims one by one)."""
+    """Which of ``keys`` are claimed for good: being sent, sent, or failed too often (a cheap read
+    before trying the claims one by one; a failed send still to be retried is not among them)."""
     wanted = list(keys)
     if not wanted:
         return set()
-    rows = await session.scalars(select(Claim.key).where(Claim.kind == kind, Claim.key.in_(wanted)))
-    return set(rows)
+    stmt = select(Claim.key).where(Claim.kind == kind, Claim.key.in_(wanted), not_(_retryable()))
+    return set(await session.scalars(stmt))

@@ -76,6 +76,10 @@ TASK_SCOPES: tuple[TaskScope, ...] = ("user", "team", "all")
 RECURRENCES = ("daily",)
 TaskStatusValue = Literal["open", "done", "not_done"]
 TASK_STATUSES: tuple[TaskStatusValue, ...] = ("open", "done", "not_done")
+DraftStatus = Literal["open", "saved", "discarded"]
+DRAFT_STATUSES: tuple[DraftStatus, ...] = ("open", "saved", "discarded")
+ClaimStatus = Literal["claimed", "sent", "failed"]
+CLAIM_STATUSES: tuple[ClaimStatus, ...] = ("claimed", "sent", "failed")
 
 
 def utcnow() -> datetime:
@@ -182,6 +186,8 @@ class CalendarDay(Base):
     year: Mapped[int] = mapped_column(ForeignKey("calendar_years.year", ondelete="CASCADE"), index=True)
     workday: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(40))  # 国庆节, 春节…
+
+
 class TeamRules(Base):
     """A team's override of the playbook rules (bot.sales.rules): only the keys it changes."""
 
@@ -363,9 +369,43 @@ class Visit(Base):
     interest: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]  # a voided visit is kept but counts nowhere
 
     customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
     contact: Mapped[Contact | None] = relationship(lazy="joined")
+
+
+class VisitChange(Base):
+    """One change to a saved visit (an edited field, or its voiding): who, when, old → new."""
+
+    __tablename__ = "visit_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    field: Mapped[str] = mapped_column(String(30))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+
+class VisitDraft(Base):
+    """A visit report shown on a card and not yet confirmed: one row per card, so each card's
+    buttons (``vd:<id>:…``) act on exactly that report. ``visit_id`` is set when the draft edits a
+    saved visit. ``version`` guards against lost updates from a second process."""
+
+    __tablename__ = "visit_drafts"
+    __table_args__ = (one_of("status", DRAFT_STATUSES),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    step: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # ---------------------------------------------------------------- tasks
@@ -421,11 +461,16 @@ class TaskStatus(Base):
 
 
 class Claim(Base):
-    """One row per scheduled push that has been claimed; the primary key makes it exactly-once."""
+    """One row per scheduled push that has been claimed; the primary key makes it exactly-once.
+    ``status``: claimed (being sent) → sent, or failed (taken again by a later tick while
+    ``attempts`` is under the limit)."""
 
     __tablename__ = "claims"
+    __table_args__ = (one_of("status", CLAIM_STATUSES),)
 
     kind: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     claimed_by: Mapped[str] = mapped_column(String(200))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="claimed")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)

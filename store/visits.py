@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.access import AccessDenied, Viewer, can_see, visible
-from store.models import INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Customer, Visit, utcnow
+from store.models import INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Customer, Visit, VisitChange, utcnow
 
 
 def _visible_visits(viewer: Viewer) -> Any:
@@ -103,33 +103,41 @@ async def visits_for_customer(
 
 
 async def visits_between(session: AsyncSession, viewer: Viewer, start: date, end: date) -> list[Visit]:
-    """Visits with ``start <= visited_on <= end``, oldest first (for reports and exports)."""
+    """Visits with ``start <= visited_on <= end``, oldest first, voided ones left out (for reports,
+    quotas and exports)."""
     stmt = (
         _visible_visits(viewer)
-        .where(Visit.visited_on >= start, Visit.visited_on <= end)
+        .where(Visit.visited_on >= start, Visit.visited_on <= end, Visit.voided_at.is_(None))
         .order_by(Visit.visited_on, Visit.id)
     )
     return list(await session.scalars(stmt))
 
 
 async def count_effective_visits(session: AsyncSession, user_ids: Iterable[int], day: date) -> dict[int, int]:
-    """Effective visits per rep on ``day`` (for quotas); reps with none are absent."""
+    """Effective visits per rep on ``day`` (for quotas; voided ones do not count); reps with none
+    are absent."""
     ids = list(user_ids)
     if not ids:
         return {}
     rows = await session.execute(
         select(Visit.rep_id, func.count(Visit.customer_id.distinct()))
-        .where(Visit.rep_id.in_(ids), Visit.visited_on == day, Visit.effective.is_(True))
+        .where(
+            Visit.rep_id.in_(ids),
+            Visit.visited_on == day,
+            Visit.effective.is_(True),
+            Visit.voided_at.is_(None),
+        )
         .group_by(Visit.rep_id)
     )
     return {rep_id: n for rep_id, n in rows}
 
 
 async def due_reminders(session: AsyncSession, day: date) -> list[Visit]:
-    """Visits whose follow-up (``next_date``) is ``day`` and not yet reminded (scheduler use)."""
+    """Visits (not voided) whose follow-up (``next_date``) is ``day`` (scheduler use: which of them
+    still need their reminder is for its claims to say, so a failed send is tried again)."""
     stmt = (
         select(Visit)
-        .where(Visit.next_date == day, Visit.reminder_sent_at.is_(None))
+        .where(Visit.next_date == day, Visit.voided_at.is_(None))
         .order_by(Visit.rep_id, Visit.id)
     )
     return list(await session.scalars(stmt))
@@ -145,3 +153,47 @@ async def mark_reminded(session: AsyncSession, visit_ids: Iterable[int], at: dat
         .values(reminder_sent_at=at or utcnow())
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- changes after saving
+
+
+async def change_visit(
+    session: AsyncSession, visit: Visit, by: int, changes: list[tuple[str, Any, str, str | None, str | None]]
+) -> Visit:
+    """Set columns of ``visit`` and keep each change. ``changes``: (column, new value, the field's
+    name as people know it, old shown, new shown). Who may change it is the caller's rule."""
+    at = utcnow()
+    for column, value, field, old_text, new_text in changes:
+        setattr(visit, column, value)
+        session.add(
+            VisitChange(
+                visit_id=visit.id, changed_by=by, changed_at=at, field=field, old=old_text, new=new_text
+            )
+        )
+    await session.flush()
+    await session.refresh(visit, ["customer", "contact"])
+    return visit
+
+
+async def void_visit(session: AsyncSession, visit: Visit, by: int) -> bool:
+    """Mark the visit void (kept, counted nowhere); False if it was void already."""
+    at = utcnow()
+    result = await session.execute(
+        update(Visit)
+        .where(Visit.id == visit.id, Visit.voided_at.is_(None))
+        .values(voided_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.add(
+        VisitChange(visit_id=visit.id, changed_by=by, changed_at=at, field="voided", old=None, new=None)
+    )
+    await session.flush()
+    return True
+
+
+async def changes_of(session: AsyncSession, visit_id: int) -> list[VisitChange]:
+    stmt = select(VisitChange).where(VisitChange.visit_id == visit_id).order_by(VisitChange.id)
+    return list(await session.scalars(stmt))

@@ -14,7 +14,7 @@ async def _handler(ctx):
 
 def test_the_table_builds_and_keeps_the_report_reader_before_the_coach():
     routes = build_routes()
-    assert [link.name for link in routes.text_chain] == ["visit_report", "ask"]
+    assert [link.name for link in routes.text_chain] == ["visit_draft_answer", "visit_report", "ask"]
     assert all(link.why for link in routes.text_chain)
     assert not set(routes.flows) & set(routes.buttons)  # a flow's name is its buttons' prefix
 

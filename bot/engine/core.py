@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from bot.engine.messages import Incoming, Outgoing, Reply, Result, StaleButton
 from bot.engine.normalize import normalize_incoming
 from bot.engine.routing import Routes
 from bot.sales.localtime import local_today
 from config import Settings
 from knowledge.service import KnowledgeBase
 from prompts import text
-from store import conversations, users
+from store import claims, conversations, users
 from store.access import Viewer
 from store.conversations import StaleState
 from store.db import Database
@@ -170,14 +170,11 @@ class Engine:
         if len(incoming.text) > MAX_INPUT_CHARS:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
-            prefix = incoming.button_prefix
-            if route := self.routes.buttons.get(prefix):
-                if not role_allows(ctx.user.role, route.min_role):
-                    return [Reply(text("not_allowed"))]
-                return await route.handler(ctx)
-            if ctx.state is not None and prefix == ctx.state.flow and prefix in self.routes.flows:
-                return await self._continue_flow(ctx)
-            return [Reply(text("button_expired"))]
+            try:
+                return await self._button(ctx)
+            except StaleButton:
+                log.info("stale or forged button data from user %s", ctx.user.id)
+                return [Reply(text("button_expired"))]
         if name := incoming.command:
             command = self.routes.commands.get(name)
             if command is None:
@@ -191,10 +188,24 @@ class Engine:
             return [Reply(text("empty_input"))]
         return (await self.plain_text(ctx))[1]
 
-    async def plain_text(self, ctx: Context) -> tuple[str, list[Reply]]:
-        """Plain text down the chain of bot/routes.py: the first link that takes it answers.
-        Returns the link's name with its replies."""
-        for link in self.routes.text_chain:
+    async def _button(self, ctx: Context) -> list[Reply]:
+        prefix = ctx.incoming.button_prefix
+        if route := self.routes.buttons.get(prefix):
+            if not role_allows(ctx.user.role, route.min_role):
+                return [Reply(text("not_allowed"))]
+            return await route.handler(ctx)
+        if ctx.state is not None and prefix == ctx.state.flow and prefix in self.routes.flows:
+            return await self._continue_flow(ctx)
+        return [Reply(text("button_expired"))]
+
+    async def plain_text(self, ctx: Context, *, after: str | None = None) -> tuple[str, list[Reply]]:
+        """Plain text down the chain of bot/routes.py: the first link that takes it answers (only
+        the links after the one named ``after``, when given). Returns the link's name with its
+        replies."""
+        chain = self.routes.text_chain
+        if after is not None:
+            chain = chain[[link.name for link in chain].index(after) + 1 :]
+        for link in chain:
             replies = await link.handler(ctx)
             if replies is not None:
                 return link.name, replies
@@ -209,6 +220,23 @@ class Engine:
         return await flow.on_input(ctx)
 
     # ---- scheduled work ---------------------------------------------------------------------
+    async def delivered(self, outgoing: list[Outgoing], failed: list[Outgoing]) -> None:
+        """The transport's report on scheduled messages: each claimed push is settled as sent, or
+        as failed so that a later tick claims and sends it again."""
+        failed_ids = {id(item) for item in failed}
+        settled = [item for item in outgoing if item.claim is not None]
+        if not settled:
+            return
+        async with self.db.transaction() as session:
+            for item in settled:
+                assert item.claim is not None
+                kind, key = item.claim
+                await claims.settle(session, kind, key, sent=id(item) not in failed_ids)
+        if failed:
+            log.warning(
+                "%d scheduled messages failed to send; they are retried at the next ticks", len(failed)
+            )
+
     async def tick(self) -> list[Outgoing]:
         """Run every scheduled job once for the current time; the transport delivers the results."""
         now = self.clock()

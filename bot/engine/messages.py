@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 InputKind = Literal["text", "button", "unsupported"]
+
+
+class StaleButton(Exception):
+    """Button data that is unknown, malformed, out of range or names someone else's record: the
+    engine answers it with 这个按钮已失效 (read with bot/forms/buttons.py)."""
+
+
 BUTTON_SEPARATOR = ":"  # button data: <prefix>:<action>[:<arg>…] (bot/forms/buttons.py)
 
 
@@ -76,6 +83,7 @@ class Outgoing:
 
     recipient_id: int  # the messenger's user id
     reply: Reply
+    claim: tuple[str, str] | None = None  # (kind, key) of the push claim it settles once sent or failed
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine.core import Context
 from bot.engine.messages import Reply
+from bot.features.visit_log import handlers as visit_log
 from prompts import text
 
 
@@ -23,6 +24,8 @@ async def whoami(ctx: Context) -> list[Reply]:
 
 async def cancel(ctx: Context) -> list[Reply]:
     if ctx.state is None:
+        if await visit_log.cancel_draft(ctx):
+            return [Reply(text("cancelled"))]
         return [Reply(text("nothing_to_cancel"))]
     await ctx.clear_state()
     return [Reply(text("cancelled"))]

@@ -6,13 +6,14 @@ from dataclasses import asdict
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
-from bot.forms.buttons import button_data, press_of
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from knowledge.answer import Answer
 from prompts import text
 from store import knowledge
 
 FLOW = "ask"
-VOTE = "vote"  # 👍/👎 buttons: vote:<feedback id>:<1|-1>
+VOTE = "vote"  # vote:<feedback id>:<1|-1>, under an answer
 MAX_SOURCES_SHOWN = 3
 
 
@@ -60,6 +61,8 @@ async def ask_command(ctx: Context) -> list[Reply]:
 
 
 async def ask_flow(ctx: Context) -> list[Reply]:
+    if ctx.incoming.kind == "button":  # the question flow has no buttons: this one is forged
+        raise buttons.StaleButton(ctx.incoming.text)
     question = ctx.incoming.text.strip()
     if not question:
         return [Reply(text("ask_prompt"))]
@@ -68,11 +71,9 @@ async def ask_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_vote(ctx: Context) -> list[Reply]:
-    press = press_of(ctx.incoming)
-    feedback_id = press.number() if press else None
-    vote = press.number(press.arg(0)) if press else None
-    if press is None or feedback_id is None or vote not in (1, -1) or len(press.args) != 1:
-        return [Reply(text("button_expired"))]
+    feedback_id, vote = buttons.parse(ctx.incoming.text, VOTE, buttons.ident, buttons.integer(-1, 1))
+    if vote == 0:
+        raise buttons.StaleButton(ctx.incoming.text)
     async with ctx.db.transaction() as session:
         feedback = await knowledge.set_vote(session, feedback_id, ctx.user.id, vote)
         if feedback is not None and vote < 0:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
-from bot.forms.buttons import button_data, pressed_number
+from bot.features.visit_log.saved import visit_buttons
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_amount, show_date
 from prompts import text
 from store import customers, users, visits
@@ -23,7 +25,9 @@ def visit_line(visit: Visit, rep_name: str | None = None) -> str:
     if rep_name:
         parts.append(rep_name)
     line = " · ".join(parts)
-    if not visit.effective:
+    if visit.voided_at is not None:
+        line += " " + text("visit_voided_mark")
+    elif not visit.effective:
         line += " " + text("visits_not_effective")
     if visit.next_step or visit.next_date:
         day = show_date(visit.next_date.isoformat()) if visit.next_date else ""
@@ -41,9 +45,11 @@ async def visits_command(ctx: Context) -> list[Reply]:
                 names[rep_id] = rep.name if rep else "?"
     if not recent:
         return [Reply(text("visits_none"))]
-    lines = [visit_line(v, names.get(v.rep_id)) for v in recent]
+    lines = [f"{i}. " + visit_line(v, names.get(v.rep_id)) for i, v in enumerate(recent, 1)]
     title = text("visits_title_mine" if ctx.user.role == "rep" else "visits_title_team")
-    return [Reply(title + "\n\n" + "\n".join(lines))]
+    body = title + "\n\n" + "\n".join(lines)
+    rows = visit_buttons(recent, ctx.user.id)
+    return [Reply(body + ("\n\n" + text("visits_open_hint") if rows else ""), buttons=rows)]
 
 
 async def _profile(ctx: Context, customer: Customer) -> Reply:
@@ -109,9 +115,8 @@ async def customer_command(ctx: Context) -> list[Reply]:
 
 async def customer_of_button(ctx: Context) -> Customer | None:
     """The customer named by a "<prefix>:<customer id>" button, if this user may see it."""
-    customer_id = pressed_number(ctx.incoming)
-    if customer_id is None or customer_id < 0:
-        return None
+    prefix = ctx.incoming.text.split(":", 1)[0]
+    (customer_id,) = buttons.parse(ctx.incoming.text, prefix, buttons.ident)
     async with ctx.db.transaction() as session:
         return await customers.get_customer(session, ctx.viewer, customer_id)
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
-from bot.forms.buttons import button_data, press_of
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from knowledge.cards import index_card, indexed_card_ids
 from prompts import text
 from store import knowledge, users
@@ -124,11 +125,11 @@ async def teach_command(ctx: Context) -> list[Reply]:
 
 
 async def on_pick(ctx: Context) -> list[Reply]:
-    press = press_of(ctx.incoming)
-    arg = press.rest if press else ""
+    (arg,) = buttons.parse(ctx.incoming.text, PICK, buttons.word)
     if arg == "free":
         return await start_teaching(ctx, None)
-    topic = next((t for t in await open_topics(ctx) if arg.isdigit() and int(arg) in t.gap_ids), None)
+    gap_id = buttons.ident(arg)
+    topic = next((t for t in await open_topics(ctx) if gap_id in t.gap_ids), None)
     if topic is None:
         return [Reply(text("teach_gap_gone"))]
     return await start_teaching(ctx, topic)
@@ -174,8 +175,9 @@ async def teach_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
-    press = press_of(incoming)
-    action = press.rest if press else ""
+    action = ""
+    if incoming.kind == "button":
+        (action,) = buttons.parse(incoming.text, FLOW, buttons.one_of(("no", "useq", "skip", "save")))
     typed = incoming.text.strip() if incoming.kind == "text" else ""
     if action == "no":
         await ctx.clear_state()

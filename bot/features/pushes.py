@@ -2,7 +2,9 @@
 the evening, at the times set per team (/schedule). Computed from the database at every tick and
 claimed row by row there, so a restart or a second process never sends one twice, and a process
 started late still sends the day's push. Both go out on the team's working days only: China's
-official calendar (none on 国庆, one on a 调休 Saturday) unless the team changed it in /schedule."""
+official calendar (none on 国庆, one on a 调休 Saturday) unless the team changed it in /schedule.
+A push the transport could not deliver is claimed and sent again by a later tick (store/claims.py:
+up to MAX_ATTEMPTS sends)."""
 
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
             rows, done = await person_day(session, person, day)
         if rows:
             header = text("push_morning_header", name=person.name, day=md(day))
-            outgoing.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
+            reply = render_person_tasks(header, rows, done)
+            outgoing.append(Outgoing(person.telegram_id, reply, claim=(MORNING, key)))
     return outgoing
 
 
@@ -105,7 +108,7 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
         if team.id not in summaries:
             async with engine.db.transaction() as session:
                 summaries[team.id] = team_summary_text(team, day, await team_day(session, team, day))
-        outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id])))
+        outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id]), claim=(EVENING, key)))
     return outgoing
 
 

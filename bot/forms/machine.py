@@ -1,7 +1,9 @@
 """One small state machine that drives every form, one question at a time.
 
-The state is a ``ConversationState(flow=<form name>, step, data)`` row, so a form survives a
-restart and a second bot process. ``step`` is a field name, ``summary`` (the card with
+Where a form stands is kept in a ``Slot``: by default the user's ``ConversationState(flow=<form
+name>, step, data)`` row (one form at a time); a feature may keep each form in a row of its own
+(the visit drafts, bot/features/visit_log/drafts.py). Either way it is in the database, so a form
+survives a restart and a second bot process. ``step`` is a field name, ``summary`` (the card with
 确认保存 / 修改 / 取消) or ``edit`` (which field to change). ``data`` holds:
 
 - ``values``: answers so far, JSON-ready;
@@ -10,9 +12,10 @@ restart and a second bot process. ``step`` is a field name, ``summary`` (the car
 - ``options``: the buttons offered by a lookup (pressing one sends its index);
 - ``header``: optional text key shown above the summary (e.g. what a quick log understood).
 
-Buttons carry ``<form>:<action>[:<field>[:<index>]]``: set, skip, back, cancel, save, edit, summary.
-A button that names another step than the current one is stale and re-asks the current question.
-Saving happens only on 确认保存, in one transaction that also ends the conversation.
+Buttons carry ``<slot prefix>:<action>[:<field>[:<index>]]`` (the prefix is the form's name, or
+e.g. ``vd:<draft id>``): set, skip, back, cancel, save, edit, summary. A button that names another
+step than the current one is stale and re-asks the current question. Saving happens only on
+确认保存, in one transaction that also closes the slot (so a second 确认保存 saves nothing).
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
-from bot.forms.buttons import button_data, press_of
+from bot.forms.buttons import button_data
 from bot.forms.fields import Choose, Field, Invalid, Picked, choice_label, parse_answer, show_value
 from prompts import text
 from store import conversations
@@ -56,8 +59,57 @@ class Form:
     def has(self, name: str) -> bool:
         return any(f.name == name for f in self.fields)
 
-    def button(self, *parts: object) -> str:
-        return button_data(self.name, *parts)
+
+class Slot(Protocol):
+    """Where one form stands, and the prefix of its buttons' data."""
+
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+    async def begin(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
+        """Called once when the form starts, before its first question is shown."""
+
+    async def store(self, ctx: Context, step: str, data: dict[str, Any]) -> None: ...
+
+    async def drop(self, ctx: Context) -> None:
+        """取消: the form ends unsaved."""
+
+    async def close(self, ctx: Context, session: AsyncSession) -> bool:
+        """In the saving transaction: end the form; False if it had ended already."""
+
+
+class ConversationSlot:
+    """The form kept in the user's single ConversationState row."""
+
+    def __init__(self, form: Form, ctx: Context) -> None:
+        self.prefix = form.name
+        self.step = ctx.state.step if ctx.state else ""
+        self.data = ctx.state.data if ctx.state else {}
+
+    async def begin(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
+        return None
+
+    async def store(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
+        await ctx.save_state(self.prefix, step, data)
+
+    async def drop(self, ctx: Context) -> None:
+        await ctx.clear_state()
+
+    async def close(self, ctx: Context, session: AsyncSession) -> bool:
+        assert ctx.state is not None
+        version = ctx.state.version
+        if not await conversations.clear_state(session, ctx.user.id, expected_version=version):
+            raise StaleState(ctx.user.id, version)
+        ctx.state = None
+        return True
+
+
+def button(slot: Slot, *parts: object) -> str:
+    return button_data(slot.prefix, *parts)
 
 
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> list[tuple[Button, ...]]:
@@ -84,7 +136,7 @@ def new_data(values: dict[str, Any] | None = None, done: tuple[str, ...] | list[
 # ---------------------------------------------------------------- rendering
 
 
-def summary_card(form: Form, data: dict[str, Any]) -> Reply:
+def summary_card(form: Form, slot: Slot, data: dict[str, Any]) -> Reply:
     values = data["values"]
     lines = [text(data.get("header") or f"{form.name}_summary_title")]
     for f in form.fields:
@@ -94,28 +146,30 @@ def summary_card(form: Form, data: dict[str, Any]) -> Reply:
             )
     buttons = (
         (
-            Button(text("form_save"), form.button("save")),
-            Button(text("form_edit"), form.button("edit")),
-            Button(text("form_cancel"), form.button("cancel")),
+            Button(text("form_save"), button(slot, "save")),
+            Button(text("form_edit"), button(slot, "edit")),
+            Button(text("form_cancel"), button(slot, "cancel")),
         ),
     )
     return Reply("\n".join(lines), buttons=buttons)
 
 
-def edit_menu(form: Form, data: dict[str, Any]) -> Reply:
+def edit_menu(form: Form, slot: Slot, data: dict[str, Any]) -> Reply:
     values = data["values"]
     buttons = [
         Button(
-            text("form_edit_field", label=text(f"{form.name}_label_{f.name}")), form.button("edit", f.name)
+            text("form_edit_field", label=text(f"{form.name}_label_{f.name}")), button(slot, "edit", f.name)
         )
         for f in form.fields
         if f.applies(values)
     ]
-    rows = [*_rows(buttons, 2), (Button(text("form_back_to_summary"), form.button("summary")),)]
+    rows = [*_rows(buttons, 2), (Button(text("form_back_to_summary"), button(slot, "summary")),)]
     return Reply(text("form_edit_which"), buttons=tuple(rows), replace_pressed=True)
 
 
-async def question(ctx: Context, form: Form, data: dict[str, Any], f: Field, note: str = "") -> Reply:
+async def question(
+    ctx: Context, form: Form, slot: Slot, data: dict[str, Any], f: Field, note: str = ""
+) -> Reply:
     """The question for field ``f`` with its buttons; fills ``data['options']`` for lookups."""
     values = data["values"]
     lines = [note] if note else []
@@ -131,39 +185,42 @@ async def question(ctx: Context, form: Form, data: dict[str, Any], f: Field, not
             data["options"] = []
     if values.get(f.name) not in (None, ""):
         lines.append(text("form_current_value", value=show_value(form.name, f, values[f.name])))
-    buttons: list[Button] = []
+    picks: list[Button] = []
     if f.kind == "choice":
-        buttons = [
-            Button(choice_label(form.name, f, c), form.button("set", f.name, i))
+        picks = [
+            Button(choice_label(form.name, f, c), button(slot, "set", f.name, i))
             for i, c in enumerate(f.choices)
         ]
     elif f.kind == "lookup":
-        buttons = [
-            Button(label, form.button("set", f.name, i)) for i, (label, _) in enumerate(data["options"])
+        picks = [
+            Button(label, button(slot, "set", f.name, i)) for i, (label, _) in enumerate(data["options"])
         ]
-    rows = _rows(buttons, 2 if f.kind == "lookup" else BUTTONS_PER_ROW)
+    rows = _rows(picks, 2 if f.kind == "lookup" else BUTTONS_PER_ROW)
     nav: list[Button] = []
     if f.optional:
-        nav.append(Button(text("form_skip"), form.button("skip", f.name)))
+        nav.append(Button(text("form_skip"), button(slot, "skip", f.name)))
     if data["trail"] or data.get("editing"):
-        nav.append(Button(text("form_back"), form.button("back")))
-    nav.append(Button(text("form_cancel"), form.button("cancel")))
+        nav.append(Button(text("form_back"), button(slot, "back")))
+    nav.append(Button(text("form_cancel"), button(slot, "cancel")))
     return Reply("\n".join(lines), buttons=(*rows, tuple(nav)))
 
 
 # ---------------------------------------------------------------- moving between steps
 
 
-async def go(ctx: Context, form: Form, data: dict[str, Any], step: str, note: str = "") -> list[Reply]:
-    """Show ``step`` and store the conversation there."""
-    if step == SUMMARY:
+async def go(
+    ctx: Context, form: Form, slot: Slot, data: dict[str, Any], step: str, note: str = ""
+) -> list[Reply]:
+    """Show ``step`` and store the form there."""
+    if step in (SUMMARY, EDIT) or not form.has(step):
+        step = SUMMARY
         data["options"], data["editing"] = [], False
-        reply = summary_card(form, data)
+        reply = summary_card(form, slot, data)
         if note:
             reply = Reply(f"{note}\n\n{reply.text}", buttons=reply.buttons)
     else:
-        reply = await question(ctx, form, data, form.field(step), note)
-    await ctx.save_state(form.name, step, data)
+        reply = await question(ctx, form, slot, data, form.field(step), note)
+    await slot.store(ctx, step, data)
     return [reply]
 
 
@@ -176,20 +233,24 @@ async def start(
     header: str | None = None,
     choose: tuple[str, Choose] | None = None,
     note: str = "",
+    slot: Slot | None = None,
 ) -> list[Reply]:
     """Begin (or restart) the form with some values already known. ``choose`` opens on a lookup
     field with its options already found; ``note`` (a rendered text) is shown with the first step."""
+    slot = slot or ConversationSlot(form, ctx)
     data = new_data(values, done)
     if header:
         data["header"] = header
+    step = choose[0] if choose is not None else next_step(form, data)
+    await slot.begin(ctx, step, copy.deepcopy(data))
     if choose is not None:
-        field_name, options = choose
-        data["choose"] = options
-        return await go(ctx, form, data, field_name, note)
-    return await go(ctx, form, data, next_step(form, data), note)
+        data["choose"] = choose[1]
+    return await go(ctx, form, slot, data, step, note)
 
 
-async def accept(ctx: Context, form: Form, data: dict[str, Any], f: Field, value: Any) -> list[Reply]:
+async def accept(
+    ctx: Context, form: Form, slot: Slot, data: dict[str, Any], f: Field, value: Any
+) -> list[Reply]:
     values = data["values"]
     if values.get(f.name) not in (None, value):  # a changed answer: what depended on it is asked again
         for name in f.resets:
@@ -202,96 +263,98 @@ async def accept(ctx: Context, form: Form, data: dict[str, Any], f: Field, value
     if f.name in data["trail"]:
         data["trail"].remove(f.name)
     data["trail"].append(f.name)
-    return await go(ctx, form, data, next_step(form, data))
+    return await go(ctx, form, slot, data, next_step(form, data))
 
 
-async def back(ctx: Context, form: Form, data: dict[str, Any], step: str) -> list[Reply]:
+async def back(ctx: Context, form: Form, slot: Slot, data: dict[str, Any], step: str) -> list[Reply]:
     if data.get("editing") and step not in (SUMMARY, EDIT):
-        return await go(ctx, form, data, next_step(form, data))
+        return await go(ctx, form, slot, data, next_step(form, data))
     trail: list[str] = data["trail"]
     if step in trail:
         trail.remove(step)
     if not trail:
-        return await go(ctx, form, data, step)
+        return await go(ctx, form, slot, data, step)
     previous = trail.pop()
     if previous in data["done"]:
         data["done"].remove(previous)
-    return await go(ctx, form, data, previous)
+    return await go(ctx, form, slot, data, previous)
 
 
-async def save(ctx: Context, form: Form, data: dict[str, Any]) -> list[Reply]:
-    """Save and end the conversation in one transaction (a second 确认保存 finds no form)."""
-    assert ctx.state is not None
-    version = ctx.state.version
+async def save(ctx: Context, form: Form, slot: Slot, data: dict[str, Any]) -> list[Reply]:
+    """Save and close the slot in one transaction (a second 确认保存 finds it closed)."""
     async with ctx.db.transaction() as session:
-        if not await conversations.clear_state(session, ctx.user.id, expected_version=version):
-            raise StaleState(ctx.user.id, version)
+        if not await slot.close(ctx, session):
+            return [Reply(text("button_expired"))]
         result = await form.save(ctx, session, applicable_values(form, data["values"]))
-    ctx.state = None
     return await form.saved(ctx, result)
 
 
 # ---------------------------------------------------------------- input
 
 
-async def handle(ctx: Context, form: Form) -> list[Reply]:
-    """The flow handler: ``engine.flow(form.name, lambda ctx: handle(ctx, form))``."""
-    assert ctx.state is not None
-    step, data = ctx.state.step, copy.deepcopy(ctx.state.data)
+async def handle(ctx: Context, form: Form, slot: Slot | None = None) -> list[Reply]:
+    """The flow handler: ``engine.flow(form.name, lambda ctx: handle(ctx, form))``, or with a
+    slot of the feature's own."""
+    slot = slot or ConversationSlot(form, ctx)
+    step, data = slot.step, copy.deepcopy(slot.data)
     data.setdefault("editing", False)
     incoming = ctx.incoming
-    if (press := press_of(incoming)) is not None:
-        return await _button(ctx, form, data, step, [press.action, *press.args] if press.rest else [])
+    if incoming.kind == "button":
+        head = slot.prefix + ":"
+        parts = incoming.text[len(head) :].split(":") if incoming.text.startswith(head) else []
+        return await _button(ctx, form, slot, data, step, parts)
     raw = incoming.text.strip()
     if step in (SUMMARY, EDIT) or not form.has(step):
-        return await go(ctx, form, data, SUMMARY, note=text("form_use_buttons"))
+        return await go(ctx, form, slot, data, SUMMARY, note=text("form_use_buttons"))
     f = form.field(step)
     if f.kind == "choice":
         labels = {choice_label(form.name, f, c): c for c in f.choices} | {c: c for c in f.choices}
         if raw in labels:
-            return await accept(ctx, form, data, f, labels[raw])
-        return await go(ctx, form, data, step, note=text("form_pick_a_button"))
+            return await accept(ctx, form, slot, data, f, labels[raw])
+        return await go(ctx, form, slot, data, step, note=text("form_pick_a_button"))
     try:
         if f.kind == "lookup":
             assert f.lookup is not None
             found = await f.lookup(ctx, data["values"], raw)
             if isinstance(found, Picked):
-                return await accept(ctx, form, data, f, found.value)
+                return await accept(ctx, form, slot, data, f, found.value)
             data["choose"] = found
-            return await go(ctx, form, data, step)
+            return await go(ctx, form, slot, data, step)
         value = parse_answer(f, raw, ctx.today)
     except Invalid as problem:
-        return await go(ctx, form, data, step, note="⚠️ " + problem.message())
-    return await accept(ctx, form, data, f, value)
+        return await go(ctx, form, slot, data, step, note="⚠️ " + problem.message())
+    return await accept(ctx, form, slot, data, f, value)
 
 
-async def _button(ctx: Context, form: Form, data: dict[str, Any], step: str, parts: list[str]) -> list[Reply]:
+async def _button(
+    ctx: Context, form: Form, slot: Slot, data: dict[str, Any], step: str, parts: list[str]
+) -> list[Reply]:
     action, args = (parts[0] if parts else ""), parts[1:]
     if action == "cancel":
-        await ctx.clear_state()
+        await slot.drop(ctx)
         return [Reply(text("form_cancelled"))]
     if action == "back":
-        return await back(ctx, form, data, step)
+        return await back(ctx, form, slot, data, step)
     if step in (SUMMARY, EDIT):
         if action == "save" and step == SUMMARY:
-            return await save(ctx, form, data)
+            return await save(ctx, form, slot, data)
         if action == "edit" and not args:
-            await ctx.save_state(form.name, EDIT, data)
-            return [edit_menu(form, data)]
+            await slot.store(ctx, EDIT, data)
+            return [edit_menu(form, slot, data)]
         if action == "edit" and args and form.has(args[0]):
             data["editing"] = True
-            return await go(ctx, form, data, args[0])
+            return await go(ctx, form, slot, data, args[0])
         if action == "summary":
-            return await go(ctx, form, data, SUMMARY)
-    elif args and args[0] == step:
+            return await go(ctx, form, slot, data, SUMMARY)
+    elif args and args[0] == step and form.has(step):
         f = form.field(step)
         if action == "skip" and f.optional:
-            return await accept(ctx, form, data, f, None)
-        if action == "set" and len(args) > 1 and args[1].isdigit():
+            return await accept(ctx, form, slot, data, f, None)
+        if action == "set" and len(args) > 1 and args[1].isascii() and args[1].isdigit():
             index = int(args[1])
             if f.kind == "choice" and index < len(f.choices):
-                return await accept(ctx, form, data, f, f.choices[index])
+                return await accept(ctx, form, slot, data, f, f.choices[index])
             if f.kind == "lookup" and index < len(data.get("options", [])):
-                return await accept(ctx, form, data, f, data["options"][index][1])
+                return await accept(ctx, form, slot, data, f, data["options"][index][1])
     # a button of an earlier question: ask the current one again
-    return await go(ctx, form, data, step, note=text("form_stale_button"))
+    return await go(ctx, form, slot, data, step, note=text("form_stale_button"))

@@ -166,6 +166,8 @@ def check_count(field_name: str, value: int | None) -> list[Problem]:
 # ---------------------------------------------------------------- dates (rules plug in here)
 #: Date rules, each (field, day, today, typed text) -> problems; the dates module appends its own.
 DateCheck = Callable[[str, date, date, str], list[Problem]]
+
+
 def _date_limits(field_name: str, day: date, today: date, typed: str) -> list[Problem]:
     """The calendar's limits (bot.sales.dates_validation) for the field's kind of date."""
     rule = _DATE_LIMITS.get(field_name)

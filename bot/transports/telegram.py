@@ -87,6 +87,8 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T | None:
         try:
             return await call()
         except RetryAfter as exc:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
             with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
                 warnings.simplefilter("ignore", PTBDeprecationWarning)
                 wait = exc.retry_after
@@ -172,15 +174,24 @@ class TelegramTransport:
         if incoming.sender_id not in self._menus_set or incoming.command == "start":
             await self.set_menu_for(context.bot, incoming.sender_id)
 
-    async def send_all(self, bot, outgoing: list[Outgoing]) -> None:
+    async def send_all(self, bot, outgoing: list[Outgoing]) -> list[Outgoing]:
+        """Deliver each message; returns those that could not be delivered."""
+        failed = []
         for item in outgoing:
             try:
                 await deliver(bot, item.recipient_id, item.reply)
             except Exception:
                 log.exception("could not deliver a message to %s", item.recipient_id)
+                failed.append(item)
+        return failed
+
+    async def run_tick(self, bot) -> None:
+        """The engine's scheduled messages, sent; the engine hears which failed (to retry them)."""
+        outgoing = await self.engine.tick()
+        await self.engine.delivered(outgoing, await self.send_all(bot, outgoing))
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.send_all(context.bot, await self.engine.tick())
+        await self.run_tick(context.bot)
 
     async def set_menu_for(self, bot, telegram_id: int) -> None:
         role = await self.engine.role_of(telegram_id)

@@ -53,6 +53,11 @@ class TerminalChat:
             prefix = "" if item.recipient_id == self.sender_id else f"(发给 {item.recipient_id}) "
             self.show(item.reply, prefix)
 
+    async def run_tick(self) -> None:
+        outgoing = await self.engine.tick()
+        self.show_outgoing(outgoing)  # printing does not fail
+        await self.engine.delivered(outgoing, [])
+
     def to_incoming(self, line: str) -> Incoming:
         if line.isdigit() and 1 <= int(line) <= len(self._choices):
             return Incoming(self.sender_id, self.sender_name, "button", self._choices[int(line) - 1])
@@ -61,12 +66,12 @@ class TerminalChat:
     async def _ticker(self) -> None:
         while True:
             await asyncio.sleep(TICK_SECONDS)
-            self.show_outgoing(await self.engine.tick())
+            await self.run_tick()
 
     async def run(self) -> None:
         ticker = asyncio.create_task(self._ticker())
         try:
-            self.show_outgoing(await self.engine.tick())
+            await self.run_tick()
             result = await self.engine.handle(Incoming(self.sender_id, self.sender_name, "text", "/start"))
             for reply in result.replies:
                 self.show(reply)

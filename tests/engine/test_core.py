@@ -3,6 +3,8 @@ open flows, driven through Engine.handle (tests/support/engine_harness.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.engine.core import MAX_INPUT_CHARS
@@ -45,7 +47,7 @@ async def test_commands_unknown_ones_and_the_manager_only_ones(chat):
 
 
 async def test_forged_or_stale_buttons_and_odd_input_get_a_clear_message(chat):
-    for data in ("nosuch:1", "grade:ok:x", "td:abc", "cust:", "visit:set:customer:0", "", ":::"):
+    for data in ("nosuch:1", "grade:ok:x", "td:abc", "cust:", "vd:1:set:customer:0", "", ":::"):
         replies = await chat.press(REP, data)
         assert replies and all(r.text for r in replies), data
     [reply] = await chat.press(REP, "tstop:1")
@@ -62,12 +64,15 @@ async def test_plain_text_runs_down_the_chain_question_or_visit_report(chat):
     [answer] = await chat.say(REP, "客户嫌贵怎么办")
     assert answer.text and "拜访" not in answer.text.split("\n")[0]
     [card] = await chat.say(REP, "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示")
-    assert "客户：华东机械" in card.text and button(card, "确认保存") == "visit:save"
+    first_save = button(card, "确认保存")
+    assert "客户：华东机械" in card.text and re.fullmatch(r"vd:\d+:save", first_save)
     # At the open summary card a question is answered and the card stays open …
     replies = await chat.say(REP, "客户嫌贵怎么办")
     assert len(replies) == 2 and "还没保存" in replies[-1].text
-    # … and a new report replaces it.
-    [card] = await chat.say(REP, "今天去了华南电子，见了技术部陈工，对方案挺感兴趣")
-    assert "客户：华南电子" in card.text
+    # … and a new report is a card of its own, with a word about the one still open.
+    card, pending = await chat.say(REP, "今天去了华南电子，见了技术部陈工，对方案挺感兴趣")
+    assert "客户：华南电子" in card.text and "华东机械" in pending.text
     [saved, _grading] = await chat.press(REP, button(card, "确认保存"))
     assert "华南电子" in saved.text
+    [saved, _grading] = await chat.press(REP, first_save)
+    assert "华东机械" in saved.text

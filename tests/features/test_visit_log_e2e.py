@@ -13,7 +13,7 @@ from bot.app import build_engine
 from store import customers, users, visits
 from store.access import Viewer
 from store.db import Database
-from store.models import Contact, ConversationState, Customer, Visit
+from store.models import Contact, Customer, Visit, VisitDraft
 from tests.support.clock import Clock
 from tests.support.telegram_harness import button_data, running_bot
 
@@ -264,8 +264,8 @@ async def test_a_half_filled_form_survives_a_restart(settings, db, module_kb):
 async def test_a_form_abandoned_for_a_day_expires_politely(bot):
     await bot.say(REP, "/log")
     async with bot.engine.db.transaction() as session:  # the form was last touched 25 hours ago
-        state = (await session.scalars(select(ConversationState))).one()
-        state.updated_at = bot.clock.now - timedelta(hours=25)
+        draft = (await session.scalars(select(VisitDraft))).one()
+        draft.updated_at = bot.clock.now - timedelta(hours=25)
     [reply] = await bot.say(REP, "华东机械")
     assert "超过一天" in reply.text
     [answer] = await bot.say(REP, "客户一上来就问多少钱")

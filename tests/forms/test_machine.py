@@ -278,6 +278,10 @@ def test_phone_kinds_and_values_shown():
 
 
 def test_button_data_fits_telegram():
-    for f in FIELDS:
+    from bot.features.visit_log.form import FIELDS as VISIT_FIELDS
+    from bot.forms.buttons import MAX_ID
+
+    longest_draft = SimpleNamespace(prefix=f"vd:{MAX_ID}")
+    for f in (*FIELDS, *VISIT_FIELDS):
         for i in range(10):
-            assert len(FORM.button("set", f.name, i).encode()) <= 64
+            assert len(machine.button(longest_draft, "set", f.name, i).encode()) <= 64

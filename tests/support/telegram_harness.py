@@ -51,8 +51,7 @@ class Bot:
             await users.add_user(session, telegram_id, name, role, team)
 
     async def tick(self) -> None:
-        transport = self.application.bot_data["transport"]
-        await transport.send_all(self.application.bot, await self.engine.tick())
+        await self.application.bot_data["transport"].run_tick(self.application.bot)
 
 
 def button_data(call: Call) -> list[str]:

@@ -9,9 +9,12 @@ from typing import Any
 from bot.engine.core import Context
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.features.tasks.rendering import (
+    DONE,
     FLOW,
+    NOT_DONE,
     QUICK_REASONS,
     REASON_FLOW,
+    STOP,
     describe_draft,
     render_person_tasks,
     review_reply,
@@ -19,7 +22,8 @@ from bot.features.tasks.rendering import (
     target_labels,
     team_tasks_reply,
 )
-from bot.forms.buttons import button_data, press_of, pressed_number
+from bot.forms import buttons
+from bot.forms.buttons import button_data
 from bot.sales.localtime import md
 from bot.sales.parsing.task_text import split_target
 from bot.sales.tasks.assignment import (
@@ -33,7 +37,7 @@ from bot.sales.tasks.assignment import (
 from bot.sales.tasks.daily import MORNING, morning_key, person_day, person_statuses
 from bot.sales.validation import check_task, clean_text, messages, refusals
 from prompts import text
-from store import claims, tasks, users
+from store import claims, tasks
 from store.access import AccessDenied
 from store.models import User
 
@@ -137,8 +141,15 @@ async def task_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
-    if (press := press_of(incoming)) is not None:
-        action, arg = press.action, press.arg(0)
+    if incoming.kind == "button":
+        action, args = buttons.parse_action(
+            incoming.text,
+            FLOW,
+            {"no": (), "ok": (), "to": (buttons.word,), "due": (buttons.word,), "rep": (buttons.word,)},
+        )
+        arg = args[0] if args else ""
+        if action == "due" and arg != "none":
+            buttons.iso_date(arg)
         if action == "no":
             await ctx.clear_state()
             return [Reply(text("cancelled"), replace_pressed=True)]
@@ -152,12 +163,11 @@ async def task_flow(ctx: Context) -> list[Reply]:
                 if target.scope == "team" and target.team_id is None:
                     return [Reply(text("task_no_team"))]
             else:
-                person_id = press.number(arg)
-                if person_id is None:
-                    return [Reply(text("button_expired"))]
+                person_id = buttons.ident(arg)
                 async with ctx.db.transaction() as session:
-                    person = await users.get_user(session, person_id)
-                if person is None:
+                    people = await assignable_people(session, ctx.viewer)
+                person = next((p for p in people if p.id == person_id), None)
+                if person is None:  # gone, or not someone this manager may give tasks to
                     return [Reply(text("button_expired"))]
                 target = Target("user", person.id, None, person.name)
             return await _after_target(ctx, data, target)
@@ -224,9 +234,7 @@ async def team_tasks(ctx: Context) -> Reply:
 
 
 async def on_done(ctx: Context) -> list[Reply]:
-    status_id = pressed_number(ctx.incoming)
-    if status_id is None:
-        return [Reply(text("button_expired"))]
+    (status_id,) = buttons.parse(ctx.incoming.text, DONE, buttons.ident)
     try:
         async with ctx.db.transaction() as session:
             await tasks.set_status(session, ctx.viewer, status_id, "done")
@@ -236,24 +244,22 @@ async def on_done(ctx: Context) -> list[Reply]:
 
 
 async def on_not_done(ctx: Context) -> list[Reply]:
-    status_id = pressed_number(ctx.incoming)
-    if status_id is None:
-        return [Reply(text("button_expired"))]
+    (status_id,) = buttons.parse(ctx.incoming.text, NOT_DONE, buttons.ident)
     async with ctx.db.transaction() as session:
         row = await tasks.get_status(session, ctx.viewer, status_id)
     if row is None or row.user_id != ctx.user.id:
         return [Reply(text("button_expired"))]
     await ctx.save_state(REASON_FLOW, "reason", {"status_id": status_id})
-    buttons = (tuple(Button(r, button_data(REASON_FLOW, i)) for i, r in enumerate(QUICK_REASONS)),)
-    return [Reply(text("task_ask_reason", title=row.task.title), buttons=buttons)]
+    reasons = (tuple(Button(r, button_data(REASON_FLOW, i)) for i, r in enumerate(QUICK_REASONS)),)
+    return [Reply(text("task_ask_reason", title=row.task.title), buttons=reasons)]
 
 
 async def reason_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     incoming = ctx.incoming
-    if (press := press_of(incoming)) is not None:
-        index = press.number()
-        reason = QUICK_REASONS[index] if index is not None and 0 <= index < len(QUICK_REASONS) else ""
+    if incoming.kind == "button":
+        (index,) = buttons.parse(incoming.text, REASON_FLOW, buttons.integer(0, len(QUICK_REASONS) - 1))
+        reason = QUICK_REASONS[index]
     else:
         reason = incoming.text.strip()[:200]
     if not reason:
@@ -269,14 +275,12 @@ async def reason_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_stop(ctx: Context) -> list[Reply]:
-    task_id = pressed_number(ctx.incoming)
-    if task_id is None:
-        return [Reply(text("button_expired"))]
+    (task_id,) = buttons.parse(ctx.incoming.text, STOP, buttons.ident)
     try:
         async with ctx.db.transaction() as session:
             stopped = await tasks.deactivate_task(session, ctx.viewer, task_id)
-    except AccessDenied:
-        return [Reply(text("not_allowed"))]
+    except AccessDenied:  # another team's task
+        return [Reply(text("button_expired"))]
     if not stopped:
         return [Reply(text("button_expired"))]
     reply = await team_tasks(ctx)

@@ -1,5 +1,9 @@
 """Logging a visit in the chat: /log (guided form or quick log), a report typed as a plain
-message, the reminder's 记录拜访 button and the grading buttons."""
+message, the reminder's 记录拜访 button and the grading buttons.
+
+Every card is a draft of its own (drafts.py): its buttons name it, typed answers go to the draft
+last touched while it is at a question, and a new report while others are unconfirmed says so and
+offers to save or discard them, or keep them all."""
 
 from __future__ import annotations
 
@@ -9,6 +13,15 @@ from typing import Any
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.customers import customer_of_button
+from bot.features.visit_log.drafts import (
+    DRAFT_PREFIX,
+    DRAFT_TTL,
+    DraftSlot,
+    discard,
+    draft_name,
+    my_draft,
+    my_open_drafts,
+)
 from bot.features.visit_log.form import (
     FIELDS,
     VISIT_FORM,
@@ -20,8 +33,9 @@ from bot.features.visit_log.form import (
     rules_of,
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
-from bot.forms import Choose, Invalid, Picked, machine
-from bot.forms.buttons import button_data, press_of
+from bot.features.visit_log.saved import edit_form
+from bot.forms import Choose, Form, Invalid, Picked, buttons, machine
+from bot.forms.buttons import button_data
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.dates_validation import impossible_date_problem
 from bot.sales.rules import Rules
@@ -33,9 +47,12 @@ from prompts import text
 from store import customers
 from store.access import AccessDenied
 from store.models import GRADES
+from store.models import VisitDraft as DraftRow
 
 QUICK_LOG = "visit_report"  # its link in the plain-text chain
+DRAFT_ANSWER = "visit_draft_answer"  # its link: text typed while a draft waits for an answer
 KNOWN_CUSTOMERS_LIMIT = 500
+PENDING_SHOWN = 3  # unconfirmed drafts offered on a new card
 
 
 async def known_customers(ctx: Context) -> list[str]:
@@ -54,14 +71,52 @@ async def quick_log_text(ctx: Context) -> list[Reply] | None:
     return None
 
 
-async def visit_flow(ctx: Context) -> list[Reply]:
-    """The form's handler; text typed at the summary card is a new report or a question, not an
-    answer, so it goes down the plain-text chain (and the card stays open)."""
-    assert ctx.state is not None
-    if ctx.incoming.kind == "text" and ctx.state.step in (SUMMARY, EDIT) and ctx.incoming.text.strip():
-        link, replies = await ctx.engine.plain_text(ctx)
-        return replies if link == QUICK_LOG else [*replies, Reply(text("visit_still_open"))]
-    return await machine.handle(ctx, VISIT_FORM)
+def form_of(draft: DraftRow) -> Form:
+    """A new visit's form, or the form that edits a saved one."""
+    return VISIT_FORM if draft.visit_id is None else edit_form(draft.visit_id)
+
+
+async def draft_answer_text(ctx: Context) -> list[Reply] | None:
+    """Plain text while the last draft touched waits at a question: its answer. Text typed at a
+    card is a new report or a question, so it goes on down the chain (and the card stays open)."""
+    open_drafts = await my_open_drafts(ctx)
+    if not open_drafts:
+        return None
+    latest = open_drafts[0]
+    form = form_of(latest)
+    fresh = latest.updated_at >= ctx.now - DRAFT_TTL
+    if latest.step in (SUMMARY, EDIT) or not form.has(latest.step):
+        link, replies = await ctx.engine.plain_text(ctx, after=DRAFT_ANSWER)
+        return replies if link == QUICK_LOG or not fresh else [*replies, Reply(text("visit_still_open"))]
+    if not fresh:  # a form left half-filled: what is typed today is not its answer
+        await discard(ctx, latest)
+        return [Reply(text("flow_expired"))]
+    return await machine.handle(ctx, form, DraftSlot(ctx.user.id, latest))
+
+
+async def on_draft_button(ctx: Context) -> list[Reply]:
+    """``vd:<draft id>:<action>…``: the form machine on that draft, if it is this user's and open."""
+    parts = ctx.incoming.text.split(":")
+    if len(parts) < 3:
+        raise buttons.StaleButton(ctx.incoming.text)
+    draft = await my_draft(ctx, buttons.ident(parts[1]))
+    if draft is None:
+        return [Reply(text("button_expired"))]
+    if parts[2] == "keep" and len(parts) == 3:
+        return [Reply(text("visit_drafts_kept"), replace_pressed=True)]
+    return await machine.handle(ctx, form_of(draft), DraftSlot(ctx.user.id, draft))
+
+
+async def cancel_draft(ctx: Context) -> bool:
+    """/cancel outside any flow: the draft last touched is discarded."""
+    latest = next(iter(await my_open_drafts(ctx)), None)
+    return latest is not None and await discard(ctx, latest)
+
+
+async def _start(ctx: Context, values: dict[str, Any], done: list[str], **options: Any) -> list[Reply]:
+    """A new draft. Another flow left open would take the typed answers, so it ends here."""
+    await ctx.clear_state()
+    return await machine.start(ctx, VISIT_FORM, values, done, slot=DraftSlot(ctx.user.id), **options)
 
 
 async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> list[Reply]:
@@ -70,7 +125,26 @@ async def start_guided(ctx: Context, customer: dict[str, Any] | None = None) -> 
     if customer is not None:
         values["customer"] = customer
         done.append("customer")
-    return await machine.start(ctx, VISIT_FORM, values, done)
+    return await _start(ctx, values, done)
+
+
+def pending_reply(pending: list[DraftRow]) -> Reply:
+    """The other unconfirmed drafts: save (when complete) or discard each, or keep them all."""
+    shown = pending[:PENDING_SHOWN]
+    rows: list[tuple[Button, ...]] = []
+    for draft in shown:
+        name = draft_name(draft)
+        row = [
+            Button(text("visit_pending_discard", name=name), button_data(DRAFT_PREFIX, draft.id, "cancel"))
+        ]
+        if draft.step == SUMMARY:
+            row.insert(
+                0, Button(text("visit_pending_save", name=name), button_data(DRAFT_PREFIX, draft.id, "save"))
+            )
+        rows.append(tuple(row))
+    rows.append((Button(text("visit_pending_keep"), button_data(DRAFT_PREFIX, shown[0].id, "keep")),))
+    names = "、".join(draft_name(d) for d in shown)
+    return Reply(text("visit_pending", count=len(pending), names=names), buttons=tuple(rows))
 
 
 def _draft_values(draft: VisitDraft, report: str, today: date, rules: Rules) -> dict[str, Any]:
@@ -147,9 +221,10 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
             notes.append(text("check_quick_log_dropped", problem=invalid.message()))
     done.append("contact")
     header = f"visit_quick_header_{draft.source}"
-    return await machine.start(
-        ctx, VISIT_FORM, values, done, header=header, choose=choose, note="\n".join(notes)
-    )
+    before = {d.id for d in await my_open_drafts(ctx)}
+    replies = await _start(ctx, values, done, header=header, choose=choose, note="\n".join(notes))
+    pending = [d for d in await my_open_drafts(ctx) if d.id in before]
+    return [*replies, pending_reply(pending)] if pending else replies
 
 
 async def log_command(ctx: Context) -> list[Reply]:
@@ -167,28 +242,32 @@ async def log_for_customer(ctx: Context) -> list[Reply]:
 
 
 async def on_grade(ctx: Context) -> list[Reply]:
-    press = press_of(ctx.incoming)
-    if press is None:
-        return [Reply(text("button_expired"))]
-    action, args = press.action, press.args
-    if not args or not args[0].isdigit():
-        return [Reply(text("button_expired"))]
-    customer_id = int(args[0])
+    stars, grade = buttons.integer(1, 5), buttons.one_of(GRADES)
+    action, args = buttons.parse_action(
+        ctx.incoming.text,
+        GRADE_PREFIX,
+        {
+            "stars": (buttons.ident,),
+            "class": (buttons.ident,),
+            "ok": (buttons.ident, stars, grade),
+            "s": (buttons.ident, stars),
+            "g": (buttons.ident, grade),
+        },
+    )
+    customer_id = args[0]
     if action == "stars":
-        buttons = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
-        return [Reply(text("grading_pick_stars"), buttons=(buttons,))]
+        picks = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
+        return [Reply(text("grading_pick_stars"), buttons=(picks,))]
     if action == "class":
-        buttons = tuple(Button(f"{g}类", button_data(GRADE_PREFIX, "g", customer_id, g)) for g in GRADES)
-        return [Reply(text("grading_pick_grade"), buttons=(buttons,))]
-    changes: dict[str, Any] = {}
-    if action == "ok" and len(args) == 3 and args[1].isdigit() and args[2] in GRADES:
-        changes = {"stars": int(args[1]), "grade": args[2]}
-    elif action == "s" and len(args) == 2 and args[1] in ("1", "2", "3", "4", "5"):
-        changes = {"stars": int(args[1])}
-    elif action == "g" and len(args) == 2 and args[1] in GRADES:
+        picks = tuple(Button(f"{g}类", button_data(GRADE_PREFIX, "g", customer_id, g)) for g in GRADES)
+        return [Reply(text("grading_pick_grade"), buttons=(picks,))]
+    changes: dict[str, Any]
+    if action == "ok":
+        changes = {"stars": args[1], "grade": args[2]}
+    elif action == "s":
+        changes = {"stars": args[1]}
+    else:
         changes = {"grade": args[1]}
-    if not changes:
-        return [Reply(text("button_expired"))]
     try:
         async with ctx.db.transaction() as session:
             customer = await customers.update_customer(session, ctx.viewer, customer_id, **changes)

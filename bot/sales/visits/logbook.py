@@ -55,7 +55,7 @@ def customer_changes_after_visit(
     return changes
 
 
-async def _resolve_customer(session: AsyncSession, viewer: Viewer, value: dict[str, Any]) -> Customer:
+async def resolve_customer(session: AsyncSession, viewer: Viewer, value: dict[str, Any]) -> Customer:
     if value.get("id"):
         customer = await customers.get_customer(session, viewer, value["id"])
         if customer is None:
@@ -67,7 +67,7 @@ async def _resolve_customer(session: AsyncSession, viewer: Viewer, value: dict[s
     return customer
 
 
-async def _resolve_contact(
+async def resolve_contact(
     session: AsyncSession, viewer: Viewer, customer: Customer, values: dict[str, Any], may_edit: bool
 ) -> Contact | None:
     value = values.get("contact")
@@ -115,9 +115,9 @@ def _clarified(values: dict[str, Any]) -> list[str]:
 
 async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, Any]) -> SavedVisit:
     """``values`` as the visit form keeps them (JSON-ready: ISO dates, lookups as {id, name})."""
-    customer = await _resolve_customer(session, viewer, values["customer"])
+    customer = await resolve_customer(session, viewer, values["customer"])
     may_edit = can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
-    contact = await _resolve_contact(session, viewer, customer, values, may_edit)
+    contact = await resolve_contact(session, viewer, customer, values, may_edit)
     notes = values.get("notes") or ""
     if values.get("contact") and contact is None:
         notes = (notes + "\n" if notes else "") + text("visit_notes_contact", name=values["contact"]["name"])

@@ -1,0 +1,127 @@
+"""Changing a saved visit: only its author may, for EDIT_WINDOW after logging it, and every change
+is kept (who, when, old → new). A voided visit stays on file but counts nowhere. Runs inside the
+caller's transaction; knows no chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sales.visits import grading
+from bot.sales.visits.logbook import resolve_contact, resolve_customer
+from store import visits
+from store.access import Viewer, can_see
+from store.models import Visit
+
+EDIT_WINDOW = timedelta(days=7)
+
+# visit column → the visit form's field it is edited through
+COLUMNS = {
+    "customer_id": "customer",
+    "contact_id": "contact",
+    "visited_on": "visited_on",
+    "kind": "kind",
+    "outcome": "outcome",
+    "next_step": "next_step",
+    "next_date": "next_date",
+    "amount_wan": "amount",
+    "notes": "notes",
+}
+
+
+@dataclass(frozen=True)
+class Amended:
+    visit_id: int
+    customer_name: str
+    changes: list[tuple[str, str | None, str | None]]  # (form field, old, new) as the form keeps them
+
+
+def may_amend(visit: Visit, viewer: Viewer, now: datetime) -> bool:
+    return (
+        visit.rep_id == viewer.user_id and visit.voided_at is None and visit.created_at >= now - EDIT_WINDOW
+    )
+
+
+def form_values(visit: Visit) -> dict[str, Any]:
+    """The visit as the visit form keeps its answers (JSON-ready)."""
+    return {
+        "customer": {"id": visit.customer_id, "name": visit.customer.name},
+        "contact": {"id": visit.contact.id, "name": visit.contact.name} if visit.contact else None,
+        "visited_on": visit.visited_on.isoformat(),
+        "kind": visit.kind,
+        "outcome": visit.outcome,
+        "next_step": visit.next_step,
+        "next_date": visit.next_date.isoformat() if visit.next_date else None,
+        "amount": visit.amount_wan,
+        "notes": visit.notes,
+    }
+
+
+def _kept(value: Any) -> str | None:
+    """A form value as the history keeps it: a lookup by its name, the rest as text."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dict):
+        return str(value.get("name"))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+async def editable_visit(session: AsyncSession, viewer: Viewer, visit_id: int, now: datetime) -> Visit | None:
+    visit = await visits.get_visit(session, viewer, visit_id)
+    return visit if visit is not None and may_amend(visit, viewer, now) else None
+
+
+async def amend_visit(
+    session: AsyncSession, viewer: Viewer, visit_id: int, values: dict[str, Any], now: datetime
+) -> Amended | None:
+    """Apply the form's ``values`` to the visit; None if the viewer may not (or no longer) change it."""
+    visit = await editable_visit(session, viewer, visit_id, now)
+    if visit is None:
+        return None
+    before = form_values(visit)
+    customer = await resolve_customer(session, viewer, values["customer"])
+    may_edit = can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
+    contact = await resolve_contact(session, viewer, customer, values, may_edit)
+    after = dict(values)
+    after["customer"] = {"id": customer.id, "name": customer.name}
+    after["contact"] = {"id": contact.id, "name": contact.name} if contact else None
+    new = {
+        "customer_id": customer.id,
+        "contact_id": contact.id if contact else None,
+        "visited_on": date.fromisoformat(values["visited_on"]),
+        "kind": values["kind"],
+        "outcome": values["outcome"],
+        "next_step": values.get("next_step"),
+        "next_date": date.fromisoformat(values["next_date"]) if values.get("next_date") else None,
+        "amount_wan": values.get("amount"),
+        "notes": values.get("notes") or "",
+    }
+    changes = [
+        (column, value, COLUMNS[column], _kept(before[COLUMNS[column]]), _kept(after[COLUMNS[column]]))
+        for column, value in new.items()
+        if getattr(visit, column) != value
+    ]
+    if changes:
+        effective = grading.check_effective(
+            new["outcome"],
+            contact.name if contact else None,
+            {"landline": contact.landline if contact else None, "email": contact.email if contact else None},
+        ).effective
+        if effective != visit.effective:
+            changes.append(("effective", effective, "effective", str(visit.effective), str(effective)))
+        await visits.change_visit(session, visit, viewer.user_id, changes)
+    shown = [(field, old, new_text) for _c, _v, field, old, new_text in changes if field != "effective"]
+    return Amended(visit.id, customer.name, shown)
+
+
+async def void_visit(session: AsyncSession, viewer: Viewer, visit_id: int, now: datetime) -> Visit | None:
+    """Void the visit; None if the viewer may not (or no longer) change it."""
+    visit = await editable_visit(session, viewer, visit_id, now)
+    if visit is None or not await visits.void_visit(session, visit, viewer.user_id):
+        return None
+    return visit
