@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 OutputMode = Literal["json_schema", "tools", "json"]
 Message = dict[str, str]
-_TOKEN = re.compile(r"[^A-Za-z0-9_.-]+")
+_TOKEN = re.compile(r"[^A-Za-z0-9_./-]+")
 
 
 class LLMError(Exception):
