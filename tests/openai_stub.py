@@ -95,7 +95,10 @@ class OpenAIStub:
                         {
                             "id": "call-1",
                             "type": "function",
-                            "function": {"name": request["tools"][0]["function"]["name"], "arguments": arguments},
+                            "function": {
+                                "name": request["tools"][0]["function"]["name"],
+                                "arguments": arguments,
+                            },
                         }
                     ],
                 }
@@ -113,7 +116,11 @@ class OpenAIStub:
             "created": int(time.time()),
             "model": request.get("model", "stub"),
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": len(content), "total_tokens": 1 + len(content)},
+            "usage": {
+                "prompt_tokens": 1,
+                "completion_tokens": len(content),
+                "total_tokens": 1 + len(content),
+            },
         }
         data = json.dumps(payload, ensure_ascii=False).encode()
         return play.status, "application/json", data, play.delay_s + play.token_s * len(content)

@@ -7,18 +7,18 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.features import visit_log
 from bot.sales.visits.extract import VisitExtractor
+from knowledge.llm import ChatClient, LLMConfig
 from store import customers, users, visits
 from store.access import Viewer
 from store.db import Database
 from store.models import Contact, ConversationState, Customer, Visit
 from tests.bot_harness import Clock, button_data, running_bot
+from tests.openai_stub import OpenAIStub, Play
 
 REP, MANAGER, REP2, OTHER_TEAM_MANAGER = 1001, 1002, 1003, 1004
 EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
@@ -334,38 +334,25 @@ async def test_a_rep_cannot_see_another_reps_visits(bot):
         )
 
 
-class ToolCallingFake(GenericFakeChatModel):
-    """A fake chat model that "calls" the structured-output tool with canned arguments."""
-
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-
-def fake_llm(*replies: AIMessage) -> ToolCallingFake:
-    return ToolCallingFake(messages=iter(replies))
-
-
 async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(bot):
-    arguments = {
+    fields = {
         "customer": "华东机械有限公司",
         "contact_name": "刘建国",
-        "contact_title": "采购经理",
+        "contact_title": "采购经理",  # not in the report: the rules' value (none) stands
         "kind": "演示",
         "outcome": "need_followup",
         "next_step": "送测试报告",
-        "next_date": "2026-11-27",
-        "amount_wan": 30,
+        "next_date_text": "周五",
+        "amount_text": "30万",  # not in the report either
     }
-    call = AIMessage(content="", tool_calls=[{"name": "VisitFields", "args": arguments, "id": "call-1"}])
-    visit_log.use_extractor(bot.engine, VisitExtractor(fake_llm(call, AIMessage(content="not a tool call"))))
-    [card] = await bot.say(REP, "/log 今天给华东机械的刘建国做了演示，要看测试报告")
-    assert "大模型解析" in card.text
-    assert "客户：华东机械有限公司（新建）" in card.text and "联系人：刘建国（新建）" in card.text
-    assert (
-        "方式：演示" in card.text
-        and "下一步日期：11月27日（周五）" in card.text
-        and "金额：30万" in card.text
-    )
-    await press_label(bot, REP, card, "取消")
-    [card] = await bot.say(REP, EXAMPLE)  # the fake now answers without the tool: rules take over
+    with OpenAIStub(script=[Play(fields=fields), Play.error(500)]) as stub:
+        client = ChatClient(LLMConfig(base_url=stub.base_url, model="m", timeout_s=5))
+        visit_log.use_extractor(bot.engine, VisitExtractor(client))
+        [card] = await bot.say(REP, "/log 今天给华东机械的刘建国做了演示，要看测试报告，周五送过去")
+        assert "大模型解析" in card.text
+        assert "客户：华东机械有限公司（新建）" in card.text and "联系人：刘建国（新建）" in card.text
+        assert "方式：演示" in card.text and "下一步日期：11月27日（周五）" in card.text
+        assert "金额：30万" not in card.text and "采购经理" not in card.text
+        await press_label(bot, REP, card, "取消")
+        [card] = await bot.say(REP, EXAMPLE)  # the server now fails: the rules take over
     assert "规则解析" in card.text and "大模型" not in card.text and "客户：华东机械（新建）" in card.text

@@ -13,7 +13,9 @@ from tests.openai_stub import OpenAIStub, Play
 
 PRICE = "客户一上来就问多少钱"
 ANSWERABLE = [PRICE, "客户说要再考虑考虑怎么办", "新人第一次拜访带什么"]
-GROUNDED = "价格一定给您一个清楚的数，我先了解一下咱们的情况。先问需求再报价，报价前确认人数、模块和上线时间。"
+GROUNDED = (
+    "价格一定给您一个清楚的数，我先了解一下咱们的情况。先问需求再报价，报价前确认人数、模块和上线时间。"
+)
 STRAY = "可以先送他一张购物卡，周末再约他去打高尔夫球。关系到位了，价格自然好谈。"
 RULE = GroundingRule.load()
 CARD = Source(
@@ -23,7 +25,9 @@ CARD = Source(
     title="客户一见面就问价格",
     score=1.0,
 )
-OTHER = Source(text="C类客户以电话跟进为主，每季度联系一次即可。", source="grading.txt", title="跟进节奏", score=0.5)
+OTHER = Source(
+    text="C类客户以电话跟进为主，每季度联系一次即可。", source="grading.txt", title="跟进节奏", score=0.5
+)
 
 
 def composer(stub: OpenAIStub, **overrides) -> LLMComposer:
@@ -51,7 +55,9 @@ def test_a_wrong_citation_is_replaced_and_citations_after_the_full_stop_move_bef
 
 
 def test_an_unsupported_sentence_is_dropped_and_a_straying_answer_rejected():
-    mixed = ground("先问需求再报价，避免一个数字把天聊死。" + "顺便问问他孩子在哪上学，拉近关系。", [CARD], RULE)
+    mixed = ground(
+        "先问需求再报价，避免一个数字把天聊死。" + "顺便问问他孩子在哪上学，拉近关系。", [CARD], RULE
+    )
     assert mixed.text is None or "孩子" not in mixed.text
     assert ground(STRAY, [CARD, OTHER], RULE).text is None
 

@@ -1,6 +1,7 @@
 """The chat client against the stub: bounded requests, safe logs, the circuit breaker, output modes."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -55,9 +56,8 @@ async def test_a_long_answer_is_cut_by_max_tokens_and_says_so():
 )
 async def test_failures_are_logged_with_status_and_reason_never_body_or_key(caplog, play, reason):
     caplog.set_level(logging.INFO, logger="knowledge.llm")
-    with OpenAIStub(script=[play]) as stub:
-        with pytest.raises(LLMError) as raised:
-            await client(stub).chat(HELLO, max_tokens=50, purpose="answer")
+    with OpenAIStub(script=[play]) as stub, pytest.raises(LLMError) as raised:
+        await client(stub).chat(HELLO, max_tokens=50, purpose="answer")
     assert raised.value.reason == reason
     assert f"LLM answer failed: {reason}" in caplog.text
     assert "sk-secret-key" not in caplog.text and "must not log" not in caplog.text
@@ -124,10 +124,8 @@ async def test_a_success_resets_the_failure_streak():
     with OpenAIStub(script=[Play.error(500), Play("好"), Play.error(500), Play("好")]) as stub:
         c = client(stub, breaker_failures=2)
         for _ in range(4):
-            try:
+            with contextlib.suppress(LLMError):
                 await c.chat(HELLO, max_tokens=5, purpose="t")
-            except LLMError:
-                pass
         assert not c.breaker.is_open
 
 
@@ -139,7 +137,9 @@ async def test_an_unreachable_server_is_a_transport_error():
 
 def test_output_modes_ask_for_the_schema_in_three_ways():
     schema = {"type": "object", "properties": {"a": {"type": "string"}}}
-    assert structured_request("json_schema", "F", schema)["response_format"]["json_schema"]["schema"] == schema
+    assert (
+        structured_request("json_schema", "F", schema)["response_format"]["json_schema"]["schema"] == schema
+    )
     tools = structured_request("tools", "F", schema)
     assert tools["tools"][0]["function"]["parameters"] == schema
     assert tools["tool_choice"]["function"]["name"] == "F"
