@@ -42,10 +42,10 @@ _TUNING_FILE = Path(__file__).with_name("grounding.yaml")
 class GroundingRule:
     """Thresholds chosen on the tuning half of `python -m bench.grounding` (see knowledge/grounding.yaml)."""
 
-    min_sentence_support: float = 0.5  # share of a sentence's bigrams found in one source to attribute it
-    min_supported_share: float = 0.6  # share of the answer's content (characters) that must be attributed
-    min_new_chars: int = 8  # content characters left once the source titles are removed
-    glue_chars: int = 6  # sentences shorter than this (可以这样说：) need no source
+    min_sentence_support: float = 0.35  # share of a sentence's bigrams found in one source to attribute it
+    min_supported_share: float = 0.3  # share of the answer's content (characters) that must be attributed
+    min_new_chars: int = 10  # content characters left once the source titles are removed
+    glue_chars: int = 4  # sentences shorter than this (记住：) need no source
 
     @classmethod
     def load(cls, path: Path = _TUNING_FILE) -> GroundingRule:

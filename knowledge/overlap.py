@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.text import normalize_for_index
 
@@ -10,6 +11,7 @@ _CITATION = re.compile(r"\s*\[\d+\]")
 _NOISE = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=4096)  # the same sources come back with every question about them
 def content(text: str) -> str:
     """Normalized text without citations, punctuation or spaces: what overlap is measured on."""
     return _NOISE.sub("", normalize_for_index(_CITATION.sub("", text)))

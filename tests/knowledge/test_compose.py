@@ -58,7 +58,7 @@ def test_an_unsupported_sentence_is_dropped_and_a_straying_answer_rejected():
     mixed = ground(
         "先问需求再报价，避免一个数字把天聊死。" + "顺便问问他孩子在哪上学，拉近关系。", [CARD], RULE
     )
-    assert mixed.text is None or "孩子" not in mixed.text
+    assert mixed.text == "先问需求再报价，避免一个数字把天聊死 [1]。"
     assert ground(STRAY, [CARD, OTHER], RULE).text is None
 
 
