@@ -72,7 +72,9 @@ def load_cards() -> list[Card]:
             continue
         _, header, body = text.split("---", 2)
         meta = yaml.safe_load(header)
-        lines = [ln.strip("-“”\" ").strip() for ln in body.splitlines() if ln.strip() and not ln.startswith("#")]
+        lines = [
+            ln.strip('-“”" ').strip() for ln in body.splitlines() if ln.strip() and not ln.startswith("#")
+        ]
         parts = [s for ln in lines for s in sentences(ln) if len(content(s)) >= 8]
         cards.append(Card(path.name, meta["title"], parts))
     return cards
@@ -97,14 +99,21 @@ def cases_for(card: Card, others: list[Card], rng: random.Random) -> list[Case]:
     lead = rng.choice(LEADS)
     out = [
         Case("verbatim", lead + "".join(s.rstrip("。") + "。" for s in take), sources, []),
-        Case("paraphrase", lead + "".join(paraphrase(s, rng, rng.uniform(0.2, 0.35)) for s in take), sources, []),
+        Case(
+            "paraphrase",
+            lead + "".join(paraphrase(s, rng, rng.uniform(0.2, 0.35)) for s in take),
+            sources,
+            [],
+        ),
     ]
     foreign = [s.rstrip("。") + "。" for s in rng.sample(outsider.parts, min(2, len(outsider.parts)))]
     out.append(Case("stray", lead + "".join(f.rstrip("。") + " [1]。" for f in foreign), sources, foreign))
     title = rng.choice([s.title for s in sources])
     out.append(Case("title", rng.choice([f"{title} [1]", f"关于“{title}”，请参考资料 [1]。"]), sources, []))
     out.append(Case("mixed", take[0].rstrip("。") + "。" + "".join(foreign), sources, foreign))
-    clauses = [c for p in outsider.parts for c in p.replace("；", "，").split("，") if 4 <= len(content(c)) <= 9]
+    clauses = [
+        c for p in outsider.parts for c in p.replace("；", "，").split("，") if 4 <= len(content(c)) <= 9
+    ]
     if clauses:
         clause = rng.choice(clauses).rstrip("。") + "。"
         out.append(Case("short_stray", take[0].rstrip("。") + "。" + clause, sources, [clause]))
@@ -147,7 +156,10 @@ def objective(s: dict) -> float:
 def tune(cases: list[Case]) -> GroundingRule:
     best, best_value = GroundingRule(), float("-inf")
     grid = itertools.product(
-        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6], [0.3, 0.4, 0.5, 0.6, 0.7, 0.8], [4, 6, 8, 10, 12], [8, 6, 4]  # glue: fewer characters is stricter
+        [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+        [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+        [4, 6, 8, 10, 12],
+        [8, 6, 4],  # glue: fewer characters is stricter
     )
     for sentence_support, share, new_chars, glue in grid:
         rule = GroundingRule(sentence_support, share, new_chars, glue)

@@ -26,7 +26,9 @@ async def bot(settings, db, module_kb):
 async def test_an_llm_failure_shows_the_extractive_answer_and_records_no_gap(bot, play):
     answerer = bot.engine.kb.answerer
     with OpenAIStub(script=[play]) as stub:
-        answerer.composer = LLMComposer(ChatClient(LLMConfig(base_url=stub.base_url, model="m", timeout_s=0.5)))
+        answerer.composer = LLMComposer(
+            ChatClient(LLMConfig(base_url=stub.base_url, model="m", timeout_s=0.5))
+        )
         try:
             [reply] = await bot.say(REP, "客户一上来就问多少钱，怎么回")
         finally:
