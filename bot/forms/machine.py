@@ -8,7 +8,8 @@ restart and a second bot process. ``step`` is a field name, ``summary`` (the car
 - ``done``: fields answered or skipped (required ones are asked until answered);
 - ``trail``: the fields answered in order, for 上一步;
 - ``options``: the buttons offered by a lookup (pressing one sends its index);
-- ``header``: optional text key shown above the summary (e.g. what a quick log understood).
+- ``header``: optional text key shown above the summary (e.g. what a quick log understood);
+- ``marked``: fields shown with a mark until the user answers them (e.g. what an LLM filled in).
 
 Buttons carry ``<form>:<action>[:<field>[:<index>]]``: set, skip, back, cancel, save, edit, summary.
 A button that names another step than the current one is stale and re-asks the current question.
@@ -20,7 +21,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,11 +62,6 @@ class Form:
         return data
 
 
-def today(ctx: Context) -> date:
-    """Today in the team's time zone (COACH_TIMEZONE): what 今天/明天 typed by a rep mean."""
-    return ctx.now.astimezone(ctx.engine.settings.timezone).date()
-
-
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> list[tuple[Button, ...]]:
     return [tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
@@ -96,8 +91,9 @@ def summary_card(form: Form, data: dict[str, Any]) -> Reply:
     lines = [text(data.get("header") or f"{form.name}_summary_title")]
     for f in form.fields:
         if f.applies(values):
+            mark = text("form_marked") if f.name in data.get("marked", ()) else ""
             lines.append(
-                f"{text(f'{form.name}_label_{f.name}')}：{show_value(form.name, f, values.get(f.name))}"
+                f"{text(f'{form.name}_label_{f.name}')}：{show_value(form.name, f, values.get(f.name))}{mark}"
             )
     buttons = (
         (
@@ -182,12 +178,15 @@ async def start(
     *,
     header: str | None = None,
     choose: tuple[str, Choose] | None = None,
+    marked: tuple[str, ...] | list[str] = (),
 ) -> list[Reply]:
     """Begin (or restart) the form with some values already known. ``choose`` opens on a lookup
     field with its options already found."""
     data = new_data(values, done)
     if header:
         data["header"] = header
+    if marked:
+        data["marked"] = sorted(marked)
     if choose is not None:
         field_name, options = choose
         data["choose"] = options
@@ -203,6 +202,8 @@ async def accept(ctx: Context, form: Form, data: dict[str, Any], f: Field, value
             if name in data["done"]:
                 data["done"].remove(name)
     values[f.name] = value
+    if f.name in data.get("marked", ()):
+        data["marked"].remove(f.name)  # the user's own answer now
     if f.name not in data["done"]:
         data["done"].append(f.name)
     if f.name in data["trail"]:
@@ -265,7 +266,7 @@ async def handle(ctx: Context, form: Form) -> list[Reply]:
                 return await accept(ctx, form, data, f, found.value)
             data["choose"] = found
             return await go(ctx, form, data, step)
-        value = parse_answer(f, raw, today(ctx))
+        value = parse_answer(f, raw, ctx.today)
     except Invalid as problem:
         return await go(ctx, form, data, step, note="⚠️ " + problem.message())
     return await accept(ctx, form, data, f, value)
