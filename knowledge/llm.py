@@ -112,6 +112,9 @@ class CircuitBreaker:
         self._open_until = None
         self._trial_in_flight = False
 
+    def abandon(self) -> None:
+        self._trial_in_flight = False
+
     def failure(self, reason: str) -> None:
         self._streak += 1
         was_trial, self._trial_in_flight = self._trial_in_flight, False
@@ -198,17 +201,23 @@ class ChatClient:
         """One chat completion. Raises LLMError (already logged) when there is no usable reply."""
         if not self.breaker.allow():
             raise LLMSkipped("circuit open")
+        trial = self.breaker.is_open  # let through while open: this request is the half-open trial
         slot = self._slot()
         try:
-            async with asyncio.timeout(self.config.queue_wait_s):
-                await slot.acquire()
-        except TimeoutError:
-            log.warning("LLM %s skipped: no free slot within %.1f s", purpose, self.config.queue_wait_s)
-            raise LLMSkipped("no free slot") from None
-        try:
-            return await self._send(messages, max_tokens, purpose, timeout_s or self.config.timeout_s, extra)
+            try:
+                async with asyncio.timeout(self.config.queue_wait_s):
+                    await slot.acquire()
+            except TimeoutError:
+                log.warning("LLM %s skipped: no free slot within %.1f s", purpose, self.config.queue_wait_s)
+                raise LLMSkipped("no free slot") from None
+            try:
+                timeout_s = timeout_s or self.config.timeout_s
+                return await self._send(messages, max_tokens, purpose, timeout_s, extra)
+            finally:
+                slot.release()
         finally:
-            slot.release()
+            if trial:
+                self.breaker.abandon()  # a trial that ended without a verdict (skipped, cancelled)
 
     async def _send(
         self, messages: list[Message], max_tokens: int, purpose: str, timeout_s: float, extra: dict

@@ -362,7 +362,9 @@ async def _quick_log_through_an_llm(bot):
     [menu] = await press_label(bot, REP, card, "修改")
     [question] = await press_label(bot, REP, menu, "修改方式")
     [card] = await press_label(bot, REP, question, "电话")
-    assert "方式：电话\n" in card.text and "客户：华东机械有限公司（新建） ✳" in card.text  # the rep's own answer
+    assert (
+        "方式：电话\n" in card.text and "客户：华东机械有限公司（新建） ✳" in card.text
+    )  # the rep's own answer
     await press_label(bot, REP, card, "取消")
     [card] = await bot.say(REP, EXAMPLE)  # the server now fails: the rules take over
     assert "规则解析" in card.text and "大模型" not in card.text and "客户：华东机械（新建）" in card.text

@@ -176,3 +176,24 @@ async def test_tool_call_arguments_are_read():
 def test_answers_and_extraction_share_one_client_per_configuration(settings):
     configured = settings.model_copy(update={"llm_base_url": "http://127.0.0.1:1/v1", "llm_model": "m"})
     assert client_for(configured) is client_for(configured.model_copy())
+
+
+async def test_a_trial_that_is_cancelled_does_not_keep_the_circuit_open():
+    now = [0.0]
+    with OpenAIStub(script=[Play.error(500), Play.hang(30), Play("好")]) as stub:
+        c = ChatClient(
+            LLMConfig(
+                base_url=stub.base_url, model="m", timeout_s=5, breaker_failures=1, breaker_cooldown_s=10
+            ),
+            clock=lambda: now[0],
+        )
+        with pytest.raises(LLMError):
+            await c.chat(HELLO, max_tokens=5, purpose="t")
+        now[0] = 11
+        trial = asyncio.ensure_future(c.chat(HELLO, max_tokens=5, purpose="t"))
+        await asyncio.sleep(0.3)
+        trial.cancel()  # the user went away during the half-open trial
+        with pytest.raises(asyncio.CancelledError):
+            await trial
+        reply = await c.chat(HELLO, max_tokens=5, purpose="t")  # another trial is let through
+    assert reply.content == "好" and not c.breaker.is_open
