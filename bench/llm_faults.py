@@ -50,7 +50,7 @@ LIE = {
 
 
 def behaviours():
-    from tests.openai_stub import Play
+    from tests.support.openai_stub import Play
 
     return {
         "uncited": Play("价格一定给您一个清楚的数，我先了解一下咱们的情况。先问需求再报价。"),
@@ -91,7 +91,7 @@ async def run(timeout_s: float, rounds: int) -> dict:
     from knowledge.compose import LLMComposer
     from knowledge.llm import ChatClient, LLMConfig
     from knowledge.service import open_knowledge_base
-    from tests.openai_stub import OpenAIStub, Play
+    from tests.support.openai_stub import OpenAIStub, Play
 
     home = Path(tempfile.mkdtemp(prefix="coach-llm-bench-"))
     shutil.copytree(REPO / "tests" / "fixtures" / "corpus", home / "corpus")

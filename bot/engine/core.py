@@ -94,6 +94,17 @@ class Engine:
         self.clock = clock
         self._user_locks: dict[int, asyncio.Lock] = {}
 
+    async def role_of(self, sender_id: int) -> str | None:
+        """The role of a messenger user, None for a stranger (the transport sets menus by it)."""
+        async with self.db.transaction() as session:
+            user = await users.get_user_by_telegram_id(session, sender_id)
+        return user.role if user else None
+
+    async def leaders(self) -> list[tuple[int, str]]:
+        """(messenger user id, role) of every manager and admin: the people with a larger menu."""
+        async with self.db.transaction() as session:
+            return [(u.telegram_id, u.role) for u in await users.list_users(session) if u.role != "rep"]
+
     def menu_for(self, role: str) -> list[tuple[str, str]]:
         """(command, description) pairs for the "/" menu of a role."""
         return [

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from knowledge.compose import LLMComposer
 from knowledge.llm import ChatClient, LLMConfig
 from store.models import KnowledgeGap
-from tests.bot_harness import running_bot
-from tests.openai_stub import OpenAIStub, Play
+from tests.support.openai_stub import OpenAIStub, Play
+from tests.support.telegram_harness import running_bot
 
 REP = 1001
 

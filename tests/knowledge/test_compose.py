@@ -9,7 +9,7 @@ import pytest
 from knowledge.answer import Answerer, Source
 from knowledge.compose import GroundingRule, LLMComposer, ground
 from knowledge.llm import ChatClient, LLMConfig
-from tests.openai_stub import OpenAIStub, Play
+from tests.support.openai_stub import OpenAIStub, Play
 
 PRICE = "客户一上来就问多少钱"
 ANSWERABLE = [PRICE, "客户说要再考虑考虑怎么办", "新人第一次拜访带什么"]

@@ -19,7 +19,7 @@ from knowledge.llm import (
     structured_request,
     structured_value,
 )
-from tests.openai_stub import OpenAIStub, Play
+from tests.support.openai_stub import OpenAIStub, Play
 
 HELLO = [{"role": "user", "content": "你好"}]
 

@@ -14,7 +14,7 @@ from bot.sales.parsing.customers import company_core, normalize_company
 from bot.sales.parsing.dates import find_dates
 from bot.sales.visits.extract import VisitExtractor, by_rules
 from knowledge.llm import ChatClient, LLMConfig
-from tests.openai_stub import OpenAIStub, Play
+from tests.support.openai_stub import OpenAIStub, Play
 
 TODAY = date(2026, 11, 23)  # a Monday: 下周二 is 2026-12-01
 REPORT = "今天去了宏达电子，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算50万左右"

@@ -10,14 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_engine
-from bot.sales.visits.extract import VisitExtractor
-from knowledge.llm import ChatClient, LLMConfig
 from store import customers, users, visits
 from store.access import Viewer
 from store.db import Database
 from store.models import Contact, ConversationState, Customer, Visit
-from tests.bot_harness import Clock, button_data, running_bot
-from tests.openai_stub import OpenAIStub, Play
+from tests.support.clock import Clock
+from tests.support.telegram_harness import button_data, running_bot
 
 REP, MANAGER, REP2, OTHER_TEAM_MANAGER = 1001, 1002, 1003, 1004
 EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
@@ -331,40 +329,3 @@ async def test_a_rep_cannot_see_another_reps_visits(bot):
         assert (
             await session.scalar(select(func.count()).select_from(Customer).where(Customer.stars == 1)) == 0
         )
-
-
-async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(settings, db, module_kb):
-    fields = {
-        "customer": "华东机械有限公司",
-        "contact_name": "刘建国",
-        "contact_title": "采购经理",  # not in the report: the rules' value (none) stands
-        "kind": "演示",
-        "outcome": "need_followup",
-        "next_step": "送测试报告",
-        "next_date_text": "周五",
-        "amount_text": "30万",  # not in the report either
-    }
-    with OpenAIStub(script=[Play(fields=fields), Play.error(500)]) as stub:
-        reader = VisitExtractor(ChatClient(LLMConfig(base_url=stub.base_url, model="m", timeout_s=5)))
-        async with running_bot(settings, db.url, module_kb, visit_reader=reader) as bot:
-            await bot.add_user(REP, "小李", "rep", "华东")
-            await _quick_log_through_an_llm(bot)
-
-
-async def _quick_log_through_an_llm(bot):
-    [card] = await bot.say(REP, "/log 今天给华东机械的刘建国做了演示，要看测试报告，周五送过去")
-    assert "大模型解析" in card.text and "标 ✳ 的是大模型补充的" in card.text
-    # marked: what the LLM added or changed (the rules read 华东机械, no contact, 上门, today)
-    assert "客户：华东机械有限公司（新建） ✳" in card.text and "联系人：刘建国（新建） ✳" in card.text
-    assert "方式：演示 ✳" in card.text and "下一步日期：11月27日（周五） ✳" in card.text
-    assert "结果：需跟进\n" in card.text  # the same as the rules': no mark
-    assert "金额：30万" not in card.text and "采购经理" not in card.text
-    [menu] = await press_label(bot, REP, card, "修改")
-    [question] = await press_label(bot, REP, menu, "修改方式")
-    [card] = await press_label(bot, REP, question, "电话")
-    assert (
-        "方式：电话\n" in card.text and "客户：华东机械有限公司（新建） ✳" in card.text
-    )  # the rep's own answer
-    await press_label(bot, REP, card, "取消")
-    [card] = await bot.say(REP, EXAMPLE)  # the server now fails: the rules take over
-    assert "规则解析" in card.text and "大模型" not in card.text and "客户：华东机械（新建）" in card.text
