@@ -136,9 +136,9 @@ def checked_customer(name: str | None, report: str, known: Sequence[str]) -> str
     return None
 
 
-def checked_verbatim(value: str | None, report: str) -> str | None:
+def checked_verbatim(value: str | None, report: str, min_chars: int = 1) -> str | None:
     value = _clean(value)
-    return value if value and _occurs(value, report) else None
+    return value if value and len(value) >= min_chars and _occurs(value, report) else None
 
 
 def checked_step(step: str | None, report: str) -> str | None:
@@ -164,8 +164,8 @@ def cross_check(
     """The model's fields that pass their checks, the rule values elsewhere."""
     checked: dict[str, Any] = {
         "customer": checked_customer(got.customer, report, known),
-        "contact_name": checked_verbatim(got.contact_name, report),
-        "contact_title": checked_verbatim(got.contact_title, report),
+        "contact_name": checked_verbatim(got.contact_name, report, min_chars=2),  # 刘总, not 刘
+        "contact_title": checked_verbatim(got.contact_title, report, min_chars=2),
         "kind": got.kind,
         "outcome": got.outcome,
         "next_step": checked_step(got.next_step, report),
