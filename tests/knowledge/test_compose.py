@@ -142,14 +142,14 @@ async def test_no_behaviour_of_the_server_makes_an_answerable_question_abstain(m
 
 async def test_while_the_server_hangs_the_circuit_stops_the_waiting(module_kb):
     with OpenAIStub(script=[Play.hang(30)]) as stub:
-        with_llm = answerer(module_kb, composer(stub, timeout_s=0.4, breaker_failures=2))
+        with_llm = answerer(module_kb, composer(stub, timeout_s=2.0, breaker_failures=2))
         for _ in range(2):
             await with_llm.answer(PRICE)
         started = time.monotonic()
         answers = [await with_llm.answer(q) for q in ANSWERABLE * 2]
         took = time.monotonic() - started
-    assert len(stub.requests) == 2 and not any(a.abstained for a in answers)
-    assert took < 0.4  # six answers in less than one timeout
+    assert len(stub.requests) == 2 and not any(a.abstained for a in answers)  # none sent while open
+    assert took < 2.0  # six answers in less than one timeout (waiting would take 12 s)
 
 
 async def test_illegal_tactics_are_refused_before_the_llm(module_kb):
