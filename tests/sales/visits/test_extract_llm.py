@@ -147,7 +147,8 @@ async def test_server_failures_leave_the_rules_within_the_timeout(play):
     started = time.monotonic()
     draft, _ = await extract(play, timeout_s=0.5)
     assert draft == by_rules(REPORT, TODAY, KNOWN)
-    assert time.monotonic() - started < 0.5 + 1.0
+    # far less than the 30 s hang; the tight figure (timeout + 1 s) is measured by bench.llm_faults
+    assert time.monotonic() - started < 0.5 + 3.0
 
 
 def _substrings(text: str) -> set[str]:
