@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -25,7 +26,20 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
-    llm_timeout_s: float = Field(default=20.0, gt=0)
+    llm_timeout_s: float = Field(default=20.0, gt=0)  # per request, counted from the moment it is sent
+    llm_queue_wait_s: float = Field(
+        default=10.0, ge=0
+    )  # longest wait for a free slot before skipping the LLM
+    llm_concurrency: int = Field(default=1, ge=1, le=64)  # requests in flight at once (the server's slots)
+    llm_answer_max_tokens: int = Field(default=220, ge=16, le=4096)
+    llm_extract_max_tokens: int = Field(default=320, ge=16, le=4096)
+    llm_seed: int = Field(default=7, ge=0)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    # how the server is made to return visit fields: a JSON schema it enforces, a forced tool call,
+    # or plain JSON asked for in the prompt, parsed leniently and repaired once
+    llm_output_mode: Literal["json_schema", "tools", "json"] = "json_schema"
+    llm_breaker_failures: int = Field(default=3, ge=1)  # consecutive failures that open the circuit
+    llm_breaker_cooldown_s: float = Field(default=60.0, gt=0)  # how long the LLM is then skipped
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None

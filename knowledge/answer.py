@@ -15,6 +15,7 @@ import numpy as np
 
 from knowledge.batching import QueryBatcher
 from knowledge.chunk import sentences
+from knowledge.llm import LLMError
 from knowledge.policy import Policy
 from knowledge.retrieve import HybridRetriever, Retrieval
 from knowledge.text import normalize_for_index
@@ -71,7 +72,8 @@ class AbstainRule:
 
 class Composer(Protocol):
     async def compose(self, question: str, sources: list[Source]) -> str | None:
-        """A composed answer citing [n], or None when the sources do not answer the question."""
+        """A grounded answer citing [n], or None when it has none (the answer is then extractive:
+        the composer is asked only when retrieval answers, so it never turns that into an abstention)."""
 
 
 def source_label(path: str) -> str:
@@ -176,11 +178,10 @@ class Answerer:
             sources = self._sources(retrieval)
             try:
                 composed = await self.composer.compose(question, sources)
-            except Exception as exc:  # timeouts and endpoint errors fall back to the extractive answer
-                log.warning("LLM composition failed, answering extractively: %s", type(exc).__name__)
-                composed = ""
-            if composed is None:
-                return Answer(text("answer_abstain"), abstained=True, refused=False, sources=sources)
+            except Exception as exc:  # the extractive answer stands; LLM errors are logged where they occur
+                if not isinstance(exc, LLMError):
+                    log.warning("LLM composition failed, answering extractively: %s", type(exc).__name__)
+                composed = None
             if composed:
                 return Answer(composed, abstained=False, refused=False, sources=sources)
         return self.extractive(question, retrieval)

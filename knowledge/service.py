@@ -38,11 +38,10 @@ def load_tuning(path: Path = _TUNING_FILE) -> tuple[FusionWeights, AbstainRule]:
 def llm_composer(settings: Settings) -> Composer | None:
     if not settings.llm_enabled:
         return None
-    from knowledge.llm import LLMComposer, chat_model
+    from knowledge.compose import LLMComposer
+    from knowledge.llm import client_for
 
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    model = chat_model(settings.llm_base_url, key, settings.llm_model, settings.llm_timeout_s)
-    return LLMComposer(model, settings.llm_timeout_s)
+    return LLMComposer(client_for(settings))
 
 
 def open_knowledge_base(

@@ -10,7 +10,8 @@ survives a restart and a second bot process. ``step`` is a field name, ``summary
 - ``done``: fields answered or skipped (required ones are asked until answered);
 - ``trail``: the fields answered in order, for 上一步;
 - ``options``: the buttons offered by a lookup (pressing one sends its index);
-- ``header``: optional text key shown above the summary (e.g. what a quick log understood).
+- ``header``: optional text key shown above the summary (e.g. what a quick log understood);
+- ``marked``: fields shown with a mark until the user answers them (e.g. what an LLM filled in).
 
 Buttons carry ``<slot prefix>:<action>[:<field>[:<index>]]`` (the prefix is the form's name, or
 e.g. ``vd:<draft id>``): set, skip, back, cancel, save, edit, summary. A button that names another
@@ -141,8 +142,9 @@ def summary_card(form: Form, slot: Slot, data: dict[str, Any]) -> Reply:
     lines = [text(data.get("header") or f"{form.name}_summary_title")]
     for f in form.fields:
         if f.applies(values):
+            mark = text("form_marked") if f.name in data.get("marked", ()) else ""
             lines.append(
-                f"{text(f'{form.name}_label_{f.name}')}：{show_value(form.name, f, values.get(f.name))}"
+                f"{text(f'{form.name}_label_{f.name}')}：{show_value(form.name, f, values.get(f.name))}{mark}"
             )
     buttons = (
         (
@@ -234,6 +236,7 @@ async def start(
     choose: tuple[str, Choose] | None = None,
     note: str = "",
     slot: Slot | None = None,
+    marked: tuple[str, ...] | list[str] = (),
 ) -> list[Reply]:
     """Begin (or restart) the form with some values already known. ``choose`` opens on a lookup
     field with its options already found; ``note`` (a rendered text) is shown with the first step."""
@@ -241,6 +244,8 @@ async def start(
     data = new_data(values, done)
     if header:
         data["header"] = header
+    if marked:
+        data["marked"] = sorted(marked)
     step = choose[0] if choose is not None else next_step(form, data)
     await slot.begin(ctx, step, copy.deepcopy(data))
     if choose is not None:
@@ -258,6 +263,8 @@ async def accept(
             if name in data["done"]:
                 data["done"].remove(name)
     values[f.name] = value
+    if f.name in data.get("marked", ()):
+        data["marked"].remove(f.name)  # the user's own answer now
     if f.name not in data["done"]:
         data["done"].append(f.name)
     if f.name in data["trail"]:

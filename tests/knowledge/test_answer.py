@@ -1,11 +1,8 @@
 import json
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from knowledge.answer import ANSWER_CHARS, Answerer, extractive_answer
-from knowledge.llm import LLMComposer, chat_model
-from tests.support.openai_stub import OpenAIStub
+from knowledge.answer import ANSWER_CHARS, extractive_answer
 
 
 async def test_an_answer_is_a_short_script_with_sources(indexed_kb):
@@ -64,54 +61,7 @@ def test_extractive_answer_is_trimmed_around_the_best_sentence():
     assert len(result) <= ANSWER_CHARS + 40
 
 
-def _answerer_with(kb, composer):
-    return Answerer(kb.retriever, kb.policy, kb.answerer.rule, composer)
-
-
-async def test_llm_composes_from_prompt_files_with_citations(indexed_kb):
-    model = FakeListChatModel(responses=["先问需求再报价，别急着给数字 [1]。"])
-    answer = await _answerer_with(indexed_kb, LLMComposer(model, timeout_s=5)).answer("客户一上来就问多少钱")
-    assert answer.answer == "先问需求再报价，别急着给数字 [1]。"
-    assert answer.sources[0].title == "客户一见面就问价格"
-
-
-async def test_llm_saying_no_answer_abstains(indexed_kb):
-    model = FakeListChatModel(responses=["NO_ANSWER"])
-    answer = await _answerer_with(indexed_kb, LLMComposer(model, timeout_s=5)).answer("客户一上来就问多少钱")
-    assert answer.abstained
-
-
-async def test_llm_answer_without_citations_falls_back_to_extractive(indexed_kb):
-    model = FakeListChatModel(responses=["随便编的一句话"])
-    answer = await _answerer_with(indexed_kb, LLMComposer(model, timeout_s=5)).answer("客户一上来就问多少钱")
-    assert answer.answer.endswith(" [1]") and "随便编的" not in answer.answer
-
-
-async def test_llm_over_a_local_openai_compatible_server(indexed_kb):
-    with OpenAIStub(reply="价格按需求配置，先聊清楚再报 [1]") as stub:
-        composer = LLMComposer(chat_model(stub.base_url, "sk-test", "qwen-test", 5), timeout_s=5)
-        answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
-    assert answer.answer == "价格按需求配置，先聊清楚再报 [1]"
-    [request] = stub.requests
-    assert request["path"] == "/v1/chat/completions" and request["body"]["model"] == "qwen-test"
-    assert request["auth"] == "Bearer sk-test"
-    system, user = request["body"]["messages"]
-    assert "只依据下面编号的资料回答" in system["content"]
-    assert "[1] 客户一见面就问价格" in user["content"] and "客户一上来就问多少钱" in user["content"]
-
-
-async def test_llm_timeout_falls_back_to_the_extractive_answer(indexed_kb):
-    with OpenAIStub(reply="太慢了 [1]", delay_s=3) as stub:
-        composer = LLMComposer(chat_model(stub.base_url, "k", "m", 0.5), timeout_s=0.5)
-        answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
-    assert answer.answer.endswith(" [1]") and "太慢了" not in answer.answer
-
-
-async def test_llm_server_error_falls_back_to_the_extractive_answer(indexed_kb):
-    with OpenAIStub(status=500) as stub:
-        composer = LLMComposer(chat_model(stub.base_url, "k", "m", 5), timeout_s=5)
-        answer = await _answerer_with(indexed_kb, composer).answer("客户一上来就问多少钱")
-    assert not answer.abstained and answer.answer.endswith(" [1]")
+# The LLM path (composition, its fallbacks and the stub) is tested in tests/knowledge/test_compose.py.
 
 
 async def test_concurrent_questions_share_one_encoder_pass(indexed_kb):

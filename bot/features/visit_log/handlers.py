@@ -147,6 +147,9 @@ def pending_reply(pending: list[DraftRow]) -> Reply:
     return Reply(text("visit_pending", count=len(pending), names=names), buttons=tuple(rows))
 
 
+LLM_FIELD_ON_FORM = {"contact_name": "contact", "amount_wan": "amount"}  # draft field -> form field
+
+
 def _draft_values(draft: VisitDraft, report: str, today: date, rules: Rules) -> dict[str, Any]:
     facts = read_facts(report, rules)
     return {
@@ -220,9 +223,12 @@ async def quick_log(ctx: Context, report: str, known: list[str] | None = None) -
         except Invalid as invalid:
             notes.append(text("check_quick_log_dropped", problem=invalid.message()))
     done.append("contact")
-    header = f"visit_quick_header_{draft.source}"
+    header = "visit_quick_header_llm_marked" if draft.llm_fields else f"visit_quick_header_{draft.source}"
+    marked = [LLM_FIELD_ON_FORM.get(name, name) for name in draft.llm_fields]
     before = {d.id for d in await my_open_drafts(ctx)}
-    replies = await _start(ctx, values, done, header=header, choose=choose, note="\n".join(notes))
+    replies = await _start(
+        ctx, values, done, header=header, choose=choose, note="\n".join(notes), marked=marked
+    )
     pending = [d for d in await my_open_drafts(ctx) if d.id in before]
     return [*replies, pending_reply(pending)] if pending else replies
 

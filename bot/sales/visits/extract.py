@@ -1,53 +1,74 @@
 """A typed visit report → the fields of a visit (a draft the rep confirms).
 
 Without an LLM the rule-based parser (``bot.sales.parsing``) reads it, helped by the rep's customer list.
-With one (``settings.llm_enabled``) the chat model fills :class:`VisitFields` through langchain's
-structured output, prompted by ``prompts/visit_extract_*.md``; on any error or timeout the rules
-answer instead, and the draft says which one did (``source``).
+With one (``settings.llm_enabled``) the chat model fills :class:`VisitFields` (prompted by
+``prompts/visit_extract_*.md``, in the server's output mode, see knowledge.llm), and every field is
+cross-checked against the report before it is kept:
+
+- names (customer, contact, title) must occur in the report — or, for the customer, be a known customer
+  whose name occurs in it;
+- the model gives the date and amount *expressions* it relied on; they must occur in the report and are
+  resolved by the project's own parsers — its own dates and numbers are never taken as they come;
+- the next step must mostly consist of the report's words.
+
+A field that fails its check, or that the model left empty, keeps the rule value; the draft says which
+fields the LLM added (``llm_fields``) so the card can mark them. On any error or timeout the rules answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.prompts import ChatPromptTemplate
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from bot.sales.parsing.customers import match_customer
+from bot.sales.parsing.amounts import parse_amount_wan
+from bot.sales.parsing.customers import company_core, match_customer, normalize_company
 from bot.sales.parsing.dates import parse_date
 from bot.sales.parsing.visit_text import parse_visit
 from config import Settings
+from knowledge.llm import ChatClient, LLMError, Message, structured_request, structured_value
+from knowledge.overlap import contained
+from knowledge.text import normalize_width
 from prompts import prompt
-from store.models import OUTCOMES, VISIT_KINDS, Outcome
+from store.models import VISIT_KINDS, Outcome
 
 log = logging.getLogger(__name__)
 
 Source = Literal["rules", "llm"]
 MAX_KNOWN_IN_PROMPT = 200
 WEEKDAYS = "一二三四五六日"
+MIN_STEP_SUPPORT = 0.5  # share of the next step's bigrams that must come from the report
+MIN_REPAIR_S = 1.0
+SCHEMA_NAME = "VisitFields"
 
 
 class VisitFields(BaseModel):
     """One visit report as structured fields."""
 
-    customer: str | None = Field(None, description="客户公司名称（按原文）；没提到则为 null")
-    contact_name: str | None = Field(None, description="见到的联系人称呼，如 刘总、张伟；没有则为 null")
+    customer: str | None = Field(None, description="客户公司名称，原文里怎么写就怎么写；没提到则为 null")
+    contact_name: str | None = Field(
+        None, description="见到的联系人称呼，照抄原文，如 刘总、张伟；没有则为 null"
+    )
     contact_title: str | None = Field(
-        None, description="联系人的部门或职务，如 采购部、技术总监；没有则为 null"
+        None, description="联系人的部门或职务，照抄原文，如 采购部、技术总监；没有则为 null"
     )
     kind: Literal[VISIT_KINDS] = Field(  # type: ignore[valid-type]  # store.models' values, once
         "上门", description="这次拜访的方式（已经发生的，不是计划中的）"
     )
     outcome: Outcome = Field("need_followup", description="这次拜访的结果")
-    next_step: str | None = Field(None, description="下一步要做的事，简短；没有则为 null")
-    next_date: str | None = Field(None, description="下一步的日期，YYYY-MM-DD，按今天推算；没有则为 null")
-    amount_wan: float | None = Field(None, description="金额或预算，单位万元；没有则为 null")
+    next_step: str | None = Field(None, description="下一步要做的事，简短，尽量用原文的词；没有则为 null")
+    next_date_text: str | None = Field(
+        None, description="原文里说下一步日期的那几个字，照抄，如 下周二、12月5号；不要换算；没有则为 null"
+    )
+    amount_text: str | None = Field(
+        None, description="原文里说金额或预算的那几个字，照抄，如 50万左右；不要换算；没有则为 null"
+    )
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,7 @@ class VisitDraft:
     source: Source
     amount_currency: str | None = None  # the amount was written in another currency (amount_wan is None)
     amount_foreign_wan: float | None = None
+    llm_fields: frozenset[str] = field(default_factory=frozenset)  # filled or changed by the LLM
 
 
 def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
@@ -82,78 +104,177 @@ def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> V
     )
 
 
-def _resolve_date(value: str | None, today: date) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        found = parse_date(value, today)
-        return found[0] if found else None
-
-
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value if value and value.lower() not in ("null", "none", "无") else None
 
 
+def _occurs(part: str, report: str) -> bool:
+    return normalize_width(part) in normalize_width(report)
+
+
+def _names_in(report: str, name: str, forms: Sequence[str]) -> bool:
+    return any(len(form) >= 2 and _occurs(form, report) for form in {name, *forms})
+
+
+def checked_customer(name: str | None, report: str, known: Sequence[str]) -> str | None:
+    """The model's customer if the report names it, else the known customer it means if the report
+    names that one; otherwise None (the rule value stands)."""
+    name = _clean(name)
+    if not name:
+        return None
+    match = match_customer(name, known) if known else None
+    if _names_in(report, name, [normalize_company(name)]):
+        return match or name
+    if match and _names_in(report, match, [normalize_company(match), company_core(match)]):
+        return match
+    return None
+
+
+def checked_verbatim(value: str | None, report: str, min_chars: int = 1) -> str | None:
+    value = _clean(value)
+    return value if value and len(value) >= min_chars and _occurs(value, report) else None
+
+
+def checked_step(step: str | None, report: str) -> str | None:
+    step = _clean(step)
+    return step if step and contained(step, report) >= MIN_STEP_SUPPORT else None
+
+
+def checked_date(expression: str | None, report: str, today: date) -> date | None:
+    expression = checked_verbatim(expression, report)
+    found = parse_date(normalize_width(expression), today) if expression else None
+    return found[0] if found else None
+
+
+def checked_amount(expression: str | None, report: str) -> float | None:
+    expression = checked_verbatim(expression, report)
+    amount = parse_amount_wan(normalize_width(expression)) if expression else None
+    return amount if amount and amount > 0 else None
+
+
+def cross_check(
+    got: VisitFields, report: str, today: date, known: Sequence[str], rules: VisitDraft
+) -> VisitDraft:
+    """The model's fields that pass their checks, the rule values elsewhere."""
+    checked: dict[str, Any] = {
+        "customer": checked_customer(got.customer, report, known),
+        "contact_name": checked_verbatim(got.contact_name, report, min_chars=2),  # 刘总, not 刘
+        "contact_title": checked_verbatim(got.contact_title, report, min_chars=2),
+        "kind": got.kind,
+        "outcome": got.outcome,
+        "next_step": checked_step(got.next_step, report),
+        "next_date": checked_date(got.next_date_text, report, today),
+        "amount_wan": checked_amount(got.amount_text, report),
+    }
+    values: dict[str, Any] = {}
+    added: set[str] = set()
+    for name, value in checked.items():
+        rule_value = getattr(rules, name)
+        values[name] = rule_value if value is None else value
+        if value is not None and value != rule_value:
+            added.add(name)
+    rejected = [
+        n
+        for n in ("customer", "contact_name", "contact_title", "next_step")
+        if checked[n] is None and _clean(getattr(got, n))
+    ]
+    rejected += [
+        n
+        for n, expr in (("next_date", got.next_date_text), ("amount_wan", got.amount_text))
+        if checked[n] is None and _clean(expr)
+    ]
+    if rejected:
+        log.info("LLM visit fields not found in the report, rule values kept: %s", ", ".join(rejected))
+    return VisitDraft(**values, source="llm", llm_fields=frozenset(added))
+
+
 class VisitExtractor:
-    def __init__(self, model: BaseChatModel | None = None, timeout_s: float = 20.0) -> None:
-        self._chain = None
-        self._timeout_s = timeout_s
-        if model is not None:
-            template = ChatPromptTemplate.from_messages(
-                [("system", prompt("visit_extract_system")), ("human", prompt("visit_extract_user"))]
-            )
-            self._chain = template | model.with_structured_output(VisitFields)
+    def __init__(self, client: ChatClient | None = None) -> None:
+        self.client = client
 
     @property
     def uses_llm(self) -> bool:
-        return self._chain is not None
+        return self.client is not None
 
     async def extract(self, report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
-        if self._chain is not None:
-            try:
-                return await self._by_llm(report, today, known_customers)
-            except Exception as exc:  # timeouts, endpoint errors, malformed output: the rules answer
-                log.warning("LLM visit extraction failed, using the rules: %s", type(exc).__name__)
-        return by_rules(report, today, known_customers)
+        rules = by_rules(report, today, known_customers)
+        if self.client is None:
+            return rules
+        try:
+            got = await self._ask(report, today, known_customers)
+        except LLMError:
+            return rules  # logged by the client or below
+        except Exception as exc:  # a bug must not cost the rep the report
+            log.warning("LLM visit extraction failed, using the rules: %s", type(exc).__name__)
+            return rules
+        return cross_check(got, report, today, known_customers, rules)
 
-    async def _by_llm(self, report: str, today: date, known_customers: Sequence[str]) -> VisitDraft:
-        assert self._chain is not None
-        values = {
-            "today": today.isoformat(),
-            "weekday": WEEKDAYS[today.weekday()],
-            "customers": "、".join(known_customers[:MAX_KNOWN_IN_PROMPT]) or "（无）",
-            "report": report,
-        }
-        got = await asyncio.wait_for(self._chain.ainvoke(values), timeout=self._timeout_s)
-        if not isinstance(got, VisitFields):
-            got = VisitFields.model_validate(got)
-        customer = _clean(got.customer)
-        if customer and known_customers:
-            customer = match_customer(customer, known_customers) or customer
-        amount = got.amount_wan  # as read: validation refuses a negative, zero or absurd one
-        assert got.outcome in OUTCOMES and got.kind in VISIT_KINDS
-        return VisitDraft(
-            customer=customer,
-            contact_name=_clean(got.contact_name),
-            contact_title=_clean(got.contact_title),
-            kind=got.kind,
-            outcome=got.outcome,
-            next_step=_clean(got.next_step),
-            next_date=_resolve_date(got.next_date, today),
-            amount_wan=amount,
-            source="llm",
+    def _messages(self, report: str, today: date, known: Sequence[str]) -> list[Message]:
+        assert self.client is not None
+        system = prompt("visit_extract_system")
+        schema = VisitFields.model_json_schema()
+        if self.client.config.output_mode == "json":
+            system += "\n\n" + prompt("json_only").replace("{schema}", json.dumps(schema, ensure_ascii=False))
+        user = prompt("visit_extract_user").format(
+            today=today.isoformat(),
+            weekday=WEEKDAYS[today.weekday()],
+            customers="、".join(known[:MAX_KNOWN_IN_PROMPT]) or "（无）",
+            report=report,
         )
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    async def _ask(self, report: str, today: date, known: Sequence[str]) -> VisitFields:
+        """The model's fields: parsed leniently, with one repair request when they don't parse."""
+        assert self.client is not None
+        config = self.client.config
+        messages = self._messages(report, today, known)
+        extra = structured_request(config.output_mode, SCHEMA_NAME, VisitFields.model_json_schema())
+        reply = await self.client.chat(
+            messages, max_tokens=config.extract_max_tokens, purpose="visit extraction", **extra
+        )
+        try:
+            return _fields(reply)
+        except LLMError as exc:
+            left = config.timeout_s - reply.elapsed_s
+            if left < MIN_REPAIR_S:
+                log.info("LLM visit fields unusable (%s); no time left to repair", exc.reason)
+                raise
+            log.info("LLM visit fields unusable (%s); asking once for a repair", exc.reason)
+        repair = [
+            *messages,
+            {"role": "assistant", "content": reply.content or json.dumps(reply.tool_arguments or "")},
+            {"role": "user", "content": prompt("json_repair")},
+        ]
+        try:
+            async with asyncio.timeout(left):
+                again = await self.client.chat(
+                    repair,
+                    max_tokens=config.extract_max_tokens,
+                    purpose="visit repair",
+                    timeout_s=left,
+                    **extra,
+                )
+        except TimeoutError:
+            raise LLMError("repair timed out") from None
+        try:
+            return _fields(again)
+        except LLMError as exc:
+            log.info("LLM repaired visit fields unusable too (%s); using the rules", exc.reason)
+            raise
+
+
+def _fields(reply) -> VisitFields:
+    try:
+        return VisitFields.model_validate(structured_value(reply))
+    except ValidationError as exc:
+        where = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+        raise LLMError(f"fields out of range: {where or 'shape'}") from None
 
 
 def extractor_from_settings(settings: Settings) -> VisitExtractor:
     if not settings.llm_enabled:
         return VisitExtractor()
-    from knowledge.llm import chat_model
+    from knowledge.llm import client_for
 
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    assert settings.llm_base_url and settings.llm_model
-    model = chat_model(settings.llm_base_url, key, settings.llm_model, settings.llm_timeout_s)
-    return VisitExtractor(model, settings.llm_timeout_s)
+    return VisitExtractor(client_for(settings))

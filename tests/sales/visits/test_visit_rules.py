@@ -3,13 +3,10 @@ report (rules and LLM with fallback), playbook card suggestions."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from bot.sales.rules import default_rules, rules_with
 from bot.sales.visits import grading
@@ -184,52 +181,7 @@ def test_rules_split_the_parsers_dinner_or_event_kind():
     assert by_rules("宏达科技的张总来参加了我们的沙龙活动，挺感兴趣", TODAY).kind == "活动"
 
 
-class ToolCallingFake(GenericFakeChatModel):
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-
-def _tool_call(**args) -> AIMessage:
-    return AIMessage(content="", tool_calls=[{"name": "VisitFields", "args": args, "id": "c1"}])
-
-
-async def test_llm_fills_the_same_fields_and_known_names_win():
-    model = ToolCallingFake(
-        messages=iter(
-            [
-                _tool_call(
-                    customer="华东机械有限公司",
-                    contact_name="刘总",
-                    kind="演示",
-                    outcome="interested",
-                    next_date="下周二",
-                    amount_wan=20,
-                )
-            ]
-        )
-    )
-    draft = await VisitExtractor(model, 5).extract(EXAMPLE, TODAY, ["华东机械"])
-    assert draft.source == "llm"
-    assert (draft.customer, draft.contact_name, draft.kind) == ("华东机械", "刘总", "演示")
-    assert (draft.next_date, draft.amount_wan, draft.contact_title) == (date(2026, 12, 1), 20, None)
-
-
-async def test_llm_errors_fall_back_to_the_rules():
-    model = ToolCallingFake(messages=iter([_tool_call(outcome="maybe")]))  # not an allowed outcome
-    draft = await VisitExtractor(model, 5).extract(EXAMPLE, TODAY)
-    assert draft.source == "rules" and draft.customer == "华东机械"
-    broken = ToolCallingFake(messages=iter([]))  # raises StopIteration inside the model
-    assert (await VisitExtractor(broken, 5).extract(EXAMPLE, TODAY)).source == "rules"
-
-
-async def test_a_slow_llm_falls_back_to_the_rules():
-    class Slow(ToolCallingFake):
-        async def _agenerate(self, *args, **kwargs):
-            await asyncio.sleep(5)
-            raise AssertionError("not reached")
-
-    draft = await VisitExtractor(Slow(messages=iter([])), timeout_s=0.2).extract(EXAMPLE, TODAY)
-    assert draft.source == "rules"
+# Extraction through an LLM is tested against the stub in tests/sales/visits/test_extract_llm.py.
 
 
 def test_without_a_model_the_rules_answer():
