@@ -338,5 +338,10 @@ from bot.cli.visits import register as register_visit_commands  # noqa: E402
 register_visit_commands(app, eval_app)
 
 
+from bot.cli.drills import register as register_drill_commands  # noqa: E402
+
+register_drill_commands(app, eval_app)
+
+
 if __name__ == "__main__":
     app()
