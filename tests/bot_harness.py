@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.app import build_engine
 from bot.engine.core import Engine
+from bot.sales.visits.extract import VisitExtractor
 from bot.transports.telegram import build_application
 from config import Settings
 from knowledge.service import KnowledgeBase
@@ -71,7 +72,14 @@ def button_data(call: Call) -> list[str]:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, db_url: str, kb: KnowledgeBase, clock: Clock | None = None):
+async def running_bot(
+    settings: Settings,
+    db_url: str,
+    kb: KnowledgeBase,
+    clock: Clock | None = None,
+    *,
+    visit_reader: VisitExtractor | None = None,
+):
     clock = clock or Clock()
     with FakeBotAPI() as fake:
         bot_settings = settings.model_copy(
@@ -80,7 +88,9 @@ async def running_bot(settings: Settings, db_url: str, kb: KnowledgeBase, clock:
                 "telegram_api_base_url": f"http://127.0.0.1:{fake.port}",
             }
         )
-        engine = await build_engine(bot_settings, kb=kb, db=Database(db_url), clock=clock)
+        engine = await build_engine(
+            bot_settings, kb=kb, db=Database(db_url), clock=clock, visit_reader=visit_reader
+        )
         application = build_application(bot_settings, engine, tick_seconds=None)
         await application.initialize()
         await application.bot_data["transport"].post_init(application)

@@ -14,6 +14,7 @@ import prompts
 from bot.engine.messages import Incoming, Reply
 from bot.forms import Choose, Field, Form, Invalid, Picked, machine
 from bot.forms.fields import normalize_phone, parse_answer, show_value
+from bot.sales.localtime import local_today
 from config import load_settings
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -61,6 +62,10 @@ class FakeCtx:
     incoming: Incoming = field(default_factory=lambda: Incoming(1, "u", "text", ""))
     now: datetime = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     engine: Any = field(default_factory=lambda: SimpleNamespace(settings=load_settings()))
+
+    @property
+    def today(self) -> date:
+        return local_today(self.now, self.engine.settings.timezone)
 
     async def save_state(self, flow: str, step: str, data: dict[str, Any]) -> None:
         self.state = SimpleNamespace(flow=flow, step=step, data=copy.deepcopy(data), version=1)

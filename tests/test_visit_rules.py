@@ -12,9 +12,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.sales.visits import grading
-from bot.sales.visits.cards import MILESTONE_CARDS, card_title_and_tags, choose_card, find_card
 from bot.sales.visits.detect import reads_like_visit_report
 from bot.sales.visits.extract import VisitExtractor, by_rules
+from bot.sales.visits.playbook_tip import MILESTONE_CARDS, card_title_and_tags, choose_card, find_card
 from knowledge.index import StoredChunk
 from store.models import MILESTONES
 

@@ -12,7 +12,6 @@ from langchain_core.messages import AIMessage
 from sqlalchemy import func, select
 
 from bot.app import build_engine
-from bot.features import visit_log
 from bot.sales.visits.extract import VisitExtractor
 from store import customers, users, visits
 from store.access import Viewer
@@ -345,7 +344,7 @@ def fake_llm(*replies: AIMessage) -> ToolCallingFake:
     return ToolCallingFake(messages=iter(replies))
 
 
-async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(bot):
+async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(settings, db, module_kb):
     arguments = {
         "customer": "华东机械有限公司",
         "contact_name": "刘建国",
@@ -357,7 +356,13 @@ async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(bot)
         "amount_wan": 30,
     }
     call = AIMessage(content="", tool_calls=[{"name": "VisitFields", "args": arguments, "id": "call-1"}])
-    visit_log.use_extractor(bot.engine, VisitExtractor(fake_llm(call, AIMessage(content="not a tool call"))))
+    reader = VisitExtractor(fake_llm(call, AIMessage(content="not a tool call")))
+    async with running_bot(settings, db.url, module_kb, visit_reader=reader) as bot:
+        await bot.add_user(REP, "小李", "rep", "华东")
+        await _quick_log_through_an_llm(bot)
+
+
+async def _quick_log_through_an_llm(bot):
     [card] = await bot.say(REP, "/log 今天给华东机械的刘建国做了演示，要看测试报告")
     assert "大模型解析" in card.text
     assert "客户：华东机械有限公司（新建）" in card.text and "联系人：刘建国（新建）" in card.text

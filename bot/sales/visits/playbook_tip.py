@@ -1,4 +1,4 @@
-"""Which playbook card to suggest after a visit, and its title and first lines from the knowledge base.
+"""The playbook tip after a visit: which playbook card to suggest, and its title and first lines from the knowledge base.
 
 An objection heard in the visit wins; otherwise the card of the customer's milestone. The card is
 looked up in the knowledge base: first by its exact title, then by its title and tags through the
@@ -61,7 +61,7 @@ _HEADING = re.compile(r"^#+\s*")
 
 
 @dataclass(frozen=True)
-class CardHint:
+class PlaybookTip:
     title: str
     lines: tuple[str, ...]
 
@@ -90,7 +90,7 @@ def _first_lines(body: str, title: str) -> tuple[str, ...]:
     return tuple(kept[:FIRST_LINES])
 
 
-def find_card(kb: KnowledgeBase, file_name: str) -> CardHint | None:
+def find_card(kb: KnowledgeBase, file_name: str) -> PlaybookTip | None:
     title, tags = card_title_and_tags(file_name)
     chunks = [c for c in kb.index.chunks() if c.title == title and not c.flagged]
     if chunks:
@@ -100,4 +100,4 @@ def find_card(kb: KnowledgeBase, file_name: str) -> CardHint | None:
         if not retrieval.hits:
             return None
         chunk = retrieval.hits[0].chunk
-    return CardHint(chunk.title or title, _first_lines(chunk.text, chunk.title))
+    return PlaybookTip(chunk.title or title, _first_lines(chunk.text, chunk.title))
