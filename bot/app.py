@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.engine.core import Engine
 from bot.routes import build_routes
+from bot.sales.drills.coach import DrillCoach
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
 from config import Settings
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
@@ -31,6 +32,7 @@ async def build_engine(
     db: Database | None = None,
     clock: Callable[[], datetime] = utcnow,
     visit_reader: VisitExtractor | None = None,
+    drill_coach: DrillCoach | None = None,
 ) -> Engine:
     """The engine with every route of bot/routes.py. Tests inject fakes here: a database, a
     knowledge base, a clock, a visit-report reader (e.g. over a fake chat model)."""
@@ -39,4 +41,4 @@ async def build_engine(
     kb = kb or open_knowledge_base(settings)
     ensure_playbook_indexed(kb)
     visit_reader = visit_reader or extractor_from_settings(settings)
-    return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock)
+    return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock, drill_coach=drill_coach)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from bot.engine.routing import Routes
 from bot.features import account, ask, customers, gaps, pushes, reports, visit_reminders
+from bot.features.drills import handlers as drills
+from bot.features.drills import rendering as drill_rendering
 from bot.features.tasks import handlers as tasks
 from bot.features.tasks import rendering as task_rendering
 from bot.features.visit_log import form as visit_form
@@ -37,6 +39,9 @@ def build_routes() -> Routes:
     routes.command("log", visit_log.log_command)
     routes.command("visits", customers.visits_command)
     routes.command("customer", customers.customer_command)
+    routes.command("drill", drills.drill_command)
+    routes.command("drilladd", drills.drilladd_command, min_role="manager")
+    routes.command("drillpush", drills.drillpush_command, min_role="manager")
 
     # ---- flows: multi-step conversations kept in the database (their buttons carry the flow name)
     routes.flow(ask.FLOW, ask.ask_flow)
@@ -44,6 +49,7 @@ def build_routes() -> Routes:
     routes.flow(task_rendering.REASON_FLOW, tasks.reason_flow)
     routes.flow(gaps.FLOW, gaps.teach_flow, min_role="manager")
     routes.flow(visit_form.FLOW, visit_log.visit_flow)
+    routes.flow(drill_rendering.FLOW, drills.drill_flow)  # the rep's next text is the answer
 
     # ---- buttons outside any flow, by the prefix of their data
     routes.button("vote", ask.on_vote)  # 👍/👎 under an answer
@@ -54,6 +60,7 @@ def build_routes() -> Routes:
     routes.button(visit_rendering.GRADE_PREFIX, visit_log.on_grade)
     routes.button(visit_reminders.LOG_FOR_PREFIX, visit_log.log_for_customer)
     routes.button(customers.CUSTOMER_PREFIX, customers.on_customer_button)
+    routes.button(drill_rendering.BUTTON, drills.on_button)  # 再来一次 / 换一题 / 结束 / 今日一练
 
     # ---- plain text (no command, no open flow), in this order. A visit report is recognised by
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a

@@ -129,3 +129,13 @@ async def set_daily_drill(session: AsyncSession, team_id: int, enabled: bool) ->
     else:
         setting.daily_drill = enabled
     await session.flush()
+
+
+async def own_attempts_between(
+    session: AsyncSession, user_id: int, start: datetime, end: datetime
+) -> list[DrillAttempt]:
+    """One person's own attempts in ``[start, end)`` (what /drill 统计 shows, whatever the role)."""
+    stmt = select(DrillAttempt).where(
+        DrillAttempt.user_id == user_id, DrillAttempt.created_at >= start, DrillAttempt.created_at < end
+    )
+    return list((await session.scalars(stmt.order_by(DrillAttempt.created_at))).all())

@@ -23,6 +23,7 @@ from store.db import Database
 from store.models import ROLES, ConversationState, User, utcnow
 
 if TYPE_CHECKING:
+    from bot.sales.drills.coach import DrillCoach
     from bot.sales.visits.extract import VisitExtractor
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class Engine:
         visit_reader: VisitExtractor,
         *,
         clock: Callable[[], datetime] = utcnow,
+        drill_coach: DrillCoach | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -92,7 +94,17 @@ class Engine:
         self.routes = routes  # the table is bot/routes.py
         self.visit_reader = visit_reader  # typed visit reports → drafts (rules, or an LLM)
         self.clock = clock
+        self._drill_coach = drill_coach
         self._user_locks: dict[int, asyncio.Lock] = {}
+
+    @property
+    def drill_coach(self) -> DrillCoach:
+        """Practice drills: scorer, LLM judge, the playbook's drills (built on first use)."""
+        if self._drill_coach is None:
+            from bot.sales.drills.coach import coach_from_settings
+
+            self._drill_coach = coach_from_settings(self.settings, self.kb)
+        return self._drill_coach
 
     def menu_for(self, role: str) -> list[tuple[str, str]]:
         """(command, description) pairs for the "/" menu of a role."""

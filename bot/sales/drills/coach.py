@@ -13,6 +13,8 @@ from bot.sales.drills.llm import LLMJudge
 from bot.sales.drills.loader import DB_PREFIX, DrillError, drill_from_mapping, drills_in
 from bot.sales.drills.model import Drill, Turn
 from bot.sales.drills.scoring import Encoder, OfflineScorer, Score, cached_encoder
+from config import Settings
+from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase
 from store.models import DrillDefinition
 
 log = logging.getLogger(__name__)
@@ -67,3 +69,16 @@ class DrillCoach:
             except Exception as exc:
                 log.warning("LLM follow-up failed, using the card's line: %s", exc)
         return followup.customer
+
+
+def coach_from_settings(settings: Settings, kb: KnowledgeBase) -> DrillCoach:
+    """The coach over the knowledge base's encoder, with the LLM judge when an LLM is configured."""
+    judge = None
+    if settings.llm_enabled:
+        from knowledge.llm import chat_model
+
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        assert settings.llm_base_url and settings.llm_model
+        model = chat_model(settings.llm_base_url, key, settings.llm_model, settings.llm_timeout_s)
+        judge = LLMJudge(model, settings.llm_timeout_s)
+    return DrillCoach(PLAYBOOKS_DIR, kb.index.embedder.embed_queries, judge)
