@@ -64,6 +64,55 @@ def eval_drills(
         )
 
 
+def read_drill_file(path: Path) -> tuple[str, list[str], dict]:
+    """(title, tags, drill mapping) from a Markdown card with a ``drill:`` block, or a YAML file
+    with ``title``, ``tags`` and ``drill`` keys (the same fields as a card's front matter)."""
+    import yaml
+
+    from bot.sales.drills.loader import DrillError, front_matter, model_script
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".md":
+        meta, body = front_matter(text)
+        script = model_script(body)
+    else:
+        meta, script = yaml.safe_load(text) or {}, ""
+    if not isinstance(meta, dict) or not isinstance(meta.get("drill"), dict) or not meta.get("title"):
+        raise DrillError(f"{path.name}: needs `title` and a `drill:` mapping")
+    data = dict(meta["drill"])
+    data.setdefault("script", script)
+    return str(meta["title"]), [str(t) for t in meta.get("tags") or []], data
+
+
+@drills_app.command("import")
+def drills_import(
+    path: Annotated[Path, typer.Argument(help="A Markdown card with a drill: block, or a YAML file")],
+    team: Annotated[str | None, typer.Option(help="Team name; omit for every team")] = None,
+) -> None:
+    """Add a drill for a team document or a taught card (checked before it is stored)."""
+    from bot.cli import _in_transaction, _run
+    from bot.sales.drills.loader import DrillError, drill_from_mapping
+    from store import drills, users
+
+    if not path.is_file():
+        raise typer.BadParameter(f"not found: {path}")
+    try:
+        title, tags, data = read_drill_file(path)
+        drill = drill_from_mapping(data, key="db:new", title=title, tags=tags)
+    except (DrillError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+    async def work(session):
+        team_id = (await users.ensure_team(session, team)).id if team else None
+        return await drills.add_definition(
+            session, title=title, data=data, tags=tags, team_id=team_id, created_by=None
+        )
+
+    row = _run(_in_transaction(work))
+    typer.echo(f"drill #{row.id} added: {title} ({drill.turns} turns, {len(drill.checks)} checks)")
+
+
 def _placeholder():
     """Weights that decide nothing: fitting only needs the policy and the encoder."""
     import numpy as np
