@@ -101,7 +101,7 @@ def _practice(ax: Axes, report: TeamReport) -> None:
     ax.bar(names, [r.average * 100 for r in rows], color=ORANGE)
     for i, row in enumerate(rows):
         ax.annotate(
-            text("chart_practice_attempts", n=row.attempts),
+            text("chart_practice_attempts", n=row.attempts, average=f"{row.average:.0%}"),
             (i, row.average * 100),
             ha="center",
             va="bottom",

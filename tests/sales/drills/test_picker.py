@@ -6,6 +6,7 @@ import random
 
 from bot.sales.drills.loader import drills_in
 from bot.sales.drills.picker import by_topic, next_drill, weakest
+from bot.sales.drills.progress import short_label
 from knowledge.service import PLAYBOOKS_DIR
 
 DRILLS = drills_in(PLAYBOOKS_DIR)
@@ -36,3 +37,9 @@ def test_weakest_lists_the_lowest_scores_below_full_marks():
     titles = {"a": "A", "b": "B", "c": "C", "d": "D"}
     assert weakest(shares, titles, n=2) == ["C", "A"]
     assert weakest({"b": 1.0}, titles) == []
+
+
+def test_short_labels_keep_the_situation():
+    assert short_label("价格异议：客户一上来就问多少钱") == "客户一上来就问多少钱"
+    assert short_label("SPIN提问法：用四类问题把隐性需求变成明确需求") == "用四类问题把隐性需求变…"
+    assert short_label("客户说预算用完了") == "客户说预算用完了"
