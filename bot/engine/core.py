@@ -106,6 +106,17 @@ class Engine:
             self._drill_coach = coach_from_settings(self.settings, self.kb)
         return self._drill_coach
 
+    async def role_of(self, sender_id: int) -> str | None:
+        """The role of a messenger user, None for a stranger (the transport sets menus by it)."""
+        async with self.db.transaction() as session:
+            user = await users.get_user_by_telegram_id(session, sender_id)
+        return user.role if user else None
+
+    async def leaders(self) -> list[tuple[int, str]]:
+        """(messenger user id, role) of every manager and admin: the people with a larger menu."""
+        async with self.db.transaction() as session:
+            return [(u.telegram_id, u.role) for u in await users.list_users(session) if u.role != "rep"]
+
     def menu_for(self, role: str) -> list[tuple[str, str]]:
         """(command, description) pairs for the "/" menu of a role."""
         return [

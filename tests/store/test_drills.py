@@ -9,7 +9,7 @@ import pytest
 
 from store import drills
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

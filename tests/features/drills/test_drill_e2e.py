@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from store.models import DrillAttempt, DrillDefinition
-from tests.bot_harness import Clock, button_data, running_bot
+from tests.support.clock import Clock
+from tests.support.telegram_harness import button_data, running_bot
 
 pytestmark = pytest.mark.slow
 

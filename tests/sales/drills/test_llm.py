@@ -13,7 +13,7 @@ from bot.sales.drills.coach import DrillCoach
 from bot.sales.drills.llm import LLMJudge
 from knowledge.llm import chat_model
 from knowledge.service import PLAYBOOKS_DIR
-from tests.openai_stub import OpenAIStub
+from tests.support.openai_stub import OpenAIStub
 
 
 def fake_encoder(texts: list[str]) -> np.ndarray:

@@ -11,7 +11,7 @@ from bot.sales.drills.progress import practice_rows
 from bot.sales.reports.data import collect_report, summary_text
 from store import drills
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 MONDAY = date(2026, 11, 23)

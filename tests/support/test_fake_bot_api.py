@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 
 try:
-    from tests.fake_bot_api import TINY_PNG, FakeBotAPI
+    from tests.support.fake_bot_api import TINY_PNG, FakeBotAPI
 except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
     from fake_bot_api import TINY_PNG, FakeBotAPI
 

@@ -9,7 +9,7 @@
 - ``world``: two teams (华东, 华南), an admin, a manager and two reps in 华东, a manager and a rep in
   华南, with their ``Viewer``s.
 
-Use from a test module with ``pytest_plugins = ("tests.conftest_store",)`` (or list it in
+Use from a test module with ``pytest_plugins = ("tests.support.store_fixtures",)`` (or list it in
 ``tests/conftest.py``); tests must run in the session loop:
 ``pytestmark = pytest.mark.asyncio(loop_scope="session")``.
 """

@@ -10,7 +10,7 @@ import pytest
 from store import Database, StaleState, User, users
 from store.conversations import clear_state, expire_states, load_state, save_state
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 

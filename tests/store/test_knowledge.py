@@ -10,9 +10,9 @@ from store import Database, Viewer, knowledge
 from store.knowledge import normalize_question
 
 if TYPE_CHECKING:
-    from tests.conftest_store import World
+    from tests.support.store_fixtures import World
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 

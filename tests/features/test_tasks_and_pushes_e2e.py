@@ -16,7 +16,8 @@ from store import customers, knowledge, users, visits
 from store.access import Viewer
 from store.db import Database
 from store.models import Claim, PlaybookCard, Task
-from tests.bot_harness import Clock, button_data, running_bot
+from tests.support.clock import Clock
+from tests.support.telegram_harness import button_data, running_bot
 
 REP, REP2, MANAGER, OTHER_MANAGER = 3001, 3002, 3003, 3004
 MONDAY = date(2026, 11, 23)

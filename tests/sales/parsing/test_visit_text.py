@@ -8,7 +8,7 @@ from bot.sales.parsing.evaluate import char_overlap, evaluate_visit_parser
 from bot.sales.parsing.visit_text import KINDS, OUTCOMES, parse_visit
 
 TODAY = date(2026, 11, 23)  # a Monday
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[4] / "shared"
 DEV_FILE = SHARED / "eval" / "visit_logs.dev.jsonl"
 
 

@@ -5,7 +5,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from knowledge.answer import ANSWER_CHARS, Answerer, extractive_answer
 from knowledge.llm import LLMComposer, chat_model
-from tests.openai_stub import OpenAIStub
+from tests.support.openai_stub import OpenAIStub
 
 
 async def test_an_answer_is_a_short_script_with_sources(indexed_kb):

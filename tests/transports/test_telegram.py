@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.transports.telegram import split_text
+from bot.transports.telegram import bot_api_urls, split_text
 from store import knowledge, users
 from store.db import Database
 from store.models import Feedback, KnowledgeGap
-from tests.bot_harness import button_data, running_bot
+from tests.support.telegram_harness import button_data, running_bot
 
 REP, MANAGER, STRANGER = 1001, 1002, 666
 
@@ -184,3 +184,23 @@ async def test_a_demoted_user_inside_a_manager_flow_is_stopped_at_the_door(setti
             assert await conversations.load_state(session, user.id) is None
     finally:
         await engine.db.dispose()
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://localhost:8081",
+        "http://localhost:8081/",
+        "http://localhost:8081/bot",
+        "http://localhost:8081/bot/",
+    ],
+)
+def test_the_bot_api_base_url_is_the_server_root_or_ptbs_form_ending_in_bot(base):
+    assert bot_api_urls(base) == ("http://localhost:8081/bot", "http://localhost:8081/file/bot")
+
+
+async def test_a_base_url_in_ptbs_own_form_reaches_the_server(settings, db, module_kb):
+    async with running_bot(settings, db.url, module_kb, api_path="/bot") as bot:
+        await bot.add_user(REP, "小李", "rep", "华东")
+        [reply] = await bot.say(REP, "/whoami")
+        assert "小李" in reply.text

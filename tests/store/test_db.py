@@ -17,7 +17,7 @@ from store.claims import release
 from store.db import create_engine
 from store.models import Base
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
@@ -56,7 +56,7 @@ async def test_first_upgrade_from_several_processes_at_once_sqlite(tmp_path: Pat
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     code = f"import asyncio; from store.db import upgrade; asyncio.run(upgrade({url!r}))"
     processes = [
-        await asyncio.create_subprocess_exec(sys.executable, "-c", code, cwd=Path(__file__).parents[1])
+        await asyncio.create_subprocess_exec(sys.executable, "-c", code, cwd=Path(__file__).parents[2])
         for _ in range(3)
     ]
     assert [await p.wait() for p in processes] == [0, 0, 0]

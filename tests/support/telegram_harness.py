@@ -4,8 +4,7 @@ on a real database (SQLite or PostgreSQL) and a controllable clock."""
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from bot.app import build_engine
@@ -16,18 +15,8 @@ from config import Settings
 from knowledge.service import KnowledgeBase
 from store import users
 from store.db import Database
-from tests.fake_bot_api import Call, FakeBotAPI
-
-
-@dataclass
-class Clock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support.clock import Clock
+from tests.support.fake_bot_api import Call, FakeBotAPI
 
 
 @dataclass
@@ -79,13 +68,15 @@ async def running_bot(
     clock: Clock | None = None,
     *,
     visit_reader: VisitExtractor | None = None,
+    api_path: str = "",
 ):
+    """``api_path`` is appended to the fake server's root in TELEGRAM_API_BASE_URL ("/bot": PTB's form)."""
     clock = clock or Clock()
     with FakeBotAPI() as fake:
         bot_settings = settings.model_copy(
             update={
                 "telegram_bot_token": __import__("pydantic").SecretStr(fake.token),
-                "telegram_api_base_url": f"http://127.0.0.1:{fake.port}",
+                "telegram_api_base_url": f"http://127.0.0.1:{fake.port}{api_path}",
             }
         )
         engine = await build_engine(

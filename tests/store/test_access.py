@@ -11,9 +11,9 @@ from store import AccessDenied, Database, Viewer, customers, knowledge, tasks, v
 from store.access import can_see
 
 if TYPE_CHECKING:
-    from tests.conftest_store import World
+    from tests.support.store_fixtures import World
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 DAY = date(2025, 3, 3)

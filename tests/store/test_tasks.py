@@ -10,9 +10,9 @@ import pytest
 from store import AccessDenied, Database, Viewer, customers, tasks, visits
 
 if TYPE_CHECKING:
-    from tests.conftest_store import World
+    from tests.support.store_fixtures import World
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 MON = date(2025, 3, 3)

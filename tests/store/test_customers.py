@@ -11,9 +11,9 @@ from store import Database, Viewer, customers, visits
 from store.customers import normalize_company_name
 
 if TYPE_CHECKING:
-    from tests.conftest_store import World
+    from tests.support.store_fixtures import World
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 

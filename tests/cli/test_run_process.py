@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.conftest import MODELS_DIR, REPO
-from tests.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import FakeBotAPI
 
 REP = 4242
 

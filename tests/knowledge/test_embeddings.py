@@ -11,8 +11,7 @@ import pytest
 
 from knowledge.e5_build import E5_MODEL_NAME
 from knowledge.embeddings import Embedder
-
-from .conftest import MODELS_DIR
+from tests.conftest import MODELS_DIR
 
 # Sentences written for this test (sales coaching plus a few off-topic ones).
 SENTENCES = [
