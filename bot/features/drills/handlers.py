@@ -145,8 +145,8 @@ async def stats_reply(ctx: Context) -> Reply:
 
 
 async def drilladd_command(ctx: Context) -> list[Reply]:
-    body = ctx.incoming.text.split(maxsplit=1)[1] if len(ctx.incoming.text.split(maxsplit=1)) > 1 else ""
-    if not body.strip():
+    body = ctx.incoming.args  # the form: everything after /drilladd, lines kept
+    if not body:
         return [Reply(text("drilladd_help"))]
     team_id = None if ctx.viewer.is_admin else ctx.user.team_id
     try:
