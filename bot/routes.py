@@ -52,7 +52,7 @@ def build_routes() -> Routes:
     routes.flow(drill_rendering.FLOW, drills.drill_flow)  # the rep's next text is the answer
 
     # ---- buttons outside any flow, by the prefix of their data
-    routes.button("vote", ask.on_vote)  # 👍/👎 under an answer
+    routes.button(ask.VOTE, ask.on_vote)  # 👍/👎 under an answer
     routes.button(task_rendering.DONE, tasks.on_done)
     routes.button(task_rendering.NOT_DONE, tasks.on_not_done)
     routes.button(task_rendering.STOP, tasks.on_stop, min_role="manager")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -96,6 +98,8 @@ class Engine:
         self.clock = clock
         self._drill_coach = drill_coach
         self._user_locks: dict[int, asyncio.Lock] = {}
+        # who claims scheduled messages (store/claims.py): this process, and this engine in it
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     @property
     def drill_coach(self) -> DrillCoach:
@@ -176,7 +180,7 @@ class Engine:
         if len(incoming.text) > MAX_INPUT_CHARS:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
-            prefix = incoming.text.split(":", 1)[0]
+            prefix = incoming.button_prefix
             if route := self.routes.buttons.get(prefix):
                 if not role_allows(ctx.user.role, route.min_role):
                     return [Reply(text("not_allowed"))]

@@ -9,7 +9,8 @@ from typing import Any
 
 from bot.engine.core import Context
 from bot.engine.messages import Reply
-from bot.features.drills.rendering import FLOW, followup_reply, score_reply, start_reply
+from bot.features.drills.rendering import FLOW, drill_key_of, followup_reply, score_reply, start_reply
+from bot.forms.buttons import press_of
 from bot.sales.drills.loader import DB_PREFIX, DrillError, drill_from_mapping
 from bot.sales.drills.model import Drill, Turn
 from bot.sales.drills.picker import by_topic, next_drill, weakest
@@ -99,9 +100,8 @@ async def drill_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_button(ctx: Context) -> list[Reply]:
-    parts = ctx.incoming.text.split(":", 2)
-    action = parts[1] if len(parts) > 1 else ""
-    key = parts[2] if len(parts) > 2 else ""
+    press = press_of(ctx.incoming)
+    action, key = (press.action, drill_key_of(press)) if press else ("", "")
     if action == "end":
         if ctx.state is not None and ctx.state.flow == FLOW:
             await ctx.clear_state()

@@ -4,18 +4,26 @@ the model script and the three buttons."""
 from __future__ import annotations
 
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import MAX_BYTES, Press, button_data
 from bot.sales.drills.model import Drill
 from bot.sales.drills.scoring import Score
 from prompts import text
 
 FLOW = "drill"  # the open drill: the rep's next text is the answer
 BUTTON = "drl"  # drl:again:<key>, drl:next:<key>, drl:start:<key>, drl:end
-MAX_BUTTON_BYTES = 64
 
 
-def button_data(action: str, key: str = "") -> str:
-    data = f"{BUTTON}:{action}:{key}" if key else f"{BUTTON}:{action}"
-    return data if len(data.encode()) <= MAX_BUTTON_BYTES else f"{BUTTON}:{action}"
+def drill_button_data(action: str, key: str = "") -> str:
+    """``drl:<action>[:<drill key>]``; a key too long for Telegram's 64 bytes is left off (the
+    press then reads as expired rather than failing)."""
+    if key and len(f"{BUTTON}:{action}:{key}".encode()) <= MAX_BYTES:
+        return button_data(BUTTON, action, key)
+    return button_data(BUTTON, action)
+
+
+def drill_key_of(press: Press) -> str:
+    """The drill key a press carries (keys contain ":" themselves: ``pb:<stem>``)."""
+    return ":".join(press.args)
 
 
 def start_reply(drill: Drill, line: str) -> Reply:
@@ -49,13 +57,13 @@ def score_text(drill: Drill, score: Score) -> str:
 def score_reply(drill: Drill, score: Score) -> Reply:
     buttons = (
         (
-            Button(text("drill_btn_again"), button_data("again", drill.key)),
-            Button(text("drill_btn_next"), button_data("next", drill.key)),
-            Button(text("drill_btn_end"), button_data("end")),
+            Button(text("drill_btn_again"), drill_button_data("again", drill.key)),
+            Button(text("drill_btn_next"), drill_button_data("next", drill.key)),
+            Button(text("drill_btn_end"), drill_button_data("end")),
         ),
     )
     return Reply(score_text(drill, score), buttons=buttons)
 
 
 def start_button(key: str) -> Button:
-    return Button(text("drill_btn_start"), button_data("start", key))
+    return Button(text("drill_btn_start"), drill_button_data("start", key))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.drills.rendering import MAX_BUTTON_BYTES, button_data
+from bot.features.drills.rendering import drill_button_data
+from bot.forms.buttons import MAX_BYTES
 from bot.sales.drills.loader import DrillError, drill_from_mapping, drills_in, front_matter, model_script
 from bot.sales.drills.model import MAX_CHECKS, MIN_CHECKS
 from bot.sales.drills.template import parse_template
@@ -44,8 +45,8 @@ def test_the_starter_playbook_has_drills_for_its_key_situations():
             assert turn.customer
             assert MIN_CHECKS <= len(turn.checks) <= MAX_CHECKS
             assert all(c.reference and c.terms for c in turn.checks)
-        assert len(button_data("again", drill.key).encode()) <= MAX_BUTTON_BYTES
-        assert button_data("again", drill.key).endswith(drill.key)  # not cut short
+        assert len(drill_button_data("again", drill.key).encode()) <= MAX_BYTES
+        assert drill_button_data("again", drill.key).endswith(drill.key)  # not cut short
 
 
 def test_the_drill_block_leaves_the_card_as_retrieval_reads_it():
