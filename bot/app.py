@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.engine.core import Engine
 from bot.routes import build_routes
+from bot.sales.drills.coach import DrillCoach
 from bot.sales.rules import default_rules
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
 from bot.sales.workcalendar import refresh_from_store
@@ -43,6 +44,7 @@ async def build_engine(
     db: Database | None = None,
     clock: Callable[[], datetime] = utcnow,
     visit_reader: VisitExtractor | None = None,
+    drill_coach: DrillCoach | None = None,
 ) -> Engine:
     """The engine with every route of bot/routes.py. Tests inject fakes here: a database, a
     knowledge base, a clock, a visit-report reader (e.g. over a fake chat model)."""
@@ -54,4 +56,4 @@ async def build_engine(
     async with db.transaction() as session:
         await refresh_from_store(session)
     visit_reader = visit_reader or extractor_from_settings(settings)
-    return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock)
+    return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock, drill_coach=drill_coach)

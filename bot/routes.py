@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from bot.engine.routing import Routes
 from bot.features import account, ask, calendar, customers, gaps, pushes, reports, rules, visit_reminders
+from bot.features.drills import handlers as drills
+from bot.features.drills import rendering as drill_rendering
 from bot.features.tasks import handlers as tasks
 from bot.features.tasks import rendering as task_rendering
 from bot.features.visit_log import drafts as visit_drafts
@@ -39,12 +41,16 @@ def build_routes() -> Routes:
     routes.command("visits", customers.visits_command)
     routes.command("customer", customers.customer_command)
     routes.command("rules", rules.rules_command)
+    routes.command("drill", drills.drill_command)
+    routes.command("drilladd", drills.drilladd_command, min_role="manager")
+    routes.command("drillpush", drills.drillpush_command, min_role="manager")
 
     # ---- flows: multi-step conversations kept in the database (their buttons carry the flow name)
     routes.flow(ask.FLOW, ask.ask_flow)
     routes.flow(task_rendering.FLOW, tasks.task_flow, min_role="manager")
     routes.flow(task_rendering.REASON_FLOW, tasks.reason_flow)
     routes.flow(gaps.FLOW, gaps.teach_flow, min_role="manager")
+    routes.flow(drill_rendering.FLOW, drills.drill_flow)  # the rep's next text is the answer
 
     # ---- buttons outside any flow, by the prefix of their data
     routes.button(ask.VOTE, ask.on_vote)  # 👍/👎 under an answer
@@ -59,6 +65,7 @@ def build_routes() -> Routes:
     routes.button(
         saved_visits.VISIT_PREFIX, saved_visits.on_visit_button
     )  # /visits → a visit → 修改/作废  # vd:<draft id>:… on a visit card
+    routes.button(drill_rendering.BUTTON, drills.on_button)  # 再来一次 / 换一题 / 结束 / 今日一练
 
     # ---- plain text (no command, no open flow), in this order. A visit report is recognised by
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a

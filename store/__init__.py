@@ -5,7 +5,7 @@ One module per aggregate, each a handful of plain async functions taking an ``As
 Queries that return customers, visits or tasks take a :class:`Viewer` (see ``store.access``).
 """
 
-from store import claims, conversations, customers, knowledge, tasks, users, visits
+from store import claims, conversations, customers, drills, knowledge, tasks, users, visits
 from store.access import AccessDenied, Viewer, visible
 from store.claims import claim
 from store.conversations import StaleState
@@ -53,6 +53,7 @@ __all__ = [
     "conversations",
     "create_engine",
     "customers",
+    "drills",
     "knowledge",
     "open_database",
     "tasks",

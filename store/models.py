@@ -474,3 +474,55 @@ class Claim(Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="claimed")
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# ---------------------------------------------------------------- drills
+
+
+class DrillAttempt(Base):
+    """One scored answer in a practice drill (one turn of the role-play)."""
+
+    __tablename__ = "drill_attempts"
+    __table_args__ = (
+        CheckConstraint("checks_passed BETWEEN 0 AND checks_total", name="passed_range"),
+        CheckConstraint("checks_total > 0", name="total_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    drill_key: Mapped[str] = mapped_column(String(100), index=True)
+    drill_title: Mapped[str] = mapped_column(String(200))
+    turn: Mapped[int] = mapped_column(SmallInteger, default=0)
+    checks_passed: Mapped[int] = mapped_column(SmallInteger)
+    checks_total: Mapped[int] = mapped_column(SmallInteger)
+    answer: Mapped[str] = mapped_column(Text)
+    judged_by: Mapped[str] = mapped_column(String(10), default="offline")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DrillDefinition(Base):
+    """A drill added by a manager (for a taught card or a team document); ``data`` holds the same
+    mapping as a card's ``drill:`` block. ``team_id`` None means every team."""
+
+    __tablename__ = "drill_definitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("playbook_cards.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DrillTeamSetting(Base):
+    """Per team: whether the morning push carries a 今日一练 line."""
+
+    __tablename__ = "drill_team_settings"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    daily_drill: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -374,6 +374,9 @@ register_date_commands(app, eval_app)
 from bot.cli.rules import register as register_rules_commands  # noqa: E402
 
 register_rules_commands(app)
+from bot.cli.drills import register as register_drill_commands  # noqa: E402
+
+register_drill_commands(app, eval_app)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from store.db import Database
 from store.models import ROLES, ConversationState, User, utcnow
 
 if TYPE_CHECKING:
+    from bot.sales.drills.coach import DrillCoach
     from bot.sales.visits.extract import VisitExtractor
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class Engine:
         visit_reader: VisitExtractor,
         *,
         clock: Callable[[], datetime] = utcnow,
+        drill_coach: DrillCoach | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -95,9 +97,19 @@ class Engine:
         self.routes = routes  # the table is bot/routes.py
         self.visit_reader = visit_reader  # typed visit reports → drafts (rules, or an LLM)
         self.clock = clock
+        self._drill_coach = drill_coach
         self._user_locks: dict[int, asyncio.Lock] = {}
         # who claims scheduled messages (store/claims.py): this process, and this engine in it
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    @property
+    def drill_coach(self) -> DrillCoach:
+        """Practice drills: scorer, LLM judge, the playbook's drills (built on first use)."""
+        if self._drill_coach is None:
+            from bot.sales.drills.coach import coach_from_settings
+
+            self._drill_coach = coach_from_settings(self.settings, self.kb)
+        return self._drill_coach
 
     async def role_of(self, sender_id: int) -> str | None:
         """The role of a messenger user, None for a stranger (the transport sets menus by it)."""

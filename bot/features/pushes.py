@@ -9,11 +9,13 @@ up to MAX_ATTEMPTS sends)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Outgoing, Reply
+from bot.features.drills.daily import daily_drill
 from bot.features.tasks.rendering import render_person_tasks
 from bot.sales.localtime import at_local, local_today, md
 from bot.sales.tasks.daily import MORNING, RepDay, morning_key, person_day, team_day, works_on
@@ -57,10 +59,18 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         person = due[key]
         async with engine.db.transaction() as session:
             rows, done = await person_day(session, person, day)
+            drill = await daily_drill(engine, session, person)
         if rows:
             header = text("push_morning_header", name=person.name, day=md(day))
             reply = render_person_tasks(header, rows, done)
-            outgoing.append(Outgoing(person.telegram_id, reply, claim=(MORNING, key)))
+        elif drill:
+            reply = Reply(text("push_daily_drill_only", name=person.name, day=md(day)))
+        else:
+            continue
+        if drill:  # 今日一练, with one tap to start (teams turn it on with /drillpush)
+            line, button = drill
+            reply = replace(reply, text=f"{reply.text}\n\n{line}", buttons=(*reply.buttons, (button,)))
+        outgoing.append(Outgoing(person.telegram_id, reply, claim=(MORNING, key)))
     return outgoing
 
 

@@ -22,6 +22,14 @@ pytest_plugins = ("tests.support.store_fixtures",)
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from store.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def test_upgrade_twice_is_a_noop(db: Database, db_url: str) -> None:
     async with db.transaction() as s:
         await users.ensure_team(s, "华东")

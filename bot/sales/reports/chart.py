@@ -91,6 +91,27 @@ def _tasks(ax: Axes, report: TeamReport) -> None:
     _stacked(ax, names, done, rest, (text("chart_tasks_done"), text("chart_tasks_open")))
 
 
+def _practice(ax: Axes, report: TeamReport) -> None:
+    """Mean score per rep (bars, 0–100%), with the attempts written above each bar."""
+    ax.set_title(text("chart_practice_title"))
+    rows = report.practice
+    if not rows:
+        return _empty(ax)
+    names = [r.name for r in rows]
+    ax.bar(names, [r.average * 100 for r in rows], color=ORANGE)
+    for i, row in enumerate(rows):
+        ax.annotate(
+            text("chart_practice_attempts", n=row.attempts, average=f"{row.average:.0%}"),
+            (i, row.average * 100),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    ax.set_ylim(0, 115)
+    ax.set_ylabel("%")
+    ax.tick_params(axis="x", labelrotation=30 if len(names) > 8 else 0)
+
+
 def render_report_png(report: TeamReport, *, dpi: int = 110) -> bytes:
     family = chinese_font_family()
     rc = {"axes.unicode_minus": False}
@@ -99,13 +120,16 @@ def render_report_png(report: TeamReport, *, dpi: int = 110) -> bytes:
     import matplotlib
 
     with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(12, 8), dpi=dpi)
+        figure = Figure(figsize=(12, 11), dpi=dpi)
         FigureCanvasAgg(figure)
         figure.suptitle(
             text("chart_title", scope=report.scope, period=report.period_label, dates=report.dates_label),
             fontsize=15,
         )
-        (a, b), (c, d) = figure.subplots(2, 2)
+        grid = figure.add_gridspec(3, 2, height_ratios=(1, 1, 0.8))
+        a, b = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
+        c, d = figure.add_subplot(grid[1, 0]), figure.add_subplot(grid[1, 1])
+        _practice(figure.add_subplot(grid[2, :]), report)
         _visits(a, report)
         _new_customers(b, report)
         _milestones(c, report)

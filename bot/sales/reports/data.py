@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.sales.drills.progress import PracticeRow, practice_rows
 from bot.sales.localtime import day_bounds, md
 from bot.sales.workcalendar import team_works_on, work_calendar
 from prompts import text
@@ -81,6 +82,16 @@ class TeamReport:
     visit_rows: list[VisitRow] = field(default_factory=list)
     working_days: int = 0  # in [start, end], by the team's workweek: a week with 国庆 shows fewer
     festivals: list[str] = field(default_factory=list)  # public holidays that fell on weekdays of the period
+    practice: list[PracticeRow] = field(default_factory=list)
+
+    @property
+    def practice_attempts(self) -> int:
+        return sum(r.attempts for r in self.practice)
+
+    @property
+    def practice_average(self) -> float:
+        total = self.practice_attempts
+        return sum(r.average * r.attempts for r in self.practice) / total if total else 0.0
 
     @property
     def period_label(self) -> str:
@@ -178,6 +189,7 @@ async def collect_report(
     counts = await reports.milestone_counts(session, viewer)
     report.milestones = {m: counts.get(m, 0) for m in MILESTONES}
     report.reps = sorted(rows.values(), key=lambda r: (-r.visits, r.name))
+    report.practice = await practice_rows(session, viewer, first, after, names)
     return report
 
 
@@ -216,4 +228,25 @@ def summary_text(report: TeamReport) -> str:
     idle = [r.name for r in report.reps if not r.visits]
     if idle:
         lines.append(text("report_idle", names="、".join(idle[:10])))
+    lines.extend(practice_lines(report))
     return "\n".join(lines)[:1000]
+
+
+def practice_lines(report: TeamReport) -> list[str]:
+    """练习: the team's attempts and mean score, then one line per rep with their weakest topics."""
+    if not report.practice:
+        return [text("report_practice_none")]
+    lines = [
+        text("report_practice", attempts=report.practice_attempts, average=f"{report.practice_average:.0%}")
+    ]
+    for row in report.practice[:8]:
+        lines.append(
+            text(
+                "report_practice_rep",
+                name=row.name,
+                attempts=row.attempts,
+                average=f"{row.average:.0%}",
+                weakest="、".join(row.weakest) or "-",
+            )
+        )
+    return lines
