@@ -75,10 +75,7 @@ def coach_from_settings(settings: Settings, kb: KnowledgeBase) -> DrillCoach:
     """The coach over the knowledge base's encoder, with the LLM judge when an LLM is configured."""
     judge = None
     if settings.llm_enabled:
-        from knowledge.llm import chat_model
+        from knowledge.llm import client_for
 
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        assert settings.llm_base_url and settings.llm_model
-        model = chat_model(settings.llm_base_url, key, settings.llm_model, settings.llm_timeout_s)
-        judge = LLMJudge(model, settings.llm_timeout_s)
+        judge = LLMJudge(client_for(settings))
     return DrillCoach(PLAYBOOKS_DIR, kb.index.embedder.embed_queries, judge)

@@ -4,20 +4,17 @@ the offline scorer and the card's own follow-up line."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
-
 from bot.sales.drills.model import Turn
 from bot.sales.drills.scoring import CheckResult, Score
+from knowledge.llm import ChatClient, Message
 from prompts import prompt
 
 _JSON = re.compile(r"\{.*\}", re.S)
 MAX_NOTE, MAX_LINE = 60, 120
+JUDGE_MAX_TOKENS, LINE_MAX_TOKENS = 300, 80  # a verdict per check; one spoken line
 
 
 class JudgeError(ValueError):
@@ -40,42 +37,47 @@ def parse_verdicts(reply: str, turn: Turn) -> tuple[CheckResult, ...]:
 
 
 class LLMJudge:
-    def __init__(self, model: BaseChatModel, timeout_s: float) -> None:
-        parser = StrOutputParser()
-        self._judge = (
-            ChatPromptTemplate.from_messages(
-                [("system", prompt("drill_judge_system")), ("human", prompt("drill_judge_user"))]
-            )
-            | model
-            | parser
-        )
-        self._customer = (
-            ChatPromptTemplate.from_messages(
-                [("system", prompt("drill_customer_system")), ("human", prompt("drill_customer_user"))]
-            )
-            | model
-            | parser
-        )
+    """Judges and follow-ups through the project's one LLM client (knowledge/llm.py): its timeout,
+    token limit, seed, concurrency slots and circuit breaker apply here too."""
+
+    def __init__(self, client: ChatClient, timeout_s: float | None = None) -> None:
+        self._client = client
         self._timeout_s = timeout_s
+
+    async def _ask(self, name: str, purpose: str, max_tokens: int, **values: str) -> str:
+        messages: list[Message] = [
+            {"role": "system", "content": prompt(f"{name}_system").format(**values)},
+            {"role": "user", "content": prompt(f"{name}_user").format(**values)},
+        ]
+        completion = await self._client.chat(
+            messages, max_tokens=max_tokens, purpose=purpose, timeout_s=self._timeout_s
+        )
+        return completion.content
 
     async def judge(self, title: str, turn: Turn, answer: str) -> Score:
         checks = "\n".join(
             f"{i}. {c.criterion}（参考说法：{c.reference}）" for i, c in enumerate(turn.checks, 1)
         )
-        reply = await asyncio.wait_for(
-            self._judge.ainvoke(
-                {"title": title, "customer": turn.customer, "checks": checks, "answer": answer}
-            ),
-            timeout=self._timeout_s,
+        reply = await self._ask(
+            "drill_judge",
+            "drill judge",
+            JUDGE_MAX_TOKENS,
+            title=title,
+            customer=turn.customer,
+            checks=checks,
+            answer=answer,
         )
         return Score(parse_verdicts(reply, turn), judged_by="llm")
 
     async def follow_up(self, title: str, turn: Turn, answer: str, followup: Turn) -> str:
-        reply = await asyncio.wait_for(
-            self._customer.ainvoke(
-                {"title": title, "customer": turn.customer, "answer": answer, "followup": followup.customer}
-            ),
-            timeout=self._timeout_s,
+        reply = await self._ask(
+            "drill_customer",
+            "drill follow-up",
+            LINE_MAX_TOKENS,
+            title=title,
+            customer=turn.customer,
+            answer=answer,
+            followup=followup.customer,
         )
         line = reply.strip().strip("“”\"'「」")
         if not line or len(line) > MAX_LINE:

@@ -7,11 +7,10 @@ import hashlib
 import json
 
 import numpy as np
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from bot.sales.drills.coach import DrillCoach
 from bot.sales.drills.llm import LLMJudge
-from knowledge.llm import chat_model
+from knowledge.llm import ChatClient, Completion, LLMConfig
 from knowledge.service import PLAYBOOKS_DIR
 from tests.support.openai_stub import OpenAIStub
 
@@ -26,8 +25,24 @@ def fake_encoder(texts: list[str]) -> np.ndarray:
     return np.array(rows, dtype=np.float32)
 
 
+class ScriptedClient:
+    """Stands in for ChatClient: hands out the scripted replies in order, counting the calls."""
+
+    def __init__(self, replies: list[str]) -> None:
+        self.replies, self.i = replies, 0
+
+    async def chat(self, messages, *, max_tokens, purpose, timeout_s=None) -> Completion:
+        assert messages[-1]["role"] == "user" and max_tokens > 0
+        self.i += 1
+        return Completion(self.replies[self.i - 1], "stop")
+
+
 def coach(replies: list[str]) -> DrillCoach:
-    return DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(FakeListChatModel(responses=replies), 5))
+    return DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(ScriptedClient(replies)))
+
+
+def stub_client(stub: OpenAIStub) -> ChatClient:
+    return ChatClient(LLMConfig(base_url=stub.base_url, model="m", timeout_s=5, breaker_failures=100))
 
 
 def price(c: DrillCoach):
@@ -61,10 +76,8 @@ async def test_nonsense_from_the_llm_falls_back_to_offline_scoring_and_the_cards
 
 
 async def test_an_illegal_tactic_fails_without_asking_the_llm():
-    model = FakeListChatModel(
-        responses=['{"checks": [{"passed": true}, {"passed": true}, {"passed": true}]}']
-    )
-    c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(model, 5))
+    model = ScriptedClient(['{"checks": [{"passed": true}, {"passed": true}, {"passed": true}]}'])
+    c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(model))
     drill, turn, _ = price(c)
     score = await c.score(drill.title, turn, "签了我给您个人好处费，保证不会被查。")
     assert score.violation is not None and score.passed == 0 and score.judged_by == "offline"
@@ -73,16 +86,16 @@ async def test_an_illegal_tactic_fails_without_asking_the_llm():
 
 async def test_an_openai_compatible_server_error_falls_back_offline():
     with OpenAIStub(status=500) as stub:
-        c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(chat_model(stub.base_url, None, "m", 5), 5))
+        c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(stub_client(stub)))
         drill, turn, _ = price(c)
         score = await c.score(drill.title, turn, "要看您用多少人")
     assert stub.requests and score.judged_by == "offline"
 
 
-async def test_an_openai_compatible_server_judges_through_langchain():
+async def test_an_openai_compatible_server_judges_through_the_client():
     verdicts = {"checks": [{"passed": True, "note": "a"}, {"passed": True, "note": "b"}, {"passed": False}]}
     with OpenAIStub(reply=json.dumps(verdicts)) as stub:
-        c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(chat_model(stub.base_url, None, "m", 5), 5))
+        c = DrillCoach(PLAYBOOKS_DIR, fake_encoder, LLMJudge(stub_client(stub)))
         drill, turn, _ = price(c)
         score = await c.score(drill.title, turn, "要看您用多少人")
     assert score.judged_by == "llm" and score.passed == 2
