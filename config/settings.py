@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     telegram_port: int = Field(default=8443, ge=1, le=65535)
 
     coach_timezone: str = "Asia/Shanghai"
+    # Script of answers and source excerpts: "simplified" converts traditional documents at display;
+    # "original" shows each document in its own script (pinyin and mojibake are removed either way).
+    coach_display_script: Literal["simplified", "original"] = "simplified"
 
     @field_validator("coach_timezone")
     @classmethod
@@ -74,6 +78,11 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.coach_home / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data that can be rebuilt at any time (exemplar vectors, the persisted BM25 index)."""
+        return self.coach_home / "cache"
 
     @property
     def models_dir(self) -> Path:
