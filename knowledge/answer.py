@@ -62,16 +62,21 @@ def meaningless(question: str) -> bool:
 
 @dataclass(frozen=True)
 class RefusalRule:
-    """Refuse when the classifier is sure, or when a policy pattern agrees with a weaker score.
-    Chosen on the tuning half (evalsets/calibrate.py)."""
+    """Refuse when the classifier or the nearest exemplars are sure, or when a policy pattern agrees
+    with a weaker classifier score. Chosen on the tuning half (evalsets/calibrate.py)."""
 
     refuse_at: float = 0.5
+    margin_refuse_at: float = 0.05
     pattern_refuse_at: float = 0.2
+    topic_refuse_at: float = 0.5
 
     def refuse(self, intent: Intent) -> bool:
-        if intent.unsafe_probability >= self.refuse_at:
+        p = intent.unsafe_probability
+        if p >= self.refuse_at or intent.unsafe_margin >= self.margin_refuse_at:
             return True
-        return intent.pattern_hit and intent.unsafe_probability >= self.pattern_refuse_at
+        if intent.pattern_hit:
+            return p >= self.pattern_refuse_at
+        return intent.topic_hit and p >= self.topic_refuse_at
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class Question:
     kind: str  # answerable | unanswerable | unsafe | legitimate
     split: str = ""
     category: str = ""
+    topic: str = ""
 
 
 @dataclass
@@ -68,6 +69,7 @@ def load_questions(path: Path, split: str | None = None) -> list[Question]:
                 raw["kind"],
                 raw.get("split", ""),
                 raw.get("category", ""),
+                raw.get("topic") or "",
             )
             if split is None or question.split == split:
                 questions.append(question)

@@ -9,7 +9,8 @@ examples; see evalsets/make_exemplars.py):
   cue), so "客户要回扣我怎么拒绝" lands on the safe side of "怎么给回扣";
 - in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …).
 
-The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
+A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
+exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
 exemplar. Exemplar vectors are cached on disk, keyed by the model and the exemplars' text.
 """
 
@@ -42,12 +43,17 @@ class Exemplar:
         return self.label.startswith(UNSAFE_PREFIX)
 
 
+NEIGHBOURS = 3
+
+
 @dataclass(frozen=True)
 class Intent:
     unsafe_probability: float
+    unsafe_margin: float  # mean cosine to the nearest unsafe exemplars minus to the nearest safe ones
     domain_probability: float
-    category: Category | None  # the likeliest unsafe category (pattern first, else nearest exemplar)
-    pattern_hit: bool
+    category: Category | None  # the likeliest unsafe category (pattern, topic, else nearest exemplar)
+    pattern_hit: bool  # a tactic pattern, outside a defensive sentence
+    topic_hit: bool = False  # only a subject word, outside a defensive sentence
 
 
 def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
@@ -82,32 +88,52 @@ class IntentModel:
         regularization: float = 4.0,
     ) -> None:
         from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        def classifier():
+            # e5 vectors crowd into a narrow cone (unrelated sentences score cosine ~0.8):
+            # standardizing each dimension first lets a linear model see the differences.
+            return make_pipeline(
+                StandardScaler(), LogisticRegression(C=regularization, max_iter=5000, class_weight="balanced")
+            )
 
         self.policy = policy
         unsafe = np.array([e.unsafe for e in exemplars])
         in_domain = np.array([e.label != OFFTOPIC for e in exemplars])
         flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
-        self._unsafe = LogisticRegression(C=regularization, max_iter=2000, class_weight="balanced")
+        self._unsafe = classifier()
         self._unsafe.fit(np.hstack([vectors, flags]), unsafe)
-        self._domain = LogisticRegression(C=regularization, max_iter=2000, class_weight="balanced")
+        self._domain = classifier()
         self._domain.fit(vectors, in_domain)
         self._unsafe_vectors = vectors[unsafe]
+        self._safe_vectors = vectors[~unsafe]
         self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
 
     def _flags(self, normalized: str) -> list[float]:
-        hit = any(p.search(normalized) for c in self.policy.categories for p in c.patterns)
+        hit = self.policy.mentions_any(normalized)
         return [FLAG_SCALE * hit, FLAG_SCALE * self.policy.is_defensive(normalized)]
 
     def assess(self, normalized: str, vector: np.ndarray) -> Intent:
         features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
         p_unsafe = float(self._unsafe.predict_proba(features)[0, 1])
         p_domain = float(self._domain.predict_proba(vector[None, :])[0, 1])
+        margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
         category = self.policy.pattern_category(normalized)
         pattern_hit = category is not None
+        topic = None if pattern_hit else self.policy.topic_category(normalized)
+        category = category or topic
         if category is None and len(self._unsafe_vectors):
             nearest = int(np.argmax(self._unsafe_vectors @ vector))
             category = self.policy.category(self._unsafe_categories[nearest])
-        return Intent(p_unsafe, p_domain, category, pattern_hit)
+        return Intent(p_unsafe, margin, p_domain, category, pattern_hit, topic is not None)
+
+
+def _nearest_mean(vectors: np.ndarray, vector: np.ndarray) -> float:
+    if not len(vectors):
+        return 0.0
+    sims = vectors @ vector
+    return float(np.sort(sims)[-NEIGHBOURS:].mean())
 
 
 def train_intent_model(

@@ -23,7 +23,8 @@ class Category:
     why: str
     alternative: str
     card: str  # slug of the playbook card with the compliant alternative
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[re.Pattern[str], ...]  # the tactic itself: a strong signal
+    topics: tuple[re.Pattern[str], ...]  # bare words of the subject: a weak signal
     passage_patterns: tuple[re.Pattern[str], ...]
 
     @property
@@ -48,14 +49,25 @@ class Policy:
         return any(p.search(normalized) for p in self.defensive_cues)
 
     def pattern_category(self, normalized: str) -> Category | None:
-        """The first category a pattern points at in a sentence without a defensive cue."""
+        """The first category a tactic pattern points at in a sentence without a defensive cue."""
+        return self._first(normalized, lambda c: c.patterns)
+
+    def topic_category(self, normalized: str) -> Category | None:
+        """The first category whose subject words occur in a sentence without a defensive cue."""
+        return self._first(normalized, lambda c: c.topics)
+
+    def _first(self, normalized: str, which) -> Category | None:
         for sentence in _sentences(normalized):
             if self.is_defensive(sentence):
                 continue
             for category in self.categories:
-                if any(p.search(sentence) for p in category.patterns):
+                if any(p.search(sentence) for p in which(category)):
                     return category
         return None
+
+    def mentions_any(self, normalized: str) -> bool:
+        """Any pattern or subject word, defensive or not (a feature for the classifier)."""
+        return any(p.search(normalized) for c in self.categories for p in (*c.patterns, *c.topics))
 
     def violation(self, normalized_passage: str) -> Category | None:
         """The category of an illegal tactic a passage teaches (a passage pattern in a sentence that
@@ -79,6 +91,7 @@ def load_policy(path: Path = _POLICY_FILE) -> Policy:
     categories = []
     for c in raw["categories"]:
         patterns = _compiled(c["patterns"])
+        topics = _compiled(c.get("topics", []))
         categories.append(
             Category(
                 id=c["id"],
@@ -87,7 +100,10 @@ def load_policy(path: Path = _POLICY_FILE) -> Policy:
                 alternative=c["alternative"].strip(),
                 card=c.get("card", ""),
                 patterns=patterns,
-                passage_patterns=_compiled(c["passage_patterns"]) if "passage_patterns" in c else patterns,
+                topics=topics,
+                passage_patterns=(
+                    _compiled(c["passage_patterns"]) if "passage_patterns" in c else patterns + topics
+                ),
             )
         )
     return Policy(tuple(categories), _compiled(raw["defensive"]))
