@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/coach run
 
+# On SQLite, and on a throw-away PostgreSQL cluster too whenever a PostgreSQL server binary is here.
 test: setup
-	$(BIN)/python -m pytest -q -ra
+	bash .ci/with-postgres.sh $(BIN)/python -m pytest -q -ra
 
 lint: setup
 	$(BIN)/ruff check .

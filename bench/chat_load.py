@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.chat_load [--reps 200] [--window 10]
 
-The real PTB Application polls a local fake Bot API (tests/fake_bot_api.py); every rep sends one
+The real PTB Application polls a local fake Bot API (tests/support/fake_bot_api.py); every rep sends one
 question at a random moment within --window seconds (--window 0: all at once). Measures, per
 question, the time from the update being queued to the bot's answer arriving at the API, and the
 bot's throughput and peak RSS. No LLM (extractive answers). Prints one JSON object.
@@ -45,7 +45,7 @@ async def run(reps: int, window: float) -> dict:
     from bot.transports.telegram import build_application
     from config import load_settings
     from store import users
-    from tests.fake_bot_api import FakeBotAPI
+    from tests.support.fake_bot_api import FakeBotAPI
 
     home = Path(tempfile.mkdtemp(prefix="coach-chat-bench-"))
     with FakeBotAPI() as fake:

@@ -7,26 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.engine.core import Engine
+from bot.routes import build_routes
+from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
 from config import Settings
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase, open_knowledge_base
 from store.db import Database, open_database
 from store.models import utcnow
 
 log = logging.getLogger(__name__)
-
-
-def feature_modules() -> list:
-    from bot.features import account, ask, gaps, pushes, reports, tasks, visits
-
-    return [
-        account,
-        ask,
-        tasks,
-        pushes,
-        reports,
-        gaps,
-        visits,
-    ]
 
 
 def ensure_playbook_indexed(kb: KnowledgeBase) -> None:
@@ -42,12 +30,13 @@ async def build_engine(
     kb: KnowledgeBase | None = None,
     db: Database | None = None,
     clock: Callable[[], datetime] = utcnow,
+    visit_reader: VisitExtractor | None = None,
 ) -> Engine:
+    """The engine with every route of bot/routes.py. Tests inject fakes here: a database, a
+    knowledge base, a clock, a visit-report reader (e.g. over a fake chat model)."""
     settings.coach_home.mkdir(parents=True, exist_ok=True)
     db = db or await open_database(settings.database)
     kb = kb or open_knowledge_base(settings)
     ensure_playbook_indexed(kb)
-    engine = Engine(settings, db, kb, clock=clock)
-    for module in feature_modules():
-        module.register(engine)
-    return engine
+    visit_reader = visit_reader or extractor_from_settings(settings)
+    return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock)

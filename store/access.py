@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from store.models import User
 
 S = TypeVar("S", bound="Select[Any]")
+SYSTEM_USER_ID = 0  # nobody: the bot itself, reading for a scheduled push or the command line
 
 
 class AccessDenied(PermissionError):
@@ -33,6 +34,13 @@ class Viewer:
     @classmethod
     def of(cls, user: User) -> Viewer:
         return cls(user_id=user.id, role=user.role, team_id=user.team_id)
+
+    @classmethod
+    def system(cls, team_id: int | None = None) -> Viewer:
+        """The bot itself: every row, or (given ``team_id``) one team's rows as its manager sees them."""
+        if team_id is None:
+            return cls(user_id=SYSTEM_USER_ID, role="admin", team_id=None)
+        return cls(user_id=SYSTEM_USER_ID, role="manager", team_id=team_id)
 
     @property
     def is_admin(self) -> bool:

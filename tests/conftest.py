@@ -70,7 +70,7 @@ def indexed_kb(kb, corpus):
     return kb
 
 
-pytest_plugins = ("tests.conftest_store",)
+pytest_plugins = ("tests.support.store_fixtures",)
 
 
 @pytest.fixture(scope="module")

@@ -44,15 +44,12 @@ def register(app: typer.Typer) -> None:
             try:
                 async with db.transaction() as session:
                     if team is None:
-                        viewer, scope = (
-                            Viewer(user_id=0, role="admin", team_id=None),
-                            text("report_all_teams"),
-                        )
+                        viewer, scope = Viewer.system(), text("report_all_teams")
                     else:
                         found = next((t for t in await users.list_teams(session) if t.name == team), None)
                         if found is None:
                             return None
-                        viewer, scope = Viewer(user_id=0, role="manager", team_id=found.id), found.name
+                        viewer, scope = Viewer.system(found.id), found.name
                     today = local_today(utcnow(), settings.timezone)
                     return await collect_report(session, viewer, kind, today, settings.timezone, scope)
             finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.messages import Incoming, Outgoing, Reply, Result
+from bot.engine.routing import Routes
+from bot.sales.localtime import local_today
 from config import Settings
 from knowledge.service import KnowledgeBase
 from prompts import text
@@ -18,13 +20,15 @@ from store import conversations, users
 from store.access import Viewer
 from store.conversations import StaleState
 from store.db import Database
-from store.models import ConversationState, User, utcnow
+from store.models import ROLES, ConversationState, User, utcnow
+
+if TYPE_CHECKING:
+    from bot.sales.visits.extract import VisitExtractor
 
 log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 2000
 STATE_TTL = timedelta(days=1)
-ROLES_ORDER = ("rep", "manager", "admin")
 
 
 @dataclass
@@ -39,7 +43,7 @@ class Context:
 
     @property
     def viewer(self) -> Viewer:
-        return Viewer(user_id=self.user.id, role=self.user.role, team_id=self.user.team_id)
+        return Viewer.of(self.user)
 
     @property
     def db(self) -> Database:
@@ -48,6 +52,11 @@ class Context:
     @property
     def now(self) -> datetime:
         return self.engine.clock()
+
+    @property
+    def today(self) -> date:
+        """Today in the team's time zone (COACH_TIMEZONE): what 今天/明天 typed by a rep mean."""
+        return local_today(self.now, self.engine.settings.timezone)
 
     async def save_state(self, flow: str, step: str, data: dict[str, Any]) -> None:
         async with self.db.transaction() as session:
@@ -62,34 +71,8 @@ class Context:
             self.state = None
 
 
-Handler = Callable[[Context], Awaitable[list[Reply]]]
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    handler: Handler
-    min_role: str = "rep"
-    menu: bool = True  # listed in the "/" menu and /help for the roles that may use it
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A multi-step conversation whose position is stored in the database (ConversationState)."""
-
-    name: str
-    on_input: Handler  # called with ctx.state set to this flow's state
-    min_role: str = "rep"
-
-
-@dataclass(frozen=True)
-class ButtonRoute:
-    handler: Handler
-    min_role: str = "rep"
-
-
 def role_allows(role: str, min_role: str) -> bool:
-    return ROLES_ORDER.index(role) >= ROLES_ORDER.index(min_role)
+    return ROLES.index(role) >= ROLES.index(min_role)  # type: ignore[arg-type]
 
 
 class Engine:
@@ -98,35 +81,35 @@ class Engine:
         settings: Settings,
         db: Database,
         kb: KnowledgeBase,
+        routes: Routes,
+        visit_reader: VisitExtractor,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.settings = settings
         self.db = db
         self.kb = kb
+        self.routes = routes  # the table is bot/routes.py
+        self.visit_reader = visit_reader  # typed visit reports → drafts (rules, or an LLM)
         self.clock = clock
-        self.commands: dict[str, Command] = {}
-        self.flows: dict[str, Flow] = {}
-        self.buttons: dict[str, ButtonRoute] = {}  # button-data prefix (before the first ":")
-        self.text_handler: Handler | None = None
-        self.ticks: list[Callable[[Engine, datetime], Awaitable[list[Outgoing]]]] = []
         self._user_locks: dict[int, asyncio.Lock] = {}
 
-    # ---- registration (each feature module has a register(engine) function) ---------------
-    def command(self, name: str, handler: Handler, min_role: str = "rep", menu: bool = True) -> None:
-        self.commands[name] = Command(name, handler, min_role, menu)
+    async def role_of(self, sender_id: int) -> str | None:
+        """The role of a messenger user, None for a stranger (the transport sets menus by it)."""
+        async with self.db.transaction() as session:
+            user = await users.get_user_by_telegram_id(session, sender_id)
+        return user.role if user else None
 
-    def flow(self, name: str, on_input: Handler, min_role: str = "rep") -> None:
-        self.flows[name] = Flow(name, on_input, min_role)
-
-    def button(self, prefix: str, handler: Handler, min_role: str = "rep") -> None:
-        self.buttons[prefix] = ButtonRoute(handler, min_role)
+    async def leaders(self) -> list[tuple[int, str]]:
+        """(messenger user id, role) of every manager and admin: the people with a larger menu."""
+        async with self.db.transaction() as session:
+            return [(u.telegram_id, u.role) for u in await users.list_users(session) if u.role != "rep"]
 
     def menu_for(self, role: str) -> list[tuple[str, str]]:
         """(command, description) pairs for the "/" menu of a role."""
         return [
             (c.name, text(f"cmd_{c.name}"))
-            for c in self.commands.values()
+            for c in self.routes.commands.values()
             if c.menu and role_allows(role, c.min_role)
         ]
 
@@ -182,30 +165,38 @@ class Engine:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
             prefix = incoming.text.split(":", 1)[0]
-            if route := self.buttons.get(prefix):
+            if route := self.routes.buttons.get(prefix):
                 if not role_allows(ctx.user.role, route.min_role):
                     return [Reply(text("not_allowed"))]
                 return await route.handler(ctx)
-            if ctx.state is not None and prefix == ctx.state.flow and prefix in self.flows:
+            if ctx.state is not None and prefix == ctx.state.flow and prefix in self.routes.flows:
                 return await self._continue_flow(ctx)
             return [Reply(text("button_expired"))]
         if name := incoming.command:
-            command = self.commands.get(name)
+            command = self.routes.commands.get(name)
             if command is None:
                 return [Reply(text("unknown_command", command=name[:30]))]
             if not role_allows(ctx.user.role, command.min_role):
                 return [Reply(text("not_allowed"))]
             return await command.handler(ctx)
-        if ctx.state is not None and ctx.state.flow in self.flows:
+        if ctx.state is not None and ctx.state.flow in self.routes.flows:
             return await self._continue_flow(ctx)
         if not incoming.text.strip():
             return [Reply(text("empty_input"))]
-        assert self.text_handler is not None, "no text handler registered"
-        return await self.text_handler(ctx)
+        return (await self.plain_text(ctx))[1]
+
+    async def plain_text(self, ctx: Context) -> tuple[str, list[Reply]]:
+        """Plain text down the chain of bot/routes.py: the first link that takes it answers.
+        Returns the link's name with its replies."""
+        for link in self.routes.text_chain:
+            replies = await link.handler(ctx)
+            if replies is not None:
+                return link.name, replies
+        return "", [Reply(text("empty_input"))]
 
     async def _continue_flow(self, ctx: Context) -> list[Reply]:
         assert ctx.state is not None
-        flow = self.flows[ctx.state.flow]
+        flow = self.routes.flows[ctx.state.flow]
         if not role_allows(ctx.user.role, flow.min_role):  # the role changed since the flow began
             await ctx.clear_state()
             return [Reply(text("not_allowed"))]
@@ -216,7 +207,7 @@ class Engine:
         """Run every scheduled job once for the current time; the transport delivers the results."""
         now = self.clock()
         outgoing: list[Outgoing] = []
-        for job in self.ticks:
+        for job in self.routes.ticks:
             try:
                 outgoing.extend(await job(self, now))
             except Exception:

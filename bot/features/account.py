@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.core import Context, Engine
+from bot.engine.core import Context
 from bot.engine.messages import Reply
 from prompts import text
 
@@ -26,10 +26,3 @@ async def cancel(ctx: Context) -> list[Reply]:
         return [Reply(text("nothing_to_cancel"))]
     await ctx.clear_state()
     return [Reply(text("cancelled"))]
-
-
-def register(engine: Engine) -> None:
-    engine.command("start", start, menu=False)
-    engine.command("help", help_)
-    engine.command("whoami", whoami)
-    engine.command("cancel", cancel)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from bot.engine.core import Context, Engine
+from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from knowledge.answer import Answer
 from prompts import text
@@ -74,10 +74,3 @@ async def on_vote(ctx: Context) -> list[Reply]:
     if feedback is None:
         return [Reply(text("button_expired"))]
     return [Reply(text("vote_thanks_up" if int(vote) > 0 else "vote_thanks_down"))]
-
-
-def register(engine: Engine) -> None:
-    engine.command("ask", ask_command)
-    engine.flow(FLOW, ask_flow)
-    engine.button("vote", on_vote)
-    engine.text_handler = on_text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.forms.fields import show_amount, show_date
-from bot.forms.machine import today
 from prompts import text
 from store import customers, users, visits
 from store.models import Customer, Visit
@@ -74,7 +73,7 @@ async def _profile(ctx: Context, customer: Customer) -> Reply:
     else:
         lines.append(text("customer_no_contacts"))
     upcoming = sorted(
-        (v for v in history if v.next_date is not None and v.next_date >= today(ctx)),
+        (v for v in history if v.next_date is not None and v.next_date >= ctx.today),
         key=lambda v: v.next_date,
     )
     if upcoming:

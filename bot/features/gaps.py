@@ -237,14 +237,6 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
     return [Reply(text("teach_saved", id=card.id, gaps=len(resolved), people=len(ctx.notify)))]
 
 
-def register(engine: Engine) -> None:
-    engine.command("gaps", gaps_command, min_role="manager")
-    engine.command("teach", teach_command, min_role="manager")
-    engine.flow(FLOW, teach_flow, min_role="manager")
-    engine.button(PICK, on_pick, min_role="manager")
-    engine.ticks.append(cards_sync_job())
-
-
 def cards_sync_job():
     """A tick job that, once per process, indexes any card in the database missing from the index
     (a card taught by another process with its own index, or an index rebuilt from scratch)."""

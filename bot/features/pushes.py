@@ -13,13 +13,12 @@ from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Outgoing, Reply
-from bot.features.tasks import MORNING, morning_key, person_statuses, render_person_tasks
+from bot.features.tasks.rendering import render_person_tasks
 from bot.sales.localtime import at_local, local_today, md
+from bot.sales.tasks.daily import MORNING, RepDay, morning_key, person_day, team_day
 from prompts import text
-from store import claims, users, visits
-from store.access import Viewer
+from store import claims, users
 from store.models import Team, User
-from store.visits import count_effective_visits
 
 log = logging.getLogger(__name__)
 
@@ -67,39 +66,31 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
     outgoing = []
     for _key, person in await _unclaimed(engine, MORNING, due):
         async with engine.db.transaction() as session:
-            rows = await person_statuses(session, person, day)
-            done = (await count_effective_visits(session, [person.id], day)).get(person.id, 0)
+            rows, done = await person_day(session, person, day)
         if rows:
             header = text("push_morning_header", name=person.name, day=md(day))
             outgoing.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
     return outgoing
 
 
-async def team_summary(session: Any, team: Team, day: date) -> str:
+def team_summary_text(team: Team, day: date, reps: list[RepDay]) -> str:
     """Per rep: tasks done/open, visits logged, effective visits, quota progress."""
-    viewer = Viewer(user_id=0, role="manager", team_id=team.id)
-    reps = await users.users_of_team(session, team.id, role="rep")
-    logged = await visits.visits_between(session, viewer, day, day)
-    effective = await count_effective_visits(session, [r.id for r in reps], day)
     lines = [text("summary_header", team=team.name, day=md(day))]
     if not reps:
         lines.append(text("summary_no_reps"))
-    for rep in reps:
-        rows = await person_statuses(session, rep, day)
-        own = [v for v in logged if v.rep_id == rep.id]
-        n_eff = effective.get(rep.id, 0)
+    for rep_day in reps:
+        rows = rep_day.tasks
         parts = [
             text("summary_tasks", done=sum(r.status == "done" for r in rows), total=len(rows))
             if rows
             else text("summary_no_tasks"),
-            text("summary_visits", visits=len(own), effective=sum(v.effective for v in own)),
+            text("summary_visits", visits=rep_day.visits, effective=rep_day.effective_visits),
         ]
-        quotas = [r.task.quota_visits for r in rows if r.task.quota_visits]
-        if quotas:
-            quota = max(quotas)
+        if rep_day.quota:
+            quota, n_eff = rep_day.quota, rep_day.quota_progress
             mark = "✅" if n_eff >= quota else "⚠️"
             parts.append(text("summary_quota", done=min(n_eff, quota), quota=quota, mark=mark))
-        lines.append(text("summary_rep", name=rep.name, parts="；".join(parts)))
+        lines.append(text("summary_rep", name=rep_day.rep.name, parts="；".join(parts)))
         for row in rows:
             if row.status == "open":
                 lines.append(text("summary_open_item", title=row.task.title))
@@ -124,7 +115,7 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
     for _key, (team, manager) in await _unclaimed(engine, EVENING, due):
         if team.id not in summaries:
             async with engine.db.transaction() as session:
-                summaries[team.id] = await team_summary(session, team, day)
+                summaries[team.id] = team_summary_text(team, day, await team_day(session, team, day))
         outgoing.append(Outgoing(manager.telegram_id, Reply(summaries[team.id])))
     return outgoing
 
@@ -152,9 +143,3 @@ async def schedule_command(ctx: Context) -> list[Reply]:
     assert team is not None
     key = "schedule_set" if times else "schedule_show"
     return [Reply(text(key, team=team.name, morning=team.morning_push, evening=team.evening_summary))]
-
-
-def register(engine: Engine) -> None:
-    engine.ticks.append(morning_push)
-    engine.ticks.append(evening_summary)
-    engine.command("schedule", schedule_command, min_role="manager")

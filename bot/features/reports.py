@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.engine.core import Context, Engine
+from bot.engine.core import Context
 from bot.engine.messages import Reply
-from bot.features.tasks import today_of
 from bot.sales.reports.chart import render_report_png
 from bot.sales.reports.data import PERIODS, TeamReport, collect_report, scope_name, summary_text
 from bot.sales.reports.workbook import report_xlsx
@@ -24,7 +23,7 @@ async def _report(ctx: Context) -> TeamReport | None:
     async with ctx.db.transaction() as session:
         scope = await scope_name(session, ctx.viewer)
         return await collect_report(
-            session, ctx.viewer, period, today_of(ctx), ctx.engine.settings.timezone, scope
+            session, ctx.viewer, period, ctx.today, ctx.engine.settings.timezone, scope
         )
 
 
@@ -44,8 +43,3 @@ async def export_command(ctx: Context) -> list[Reply]:
     name = f"report-{report.period}-{report.end.isoformat()}.xlsx"
     caption = text("export_caption", scope=report.scope, period=report.period_label, dates=report.dates_label)
     return [Reply(caption, document=(name, content))]
-
-
-def register(engine: Engine) -> None:
-    engine.command("report", report_command, min_role="manager")
-    engine.command("export", export_command, min_role="manager")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.sales.contacts import normalize_phone
 from bot.sales.parsing.amounts import parse_amount_wan
 from bot.sales.parsing.dates import parse_date
 from prompts import text
@@ -23,10 +24,6 @@ FieldKind = Literal["text", "choice", "date", "amount", "phone", "email", "looku
 WEEKDAY_NAMES = "一二三四五六日"
 MAX_AMOUNT_WAN = 1_000_000  # 100 亿: anything above is a typo
 
-_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-# Area codes: 010 and 02X have three digits, every other one four (0571, 0755…).
-_LANDLINE = re.compile(r"^(0[12]\d|0[3-9]\d{2})(\d{7,8})(?:(?:转|ext|#)(\d{1,6}))?$")
-_PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -84,17 +81,6 @@ class Field:
 
     def applies(self, values: dict[str, Any]) -> bool:
         return self.when is None or self.when(values)
-
-
-def normalize_phone(raw: str) -> tuple[str, str] | None:
-    """("mobile" | "landline", number) for a Chinese mobile or landline number, else None."""
-    compact = _PHONE_NOISE.sub("", raw.strip()).replace("＋", "+").casefold()
-    if m := _MOBILE.match(compact):
-        return "mobile", m[1]
-    if m := _LANDLINE.match(compact):
-        number = f"{m[1]}-{m[2]}"
-        return "landline", number + (f"转{m[3]}" if m[3] else "")
-    return None
 
 
 def parse_answer(field: Field, raw: str, today: date) -> Any:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,11 +59,6 @@ class Form:
         data = ":".join([self.name, *map(str, parts)])
         assert len(data.encode()) <= 64, data
         return data
-
-
-def today(ctx: Context) -> date:
-    """Today in the team's time zone (COACH_TIMEZONE): what 今天/明天 typed by a rep mean."""
-    return ctx.now.astimezone(ctx.engine.settings.timezone).date()
 
 
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> list[tuple[Button, ...]]:
@@ -265,7 +259,7 @@ async def handle(ctx: Context, form: Form) -> list[Reply]:
                 return await accept(ctx, form, data, f, found.value)
             data["choose"] = found
             return await go(ctx, form, data, step)
-        value = parse_answer(f, raw, today(ctx))
+        value = parse_answer(f, raw, ctx.today)
     except Invalid as problem:
         return await go(ctx, form, data, step, note="⚠️ " + problem.message())
     return await accept(ctx, form, data, f, value)

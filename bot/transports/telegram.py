@@ -33,7 +33,6 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.engine.core import Engine
 from bot.engine.messages import Incoming, Outgoing, Reply
 from config import Settings
-from store import users
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +101,15 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T | None:
                 raise
             await asyncio.sleep(0.5 * 2**attempt)
     return None
+
+
+def bot_api_urls(base: str) -> tuple[str, str]:
+    """PTB's (base_url, base_file_url) from TELEGRAM_API_BASE_URL, which may be the Bot API
+    server's root (http://localhost:8081) or PTB's own form ending in /bot (…:8081/bot). Files
+    are downloaded from /file/bot<token>/<path> on the same server."""
+    root = base.strip().rstrip("/")
+    root = root.removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -175,14 +183,13 @@ class TelegramTransport:
         await self.send_all(context.bot, await self.engine.tick())
 
     async def set_menu_for(self, bot, telegram_id: int) -> None:
-        async with self.engine.db.transaction() as session:
-            user = await users.get_user_by_telegram_id(session, telegram_id)
-        if user is None:
+        role = await self.engine.role_of(telegram_id)
+        if role is None:
             return
         self._menus_set.add(telegram_id)
-        if user.role != "rep":
+        if role != "rep":
             await with_retry(
-                lambda: bot.set_my_commands(self._commands(user.role), scope=BotCommandScopeChat(telegram_id))
+                lambda: bot.set_my_commands(self._commands(role), scope=BotCommandScopeChat(telegram_id))
             )
 
     def _commands(self, role: str) -> list[BotCommand]:
@@ -191,13 +198,11 @@ class TelegramTransport:
     async def post_init(self, application: Application) -> None:
         bot = application.bot
         await with_retry(lambda: bot.set_my_commands(self._commands("rep")))
-        async with self.engine.db.transaction() as session:
-            leaders = [u for u in await users.list_users(session) if u.role != "rep"]
-        for user in leaders:
-            self._menus_set.add(user.telegram_id)
+        for telegram_id, role in await self.engine.leaders():
+            self._menus_set.add(telegram_id)
             await with_retry(
-                lambda u=user: bot.set_my_commands(
-                    self._commands(u.role), scope=BotCommandScopeChat(u.telegram_id)
+                lambda t=telegram_id, r=role: bot.set_my_commands(
+                    self._commands(r), scope=BotCommandScopeChat(t)
                 )
             )
 
@@ -218,8 +223,8 @@ def build_application(
         .post_init(transport.post_init)
     )
     if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        base_url, base_file_url = bot_api_urls(settings.telegram_api_base_url)
+        builder = builder.base_url(base_url).base_file_url(base_file_url)
     application = builder.build()
     application.add_handler(CallbackQueryHandler(transport.on_update))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, transport.on_update))

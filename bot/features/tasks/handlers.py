@@ -1,0 +1,250 @@
+"""/task and /tasks: a manager assigns tasks (a guided form or one line), a rep marks them
+✅ 完成 or 未完成 (with a reason). The morning push and the evening summary are in pushes.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.core import Context
+from bot.engine.messages import Button, Outgoing, Reply
+from bot.features.tasks.rendering import (
+    FLOW,
+    QUICK_REASONS,
+    REASON_FLOW,
+    describe_draft,
+    render_person_tasks,
+    review_reply,
+    target_buttons,
+    target_labels,
+    team_tasks_reply,
+)
+from bot.sales.localtime import md
+from bot.sales.parsing.task_text import split_target
+from bot.sales.tasks.assignment import (
+    Target,
+    assignable_people,
+    create_from_draft,
+    read_task_line,
+    resolve_target,
+    target_draft,
+)
+from bot.sales.tasks.daily import MORNING, morning_key, person_day, person_statuses
+from prompts import text
+from store import claims, tasks, users
+from store.access import AccessDenied
+from store.models import User
+
+
+async def person_tasks_reply(ctx: Context, header: str, *, replace: bool = False) -> Reply:
+    async with ctx.db.transaction() as session:
+        rows, done = await person_day(session, ctx.user, ctx.today)
+    return render_person_tasks(header, rows, done, replace=replace)
+
+
+async def draft_from_title(ctx: Context, data: dict[str, Any], title: str) -> dict[str, Any]:
+    async with ctx.db.transaction() as session:
+        return data | await read_task_line(session, ctx.viewer, title, ctx.today)
+
+
+async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+    day = ctx.today
+    try:
+        async with ctx.db.transaction() as session:
+            task, people = await create_from_draft(session, ctx.viewer, data)
+            pushed = await claims.claimed_keys(
+                session, MORNING, [morning_key(p.team_id, day, p.id) for p in people]
+            )
+    except AccessDenied:
+        return [Reply(text("task_not_allowed_target"))]
+    if ctx.state is not None and ctx.state.flow == FLOW:
+        await ctx.clear_state()
+    # Those whose morning push already went out today hear of the new task now; the others
+    # get it in their next morning push.
+    header = text("task_new_for_you", manager=ctx.user.name, title=task.title)
+    for person in people:
+        if morning_key(person.team_id, day, person.id) not in pushed:
+            continue
+        async with ctx.db.transaction() as session:
+            rows, done = await person_day(session, person, day)
+        ctx.notify.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
+    return [Reply(text("task_published", draft=describe_draft(data), people=len(people)))]
+
+
+# ---------------------------------------------------------------- /task
+
+
+async def task_command(ctx: Context) -> list[Reply]:
+    args = ctx.incoming.args
+    async with ctx.db.transaction() as session:
+        people = await assignable_people(session, ctx.viewer)
+        if not args:
+            found: Target | list[User] = []
+        else:
+            word, rest = split_target(args)
+            found = await resolve_target(session, ctx.viewer, word, **target_labels())
+    if not args:
+        await ctx.save_state(FLOW, "target", {})
+        return [Reply(text("task_ask_target"), buttons=target_buttons(people, ctx.viewer))]
+    if isinstance(found, Target):
+        data = target_draft(found)
+        if not rest:
+            await ctx.save_state(FLOW, "content", data)
+            return [Reply(text("task_ask_content", target=found.label))]
+        return await publish(ctx, await draft_from_title(ctx, data, rest))
+    if found:  # several people match: choose
+        await ctx.save_state(FLOW, "target", {"pending_title": rest})
+        return [Reply(text("task_ambiguous", word=word), buttons=target_buttons(found, ctx.viewer))]
+    # No such person: the whole line is the task, ask whom it is for.
+    await ctx.save_state(FLOW, "target", {"pending_title": args})
+    return [Reply(text("task_unknown_target", word=word), buttons=target_buttons(people, ctx.viewer))]
+
+
+async def _after_target(ctx: Context, data: dict[str, Any], target: Target) -> list[Reply]:
+    data = {k: v for k, v in data.items() if k != "pending_title"} | target_draft(target)
+    pending = ctx.state.data.get("pending_title") if ctx.state else None
+    if pending:
+        data = await draft_from_title(ctx, data, pending)
+        await ctx.save_state(FLOW, "review", data)
+        return [review_reply(data, ctx.today)]
+    await ctx.save_state(FLOW, "content", data)
+    return [Reply(text("task_ask_content", target=target.label))]
+
+
+async def task_flow(ctx: Context) -> list[Reply]:
+    assert ctx.state is not None
+    step, data = ctx.state.step, dict(ctx.state.data)
+    incoming = ctx.incoming
+    if incoming.kind == "button":
+        parts = incoming.text.split(":")
+        action, arg = parts[1], parts[2] if len(parts) > 2 else ""
+        if action == "no":
+            await ctx.clear_state()
+            return [Reply(text("cancelled"), replace_pressed=True)]
+        if action == "to" and step == "target":
+            if arg in ("all", "team"):
+                target = (
+                    Target("all", None, None, text("task_target_all"))
+                    if arg == "all" and ctx.viewer.is_admin
+                    else Target("team", None, ctx.user.team_id, text("task_target_team"))
+                )
+                if target.scope == "team" and target.team_id is None:
+                    return [Reply(text("task_no_team"))]
+            else:
+                async with ctx.db.transaction() as session:
+                    person = await users.get_user(session, int(arg))
+                if person is None:
+                    return [Reply(text("button_expired"))]
+                target = Target("user", person.id, None, person.name)
+            return await _after_target(ctx, data, target)
+        if step == "review" and action == "due":
+            data["due"] = None if arg == "none" else arg
+            data["recurrence"] = None if arg != "none" else data.get("recurrence")
+        elif step == "review" and action == "rep":
+            data["recurrence"] = "daily" if arg == "daily" else None
+            if data["recurrence"]:
+                data["due"] = None
+        elif step == "review" and action == "ok":
+            return await publish(ctx, data)
+        else:
+            return [Reply(text("button_expired"))]
+        await ctx.save_state(FLOW, "review", data)
+        return [review_reply(data, ctx.today, replace=True)]
+    typed = incoming.text.strip()
+    if step == "target":
+        async with ctx.db.transaction() as session:
+            found = await resolve_target(session, ctx.viewer, split_target(typed)[0], **target_labels())
+            people = await assignable_people(session, ctx.viewer)
+        if isinstance(found, Target):
+            return await _after_target(ctx, data, found)
+        return [
+            Reply(
+                text("task_unknown_target", word=typed[:20]),
+                buttons=target_buttons(found or people, ctx.viewer),
+            )
+        ]
+    if step == "content":
+        if not typed:
+            return [Reply(text("task_ask_content", target=data.get("label", "")))]
+        data = await draft_from_title(ctx, data, typed)
+        await ctx.save_state(FLOW, "review", data)
+        return [review_reply(data, ctx.today)]
+    return [review_reply(data, ctx.today)]  # review: typing repeats the form
+
+
+# ---------------------------------------------------------------- /tasks and the buttons
+
+
+async def tasks_command(ctx: Context) -> list[Reply]:
+    if ctx.user.role == "rep":
+        return [await person_tasks_reply(ctx, text("tasks_header", day=md(ctx.today)))]
+    return [await team_tasks(ctx), await person_tasks_reply(ctx, text("tasks_own_header"))]
+
+
+async def team_tasks(ctx: Context) -> Reply:
+    """A manager's view: the active tasks with today's completion, and a stop button for each."""
+    day = ctx.today
+    async with ctx.db.transaction() as session:
+        active = await tasks.list_tasks(session, ctx.viewer)
+        people = await assignable_people(session, ctx.viewer)
+        names = {p.id: p.name for p in people}
+        done: dict[int, int] = {}
+        total: dict[int, int] = {}
+        for person in people:
+            for row in await person_statuses(session, person, day):
+                total[row.task_id] = total.get(row.task_id, 0) + 1
+                done[row.task_id] = done.get(row.task_id, 0) + (row.status == "done")
+    return team_tasks_reply(day, active, names, done, total)
+
+
+async def on_done(ctx: Context) -> list[Reply]:
+    status_id = int(ctx.incoming.text.split(":")[1])
+    try:
+        async with ctx.db.transaction() as session:
+            await tasks.set_status(session, ctx.viewer, status_id, "done")
+    except AccessDenied:
+        return [Reply(text("button_expired"))]
+    return [await person_tasks_reply(ctx, text("task_marked_done"), replace=True)]
+
+
+async def on_not_done(ctx: Context) -> list[Reply]:
+    status_id = int(ctx.incoming.text.split(":")[1])
+    async with ctx.db.transaction() as session:
+        row = await tasks.get_status(session, ctx.viewer, status_id)
+    if row is None or row.user_id != ctx.user.id:
+        return [Reply(text("button_expired"))]
+    await ctx.save_state(REASON_FLOW, "reason", {"status_id": status_id})
+    buttons = (tuple(Button(r, f"{REASON_FLOW}:{i}") for i, r in enumerate(QUICK_REASONS)),)
+    return [Reply(text("task_ask_reason", title=row.task.title), buttons=buttons)]
+
+
+async def reason_flow(ctx: Context) -> list[Reply]:
+    assert ctx.state is not None
+    incoming = ctx.incoming
+    if incoming.kind == "button":
+        index = int(incoming.text.split(":")[1])
+        reason = QUICK_REASONS[index] if 0 <= index < len(QUICK_REASONS) else ""
+    else:
+        reason = incoming.text.strip()[:200]
+    if not reason:
+        return [Reply(text("task_ask_reason_again"))]
+    status_id = int(ctx.state.data["status_id"])
+    await ctx.clear_state()
+    try:
+        async with ctx.db.transaction() as session:
+            await tasks.set_status(session, ctx.viewer, status_id, "not_done", reason)
+    except AccessDenied:
+        return [Reply(text("button_expired"))]
+    return [await person_tasks_reply(ctx, text("task_marked_not_done"))]
+
+
+async def on_stop(ctx: Context) -> list[Reply]:
+    task_id = int(ctx.incoming.text.split(":")[1])
+    try:
+        async with ctx.db.transaction() as session:
+            stopped = await tasks.deactivate_task(session, ctx.viewer, task_id)
+    except AccessDenied:
+        return [Reply(text("not_allowed"))]
+    if not stopped:
+        return [Reply(text("button_expired"))]
+    reply = await team_tasks(ctx)
+    return [Reply(text("task_stopped") + "\n\n" + reply.text, buttons=reply.buttons, replace_pressed=True)]

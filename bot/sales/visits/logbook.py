@@ -1,0 +1,141 @@
+"""Saving a logged visit: the customer and contact it is about (found or created), the visit row,
+the effective-visit check, the customer's milestone and amount, and a grading suggestion.
+Runs inside the caller's transaction; knows no chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sales.contacts import normalize_phone
+from bot.sales.visits import grading
+from prompts import text
+from store import customers, visits
+from store.access import AccessDenied, Viewer, can_see
+from store.models import MILESTONES, Contact, Customer
+
+
+@dataclass(frozen=True)
+class SavedVisit:
+    visit_id: int
+    customer_id: int
+    customer_name: str
+    visited_on: date
+    kind: str
+    outcome: str
+    next_step: str | None
+    next_date: date | None
+    effectiveness: grading.Effectiveness
+    suggestion: grading.Suggestion
+    current_stars: int | None
+    current_grade: str | None
+    milestone: str | None
+    report: str  # what the rep wrote: for spotting an objection
+    may_grade: bool
+
+
+def customer_changes_after_visit(
+    customer: Customer, outcome: str, amount_wan: float | None
+) -> dict[str, Any]:
+    """What a visit changes on its customer's record: a stated amount becomes the expected one, a
+    won deal reaches the last milestone, and a customer without a milestone reaches the first
+    after the very first call (拜访)."""
+    changes: dict[str, Any] = {}
+    if amount_wan:
+        changes["expected_amount_wan"] = amount_wan
+    if outcome == "deal_won":
+        changes["milestone"] = MILESTONES[-1]
+    elif customer.milestone is None:
+        changes["milestone"] = MILESTONES[1]
+    return changes
+
+
+async def _resolve_customer(session: AsyncSession, viewer: Viewer, value: dict[str, Any]) -> Customer:
+    if value.get("id"):
+        customer = await customers.get_customer(session, viewer, value["id"])
+        if customer is None:
+            raise AccessDenied(f"customer {value['id']}")
+        return customer
+    customer, _created = await customers.get_or_create_customer(
+        session, viewer, value["name"], milestone=MILESTONES[1]
+    )
+    return customer
+
+
+async def _resolve_contact(
+    session: AsyncSession, viewer: Viewer, customer: Customer, values: dict[str, Any], may_edit: bool
+) -> Contact | None:
+    value = values.get("contact")
+    if not value:
+        return None
+    known = await customers.list_contacts(session, viewer, customer.id)
+    same = [c for c in known if c.id == value.get("id") or (not value.get("id") and c.name == value["name"])]
+    if same:  # a contact typed as new who is on file already is that contact
+        return same[0]
+    if value.get("id"):
+        return None
+    if not may_edit:  # a teammate's customer: the visit keeps the name in its notes
+        return None
+    details: dict[str, Any] = {
+        "title": values.get("contact_title"),
+        "buying_role": values.get("contact_role"),
+        "email": values.get("contact_email"),
+    }
+    phone = normalize_phone(values.get("contact_phone") or "")
+    if phone is not None:
+        details["phone" if phone[0] == "mobile" else "landline"] = phone[1]
+    return await customers.add_contact(session, viewer, customer.id, value["name"], **details)
+
+
+async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, Any]) -> SavedVisit:
+    """``values`` as the visit form keeps them (JSON-ready: ISO dates, lookups as {id, name})."""
+    customer = await _resolve_customer(session, viewer, values["customer"])
+    may_edit = can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
+    contact = await _resolve_contact(session, viewer, customer, values, may_edit)
+    notes = values.get("notes") or ""
+    if values.get("contact") and contact is None:
+        notes = (notes + "\n" if notes else "") + text("visit_notes_contact", name=values["contact"]["name"])
+    effectiveness = grading.check_effective(
+        values["outcome"],
+        contact.name if contact else None,
+        {"landline": contact.landline if contact else None, "email": contact.email if contact else None},
+    )
+    visit = await visits.add_visit(
+        session,
+        viewer,
+        customer.id,
+        visited_on=date.fromisoformat(values["visited_on"]),
+        kind=values["kind"],
+        outcome=values["outcome"],
+        contact_id=contact.id if contact else None,
+        notes=notes,
+        next_step=values.get("next_step"),
+        next_date=date.fromisoformat(values["next_date"]) if values.get("next_date") else None,
+        amount_wan=values.get("amount"),
+        effective=effectiveness.effective,
+    )
+    amount = values.get("amount") or customer.expected_amount_wan
+    if may_edit:
+        changes = customer_changes_after_visit(customer, values["outcome"], values.get("amount"))
+        if changes:
+            customer = await customers.update_customer(session, viewer, customer.id, **changes)
+    return SavedVisit(
+        visit_id=visit.id,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        visited_on=visit.visited_on,
+        kind=visit.kind,
+        outcome=visit.outcome,
+        next_step=visit.next_step,
+        next_date=visit.next_date,
+        effectiveness=effectiveness,
+        suggestion=grading.suggest(values["outcome"], amount, contact.buying_role if contact else None),
+        current_stars=customer.stars,
+        current_grade=customer.grade,
+        milestone=customer.milestone,
+        report=" ".join(filter(None, (notes, values.get("next_step") or ""))),
+        may_grade=may_edit,
+    )

@@ -1,0 +1,331 @@
+"""Visit logging end to end: real PTB Application over HTTP, fake Bot API, real database
+(SQLite and PostgreSQL), a controllable clock (2026-11-23 09:00 Asia/Shanghai, a Monday)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import build_engine
+from store import customers, users, visits
+from store.access import Viewer
+from store.db import Database
+from store.models import Contact, ConversationState, Customer, Visit
+from tests.support.clock import Clock
+from tests.support.telegram_harness import button_data, running_bot
+
+REP, MANAGER, REP2, OTHER_TEAM_MANAGER = 1001, 1002, 1003, 1004
+EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
+NEXT_TUESDAY = date(2026, 12, 1)
+
+
+@pytest.fixture
+async def bot(settings, db, module_kb):
+    async with running_bot(settings, db.url, module_kb) as bot:
+        await bot.add_user(REP, "小李", "rep", "华东")
+        await bot.add_user(MANAGER, "王经理", "manager", "华东")
+        await bot.add_user(REP2, "小张", "rep", "华东")
+        await bot.add_user(OTHER_TEAM_MANAGER, "赵经理", "manager", "华南")
+        yield bot
+
+
+def data_for(call, label_part: str) -> str:
+    """The callback data of the button whose label contains ``label_part``."""
+    for row in (call.reply_markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if label_part in button["text"]:
+                return button["callback_data"]
+    raise AssertionError(f"no button {label_part!r} in {button_labels(call)}")
+
+
+def button_labels(call) -> list[str]:
+    return [b["text"] for row in (call.reply_markup or {}).get("inline_keyboard", []) for b in row]
+
+
+async def all_visits(bot) -> list[Visit]:
+    async with bot.engine.db.transaction() as session:
+        return list(await session.scalars(select(Visit).order_by(Visit.id)))
+
+
+async def press_label(bot, user, call, label, *, replies=1):
+    return await bot.press(user, call, data_for(call, label), replies=replies)
+
+
+async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
+    [q] = await bot.say(REP, "/log")
+    assert "哪家客户" in q.text and button_labels(q) == ["✖️ 取消"]
+    [q] = await bot.say(REP, "华东机械")
+    assert "新建" in q.text
+    [q] = await press_label(bot, REP, q, "新建客户「华东机械」")
+    assert "见到了谁" in q.text
+    [q] = await bot.say(REP, "刘总")
+    assert "部门或职务" in q.text
+    [q] = await bot.say(REP, "采购部")
+    assert "采购中的角色" in q.text and {"决策者", "技术评估者", "商务评估者", "使用者"} <= set(
+        button_labels(q)
+    )
+    [q] = await press_label(bot, REP, q, "决策者")
+    assert "电话" in q.text
+    [q] = await bot.say(REP, "12345")  # not a phone number: explained, asked again
+    assert "不像电话号码" in q.text and "电话" in q.text
+    [q] = await bot.say(REP, "021-62345678")
+    assert "邮箱" in q.text
+    [q] = await press_label(bot, REP, q, "跳过")
+    assert "什么方式" in q.text
+    [q] = await press_label(bot, REP, q, "上一步")  # back one step: the e-mail again
+    assert "邮箱" in q.text
+    [q] = await bot.say(REP, "liu@huadong.com")
+    [q] = await press_label(bot, REP, q, "上门")
+    assert "结果怎么样" in q.text
+    [q] = await press_label(bot, REP, q, "感兴趣")
+    [q] = await bot.say(REP, "去做演示")
+    assert "哪天" in q.text
+    [q] = await bot.say(REP, "下周二")
+    assert "金额" in q.text
+    [q] = await bot.say(REP, "20")
+    [card] = await press_label(bot, REP, q, "跳过")  # no notes
+    assert "请核对" in card.text
+    for expected in ("客户：华东机械（新建）", "联系人：刘总（新建）", "电话：021-62345678", "结果：感兴趣"):
+        assert expected in card.text
+    assert "下一步日期：12月1日（周二）" in card.text and "金额：20万" in card.text
+    assert [b for b in button_labels(card)] == ["✅ 确认保存", "✏️ 修改", "✖️ 取消"]
+    assert await all_visits(bot) == []  # nothing saved before the confirmation
+
+    [menu] = await press_label(bot, REP, card, "修改")  # edit one field from the card
+    assert menu.method == "editMessageText" and "修改金额" in button_labels(menu)
+    [q] = await press_label(bot, REP, menu, "修改金额")
+    assert "当前：20万" in q.text
+    [card] = await bot.say(REP, "25万")
+    assert "金额：25万" in card.text
+
+    saved, grading = await press_label(bot, REP, card, "确认保存", replies=2)
+    assert "已保存：华东机械" in saved.text and "有效拜访" in saved.text and "⚠️" not in saved.text
+    assert "12月1日（周二） 08:30 提醒你：去做演示" in saved.text
+    assert "📘" in saved.text  # a playbook card for the customer's milestone
+    assert "5星 · A类" in grading.text and "已见到决策者" in grading.text
+    [visit] = await all_visits(bot)
+    assert (visit.kind, visit.outcome, visit.amount_wan, visit.next_date) == (
+        "上门",
+        "interested",
+        25,
+        NEXT_TUESDAY,
+    )
+    assert visit.effective and visit.next_step == "去做演示" and visit.visited_on == date(2026, 11, 23)
+    async with bot.engine.db.transaction() as session:
+        contact = await session.get(Contact, visit.contact_id)
+        customer = await session.get(Customer, visit.customer_id)
+    assert (contact.name, contact.title, contact.buying_role) == ("刘总", "采购部", "决策者")
+    assert (contact.landline, contact.email, contact.phone) == ("021-62345678", "liu@huadong.com", None)
+    assert customer.expected_amount_wan == 25 and customer.milestone == "电话预约与上门拜访"
+
+    [again] = await press_label(bot, REP, card, "确认保存")  # a second press saves nothing
+    assert "失效" in again.text
+    assert len(await all_visits(bot)) == 1
+
+    [updated] = await press_label(bot, REP, grading, "采纳建议")
+    assert "5星 · A类" in updated.text
+    [stars] = await press_label(bot, REP, grading, "改星级")
+    [updated] = await press_label(bot, REP, stars, "4★")
+    assert "4星 · A类" in updated.text
+    async with bot.engine.db.transaction() as session:
+        customer = await session.get(Customer, visit.customer_id, populate_existing=True)
+    assert (customer.stars, customer.grade) == (4, "A")
+
+
+async def test_validation_errors_are_explained_and_the_form_asks_again(bot):
+    await bot.say(REP, "/log")
+    [q] = await bot.say(REP, "华东机械")
+    [q] = await press_label(bot, REP, q, "新建")
+    [q] = await press_label(bot, REP, q, "跳过")  # no contact
+    [q] = await press_label(bot, REP, q, "电话")
+    [q] = await press_label(bot, REP, q, "需跟进")
+    [q] = await bot.say(REP, "回访")
+    [q] = await bot.say(REP, "过几天吧")
+    assert "没看懂这个日期" in q.text and "哪天" in q.text
+    [q] = await bot.say(REP, "2026-11-01")
+    assert "已经过去了" in q.text
+    [q] = await bot.say(REP, "12月3日")
+    assert "金额" in q.text
+    [q] = await bot.say(REP, "二十来个人")
+    assert "金额要是数字" in q.text
+    [q] = await bot.say(REP, "15.5")
+    [card] = await bot.say(REP, "老板出差了")
+    assert "金额：15.5万" in card.text and "下一步日期：12月3日（周四）" in card.text
+    saved, _grading = await press_label(bot, REP, card, "确认保存", replies=2)
+    assert "暂不算有效拜访" in saved.text and "对接人" in saved.text
+    [visit] = await all_visits(bot)
+    assert not visit.effective and visit.contact_id is None and visit.notes == "老板出差了"
+
+
+async def test_quick_log_shows_what_it_understood_and_saves_on_confirm(bot):
+    [card] = await bot.say(REP, EXAMPLE)  # a plain message that reads like a visit report
+    assert "规则解析" in card.text
+    for expected in ("客户：华东机械（新建）", "联系人：刘总（新建）", "部门/职务：采购部", "结果：感兴趣"):
+        assert expected in card.text
+    assert "下一步：去做演示" in card.text and "下一步日期：12月1日（周二）" in card.text
+    assert "金额：20万" in card.text
+    assert button_labels(card) == ["✅ 确认保存", "✏️ 修改", "✖️ 取消"]
+    saved, grading = await press_label(bot, REP, card, "确认保存", replies=2)
+    assert "已保存" in saved.text and "暂不算有效拜访" in saved.text  # no landline or e-mail yet
+    assert "5星" in grading.text
+    [visit] = await all_visits(bot)
+    assert (visit.customer.name, visit.contact.name, visit.contact.title) == ("华东机械", "刘总", "采购部")
+    assert (visit.outcome, visit.next_date, visit.amount_wan, visit.notes) == (
+        "interested",
+        NEXT_TUESDAY,
+        20,
+        EXAMPLE,
+    )
+
+    # the same customer and contact are recognised the next time, by a short name
+    [card] = await bot.say(REP, "/log 华东 刘总 说价格太高，要再考虑考虑")
+    assert "客户：华东机械\n" in card.text and "联系人：刘总\n" in card.text and "结果：需跟进" in card.text
+    saved, _ = await press_label(bot, REP, card, "确认保存", replies=2)
+    assert "进口的太贵" in saved.text or "📘" in saved.text
+    assert [v.customer_id for v in await all_visits(bot)] == [visit.customer_id] * 2
+
+
+async def test_quick_log_asks_only_for_the_missing_customer(bot):
+    [q] = await bot.say(REP, "/log 见了刘总，挺感兴趣，明天发报价单")
+    assert "哪家客户" in q.text
+    [q] = await bot.say(REP, "宏达科技")
+    [card] = await press_label(bot, REP, q, "新建")
+    assert "客户：宏达科技（新建）" in card.text and "下一步：发报价单" in card.text
+    [cancelled] = await press_label(bot, REP, card, "取消")
+    assert "已取消" in cancelled.text
+    assert await all_visits(bot) == []
+
+
+async def test_questions_are_still_answered_from_the_playbook(bot):
+    [answer] = await bot.say(REP, "客户一上来就问多少钱，怎么回")
+    assert "先了解" in answer.text and "来源" in answer.text
+    [card] = await bot.say(REP, EXAMPLE)
+    answer, still_open = await bot.say(REP, "客户一上来就问多少钱，怎么回", replies=2)  # at the card
+    assert "先了解" in answer.text and "还没保存" in still_open.text
+    await press_label(bot, REP, card, "确认保存", replies=2)  # the card still works
+    assert len(await all_visits(bot)) == 1
+
+
+async def test_cancel_at_any_step(bot):
+    await bot.say(REP, "/log")
+    await bot.say(REP, "华东机械")
+    [done] = await bot.say(REP, "/cancel")
+    assert "已取消" in done.text
+    [answer] = await bot.say(REP, "客户一上来就问多少钱")  # back to questions
+    assert "先了解" in answer.text
+    [q] = await bot.say(REP, "/log")
+    [cancelled] = await press_label(bot, REP, q, "取消")
+    assert "没有保存" in cancelled.text
+    assert await all_visits(bot) == []
+
+
+async def test_a_half_filled_form_survives_a_restart(settings, db, module_kb):
+    async with running_bot(settings, db.url, module_kb) as first:
+        await first.add_user(REP, "小李")
+        await first.say(REP, "/log")
+        [q] = await first.say(REP, "华东机械")
+        [q] = await first.press(REP, q, button_data(q)[0])
+        assert "见到了谁" in q.text
+    async with running_bot(settings, db.url, module_kb) as second:  # a new process, same database
+        [q] = await second.say(REP, "刘总")
+        assert "部门或职务" in q.text
+        [q] = await second.press(REP, q, data_for(q, "上一步"))
+        assert "见到了谁" in q.text and "当前：刘总（新建）" in q.text
+
+
+async def test_a_form_abandoned_for_a_day_expires_politely(bot):
+    await bot.say(REP, "/log")
+    async with bot.engine.db.transaction() as session:  # the form was last touched 25 hours ago
+        state = (await session.scalars(select(ConversationState))).one()
+        state.updated_at = bot.clock.now - timedelta(hours=25)
+    [reply] = await bot.say(REP, "华东机械")
+    assert "超过一天" in reply.text
+    [answer] = await bot.say(REP, "客户一上来就问多少钱")
+    assert "先了解" in answer.text
+
+
+async def test_reminder_on_the_morning_of_the_next_date_is_sent_once(bot):
+    [card] = await bot.say(REP, EXAMPLE)
+    await press_label(bot, REP, card, "确认保存", replies=2)
+    sent_before = bot.fake.reply_count(REP)
+    bot.clock.now = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai: not yet
+    await bot.tick()
+    assert bot.fake.reply_count(REP) == sent_before
+    bot.clock.now = datetime(2026, 12, 1, 0, 31, tzinfo=UTC)  # 08:31
+    await bot.tick()
+    reminder = await bot.fake.await_reply(REP, after=sent_before)
+    assert "今天要跟进「华东机械」：去做演示" in reminder.text and "刘总" in reminder.text
+    for _ in range(2):
+        await bot.tick()
+    await asyncio.sleep(0.2)
+    assert bot.fake.reply_count(REP) == sent_before + 1
+    [q] = await press_label(bot, REP, reminder, "记录这次拜访")  # straight into the form
+    assert "见到了谁" in q.text and "刘总" in button_labels(q)[0]
+
+
+async def test_two_engines_on_one_database_send_a_reminder_once(settings, db, module_kb):
+    clock = Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))
+    first = await build_engine(settings, kb=module_kb, db=Database(db.url), clock=clock)
+    second = await build_engine(settings, kb=module_kb, db=Database(db.url), clock=clock)
+    try:
+        async with first.db.transaction() as session:
+            rep = await users.add_user(session, REP, "小李", "rep", "华东")
+            viewer = Viewer.of(rep)
+            customer, _ = await customers.get_or_create_customer(session, viewer, "华东机械")
+            for step in ("去做演示", "送报价单"):
+                await visits.add_visit(
+                    session,
+                    viewer,
+                    customer.id,
+                    visited_on=date(2026, 11, 23),
+                    kind="上门",
+                    outcome="interested",
+                    next_step=step,
+                    next_date=date(2026, 12, 1),
+                )
+        results = await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
+        sent = [o for outgoing in results for o in outgoing]
+        assert sorted(o.reply.text.split("：")[1].split("\n")[0] for o in sent) == ["去做演示", "送报价单"]
+        assert {o.recipient_id for o in sent} == {REP}
+        assert await first.tick() == [] and await second.tick() == []
+    finally:
+        await first.db.dispose()
+        await second.db.dispose()
+
+
+async def test_a_rep_cannot_see_another_reps_visits(bot):
+    [card] = await bot.say(REP, EXAMPLE)
+    await press_label(bot, REP, card, "确认保存", replies=2)
+
+    [mine] = await bot.say(REP, "/visits")
+    assert "华东机械" in mine.text and "去做演示" in mine.text
+    [none] = await bot.say(REP2, "/visits")
+    assert "还没有拜访记录" in none.text and "华东机械" not in none.text
+    [missing] = await bot.say(REP2, "/customer 华东机械")
+    assert "没找到" in missing.text
+    [team] = await bot.say(MANAGER, "/visits")
+    assert "华东机械" in team.text and "小李" in team.text
+    [profile] = await bot.say(MANAGER, "/customer 华东")
+    assert (
+        "🏢 华东机械" in profile.text
+        and "刘总" in profile.text
+        and "12月1日（周二） 去做演示" in profile.text
+    )
+    [other] = await bot.say(OTHER_TEAM_MANAGER, "/visits")
+    assert "华东机械" not in other.text
+
+    # the other rep cannot press the first rep's grading buttons either
+    async with bot.engine.db.transaction() as session:
+        customer_id = (await session.scalars(select(Customer.id))).one()
+    [refused] = await bot.say(REP2, "/help")  # any message: then a forged button press
+    start = bot.fake.reply_count(REP2)
+    bot.fake.push_callback(REP2, f"grade:ok:{customer_id}:1:D", refused.result["message_id"])
+    reply = await bot.fake.await_reply(REP2, after=start)
+    assert "其他同事" in reply.text
+    async with bot.engine.db.transaction() as session:
+        assert (
+            await session.scalar(select(func.count()).select_from(Customer).where(Customer.stars == 1)) == 0
+        )
