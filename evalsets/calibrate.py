@@ -122,9 +122,11 @@ def choose_abstention(kb, questions, intents) -> dict:
         f"# abstention (in-sample on the tuning half): off-topic abstained {np.mean(offtopic < threshold):.3f}, "
         f"answerable abstained {np.mean(answerable < threshold):.3f}"
     )
-    return {"bias": round(float(model.intercept_[0]), 4)} | {
-        n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)
-    } | {"threshold": round(threshold, 4)}
+    return (
+        {"bias": round(float(model.intercept_[0]), 4)}
+        | {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)}
+        | {"threshold": round(threshold, 4)}
+    )
 
 
 def main() -> None:

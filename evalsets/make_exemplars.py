@@ -58,8 +58,8 @@ def card_questions() -> list[dict]:
     found = []
     for path in discover([playbook_dir()]):
         document = load(path)
-        if document.cards and path.stem not in COMPLIANCE_CARDS:
-            found += [{"text": q, "label": "sales"} for q in document.cards[0].questions]
+        if document.entries and path.stem not in COMPLIANCE_CARDS:
+            found += [{"text": q, "label": "sales"} for q in document.entries[0].questions]
     return found
 
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 ANSWER_CHARS = 200
 _SCRIPT_SECTION = re.compile(r"##\s*话术\s*\n(?P<script>.*?)(?=\n##\s|\Z)", re.S)
 _MARKDOWN_NOISE = re.compile(r"^#+\s*|^\s*[-*]\s+", re.M)
+_CONTINUES = "，,、；;：:。）)」”?？"
 _MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
@@ -124,9 +125,16 @@ def clean_sentences(passage: str, script: str = "simplified") -> list[str]:
     """The passage's whole sentences as shown: display script, no pinyin, no garbled sentence,
     no fragment of a sentence cut off at the chunk's start."""
     passage = _MARKDOWN_NOISE.sub("", display_form(passage, script)).strip()
-    parts = [p for p in sentences(passage.replace("\n", "")) if not has_mojibake(p)]
-    while parts and parts[0][0] in "，,、；;：:。）)」”":
-        parts.pop(0)
+    raw: list[str] = []
+    for piece in sentences(passage.replace("\n", "")):
+        closing = len(piece) - len(piece.lstrip("”」』’"))
+        if closing and raw:  # a closing quote split off its sentence goes back to it
+            raw[-1] += piece[:closing]
+            piece = piece[closing:]
+        if piece:
+            raw.append(piece)
+    # a garbled sentence goes, and so does a piece that starts mid-sentence (after a comma)
+    parts = [p for p in raw if not has_mojibake(p) and p[0] not in _CONTINUES]
     if parts and len(parts) > 1 and parts[-1][-1] not in "。！？!?；;…」”）)":
         parts.pop()  # the chunk ends mid-sentence: drop the unfinished tail
     return parts
@@ -203,7 +211,11 @@ class Answerer:
 
     def assess(self, question: str, query_vector: np.ndarray | None = None) -> tuple[Intent, np.ndarray]:
         normalized = normalize_for_index(question)
-        vector = query_vector if query_vector is not None else self.retriever.index.embedder.embed_query(normalized)
+        vector = (
+            query_vector
+            if query_vector is not None
+            else self.retriever.index.embedder.embed_query(normalized)
+        )
         return self.intent.assess(normalized, vector), vector
 
     def _refusal(self, category: Category) -> Answer:

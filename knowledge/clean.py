@@ -26,7 +26,9 @@ HEADING_MAX_CHARS = 30
 _LINE_END = tuple("。！？!?；;：:」』”）)…")
 _CONTINUATION_START = tuple("，,。、；;：:）)」』”")
 # A line starting like this opens a heading, an item or a slide: never glued to the line before.
-_BLOCK_START = re.compile(r"^(?:[★※□■●◆►>#\-•·]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}、|第.{1,3}[章节節篇]|(?:项目|項目)?里程碑)")
+_BLOCK_START = re.compile(
+    r"^(?:[★※□■●◆►>#\-•·]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}、|第.{1,3}[章节節篇]|(?:项目|項目)?里程碑)"
+)
 
 
 @dataclass(frozen=True)

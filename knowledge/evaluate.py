@@ -81,7 +81,9 @@ def passage_matches(passage: str, phrases: tuple[str, ...]) -> bool:
     return any(normalize_for_index(p) in normalized for p in phrases)
 
 
-def score_ranking(answerer: Answerer, questions: list[Question], label: str, mode: Mode, diverse: bool) -> RankScores:
+def score_ranking(
+    answerer: Answerer, questions: list[Question], label: str, mode: Mode, diverse: bool
+) -> RankScores:
     scores = RankScores(label)
     for q in questions:
         if q.kind != "answerable":

@@ -31,6 +31,7 @@ EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
 UNSAFE_PREFIX = "unsafe:"
 OFFTOPIC = "offtopic"
 FLAG_SCALE = 1.0  # weight of the pattern features next to a unit-length embedding
+_VECTORS: dict[str, np.ndarray] = {}  # exemplar vectors already computed in this process
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,17 @@ def exemplar_vectors(embedder: Embedder, exemplars: Sequence[Exemplar], cache_di
     from knowledge.text import normalize_for_index
 
     texts = [normalize_for_index(e.text) for e in exemplars]
-    key = hashlib.sha256(json.dumps([embedder.model_name, texts], ensure_ascii=False).encode()).hexdigest()[:24]
+    key = hashlib.sha256(json.dumps([embedder.model_name, texts], ensure_ascii=False).encode()).hexdigest()[
+        :24
+    ]
+    if key in _VECTORS:
+        return _VECTORS[key]
     cached = cache_dir / f"intent-{key}.npy" if cache_dir else None
     if cached and cached.exists():
-        return np.load(cached)
+        _VECTORS[key] = np.load(cached)
+        return _VECTORS[key]
     vectors = embedder.embed_queries(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    _VECTORS[key] = vectors
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp.npy")

@@ -92,7 +92,13 @@ class HybridRetriever:
         else:
             groups = [[i] for i in ranked[:k]]
         hits = [
-            Hit(_merged(chunks, group), fused[group[0]], bm25_rank.get(group[0]), dense_rank.get(group[0]), dense_sim.get(group[0]))
+            Hit(
+                _merged(chunks, group),
+                fused[group[0]],
+                bm25_rank.get(group[0]),
+                dense_rank.get(group[0]),
+                dense_sim.get(group[0]),
+            )
             for group in groups
         ]
         coverage = self._coverage(tokens, hits[0].chunk) if hits else 0.0
@@ -107,7 +113,9 @@ class HybridRetriever:
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
 
-def _collapse_neighbours(ranked: list[int], chunks: list[StoredChunk], k: int, radius: int) -> list[list[int]]:
+def _collapse_neighbours(
+    ranked: list[int], chunks: list[StoredChunk], k: int, radius: int
+) -> list[list[int]]:
     """Group each chosen chunk with the lower-ranked chunks next to it in its section (within
     ``radius`` positions, or the whole section when ``radius`` is negative): one source each."""
     groups: list[list[int]] = []
@@ -140,7 +148,9 @@ def _merged(chunks: list[StoredChunk], group: list[int]) -> StoredChunk:
     ordered = sorted((chunks[i] for i in group), key=lambda c: c.position)
     text = ordered[0].text
     for chunk in ordered[1:]:
-        overlap = next((n for n in range(min(len(text), len(chunk.text)), 0, -1) if text.endswith(chunk.text[:n])), 0)
+        overlap = next(
+            (n for n in range(min(len(text), len(chunk.text)), 0, -1) if text.endswith(chunk.text[:n])), 0
+        )
         text += ("\n" if overlap == 0 else "") + chunk.text[overlap:]
     best = chunks[group[0]]
     return StoredChunk(

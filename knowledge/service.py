@@ -66,7 +66,9 @@ def open_knowledge_base(
     embedder = embedder or Embedder(
         settings.embedding_model, settings.models_dir, quantize=settings.embedding_int8
     )
-    index = KnowledgeIndex(open_chroma(settings.chroma_url, settings.chroma_path), embedder)
+    index = KnowledgeIndex(
+        open_chroma(settings.chroma_url, settings.chroma_path), embedder, cache_dir=settings.cache_dir
+    )
     tokenizer = default_tokenizer()
     policy = load_policy()
     tuning = load_tuning()

@@ -15,7 +15,9 @@ PINYIN_ORPHAN = re.compile(rf"[?？\ufffd]{_PINYIN}(?:[)）]|…)")
 # A run of garbled characters ending in a stray Latin letter and its annotation, left where UTF-8
 # bytes were read as GBK: "?cè)诩夹g(shù)" or "榇蠖郐" ... "臅r(shí)". The garbled run is
 # dropped whole (its original characters cannot be recovered).
-MOJIBAKE_RUN = re.compile(rf"(?:[?？\ufffd]{_PINYIN}[)）])?[\u3400-\u9fff?？!！]{{0,5}}[a-zA-Z][(（]{_PINYIN}[)）]")
+MOJIBAKE_RUN = re.compile(
+    rf"(?:[?？\ufffd]{_PINYIN}[)）])?[\u3400-\u9fff?？!！]{{0,5}}[a-zA-Z][(（]{_PINYIN}[)）]"
+)
 # What remains of a garbled character in a sentence: a lone lower-case Latin letter between
 # Chinese characters ("娜酥v适"), "?" before a comma, a Greek letter, or a replacement char.
 MOJIBAKE_TRACE = re.compile(r"[\u3400-\u9fff][a-z][\u3400-\u9fff]|\ufffd|[?？][!！,，]|[\u0370-\u03ff]")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_engine
-from knowledge.cards import card_source, indexed_card_ids
+from knowledge.taught_answers import indexed_taught_answer_ids, taught_answer_source
 from store import customers, knowledge, users, visits
 from store.access import Viewer
 from store.db import Database
@@ -37,8 +37,8 @@ async def bot(settings, db, module_kb):
     async with running_bot(settings, db.url, module_kb, Clock()) as bot:  # 09:00 local
         await _team(bot)
         yield bot
-    for card_id in indexed_card_ids(module_kb.ingestor):  # the index is shared by the module
-        module_kb.index.remove_file(card_source(card_id))
+    for card_id in indexed_taught_answer_ids(module_kb.ingestor):  # the index is shared by the module
+        module_kb.index.remove_file(taught_answer_source(card_id))
 
 
 async def _viewer(bot, telegram_id: int) -> Viewer:
