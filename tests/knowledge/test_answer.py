@@ -65,7 +65,14 @@ def test_extractive_answer_is_trimmed_around_the_best_sentence():
 
 
 def _answerer_with(kb, composer):
-    return Answerer(kb.retriever, kb.policy, kb.answerer.rule, composer)
+    return Answerer(
+        kb.retriever,
+        kb.policy,
+        kb.answerer.rule,
+        composer,
+        intent=kb.intent,
+        refusal_rule=kb.answerer.refusal_rule,
+    )
 
 
 async def test_llm_composes_from_prompt_files_with_citations(indexed_kb):
