@@ -24,6 +24,16 @@ def ensure_playbook_indexed(kb: KnowledgeBase) -> None:
         log.info("indexed the starter playbook: %d chunks", summary.chunks_added)
 
 
+WARM_UP_QUESTION = "客户嫌贵怎么办"
+
+
+def warm_up(kb: KnowledgeBase) -> None:
+    """Load the embedding model, the chunks and the BM25 index now, so the first question after a
+    start does not wait for them (a search reads all three)."""
+    kb.retriever.search(WARM_UP_QUESTION)
+    log.info("model and index loaded")
+
+
 async def build_engine(
     settings: Settings,
     *,

@@ -46,7 +46,7 @@ def build_routes() -> Routes:
     routes.flow(visit_form.FLOW, visit_log.visit_flow)
 
     # ---- buttons outside any flow, by the prefix of their data
-    routes.button("vote", ask.on_vote)  # 👍/👎 under an answer
+    routes.button(ask.VOTE, ask.on_vote)  # 👍/👎 under an answer
     routes.button(task_rendering.DONE, tasks.on_done)
     routes.button(task_rendering.NOT_DONE, tasks.on_not_done)
     routes.button(task_rendering.STOP, tasks.on_stop, min_role="manager")

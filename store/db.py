@@ -14,17 +14,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,16 @@ class Database:
         async with self.transaction() as session:
             return await claim(session, kind, key, by)
 
+    async def claim_each(self, kind: str, keys: Iterable[str], by: str) -> list[str]:
+        """The keys ``by`` wins, in order: one cheap read skips those claimed already, then each
+        of the others is claimed in its own short transaction (see ``store.claims.claim``)."""
+        from store.claims import claimed_keys
+
+        keys = list(keys)
+        async with self.transaction() as session:
+            taken = await claimed_keys(session, kind, keys)
+        return [key for key in keys if key not in taken and await self.claim(kind, key, by)]
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
@@ -132,6 +143,8 @@ async def open_database(url: str, *, migrate: bool = True, **engine_kwargs: Any)
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config  # imported here: only migrations need Alembic
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     if url:
@@ -140,6 +153,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def _run_alembic(connection: Connection, config: Config, revision: str) -> None:
+    from alembic import command
+
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 

@@ -133,13 +133,16 @@ class Base(DeclarativeBase):
 # ---------------------------------------------------------------- users & teams
 
 
+DEFAULT_MORNING_PUSH, DEFAULT_EVENING_SUMMARY = "09:00", "18:00"  # local time, until /schedule sets others
+
+
 class Team(Base):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    morning_push: Mapped[str] = mapped_column(String(5), default="09:00")
-    evening_summary: Mapped[str] = mapped_column(String(5), default="18:00")
+    morning_push: Mapped[str] = mapped_column(String(5), default=DEFAULT_MORNING_PUSH)
+    evening_summary: Mapped[str] = mapped_column(String(5), default=DEFAULT_EVENING_SUMMARY)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

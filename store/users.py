@@ -11,7 +11,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
-from store.models import ROLES, Invite, Team, User, utcnow
+from store.models import DEFAULT_EVENING_SUMMARY, DEFAULT_MORNING_PUSH, ROLES, Invite, Team, User, utcnow
 
 #: No 0/O, 1/I/L: codes are read aloud and typed on phones.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -47,7 +47,12 @@ async def ensure_team(session: AsyncSession, name: str) -> Team:
         await insert_ignore(
             session,
             Team,
-            {"name": name, "morning_push": "09:00", "evening_summary": "18:00", "created_at": utcnow()},
+            {
+                "name": name,
+                "morning_push": DEFAULT_MORNING_PUSH,
+                "evening_summary": DEFAULT_EVENING_SUMMARY,
+                "created_at": utcnow(),
+            },
             conflict=("name",),
         )
         team = await session.scalar(select(Team).where(Team.name == name))

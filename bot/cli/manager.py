@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from config import get_settings
-
 
 def register(app: typer.Typer) -> None:
     @app.command("report")
@@ -36,6 +34,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("period must be day, week or month")
         if out.suffix.lower() not in (".png", ".xlsx"):
             raise typer.BadParameter("--out must end in .png or .xlsx")
+        from config import get_settings
+
         settings = get_settings()
         settings.coach_home.mkdir(parents=True, exist_ok=True)
 

@@ -12,8 +12,6 @@ from typing import Annotated, Any
 
 import typer
 
-from config import get_settings
-
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 EVAL_FIELDS = ("customer", "contact", "outcome", "next_date", "amount")
 EXPORT_COLUMNS = (
@@ -170,6 +168,8 @@ def export_visits(
     if format not in EXPORT_FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}")
     start = _parse_day(since) if since else None
+    from config import get_settings
+
     settings = get_settings()
     settings.coach_home.mkdir(parents=True, exist_ok=True)
     rows = asyncio.run(export_rows(settings.database, start))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -93,6 +95,8 @@ class Engine:
         self.visit_reader = visit_reader  # typed visit reports → drafts (rules, or an LLM)
         self.clock = clock
         self._user_locks: dict[int, asyncio.Lock] = {}
+        # who claims scheduled messages (store/claims.py): this process, and this engine in it
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     async def role_of(self, sender_id: int) -> str | None:
         """The role of a messenger user, None for a stranger (the transport sets menus by it)."""
@@ -164,7 +168,7 @@ class Engine:
         if len(incoming.text) > MAX_INPUT_CHARS:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":
-            prefix = incoming.text.split(":", 1)[0]
+            prefix = incoming.button_prefix
             if route := self.routes.buttons.get(prefix):
                 if not role_allows(ctx.user.role, route.min_role):
                     return [Reply(text("not_allowed"))]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 InputKind = Literal["text", "button", "unsupported"]
+BUTTON_SEPARATOR = ":"  # button data: <prefix>:<action>[:<arg>…] (bot/forms/buttons.py)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class Incoming:
             return None
         head = self.text.split(maxsplit=1)[0][1:]
         return head.split("@", 1)[0].lower() or None
+
+    @property
+    def button_prefix(self) -> str:
+        """What routes a pressed button: its data before the first ":" ("" for typed text)."""
+        return self.text.split(BUTTON_SEPARATOR, 1)[0] if self.kind == "button" else ""
 
     @property
     def args(self) -> str:

@@ -6,11 +6,13 @@ from dataclasses import asdict
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import button_data, press_of
 from knowledge.answer import Answer
 from prompts import text
 from store import knowledge
 
 FLOW = "ask"
+VOTE = "vote"  # 👍/👎 buttons: vote:<feedback id>:<1|-1>
 MAX_SOURCES_SHOWN = 3
 
 
@@ -25,8 +27,8 @@ def render_answer(answer: Answer, feedback_id: int | None) -> Reply:
     if feedback_id is not None:
         buttons = (
             (
-                Button(text("vote_up"), f"vote:{feedback_id}:1"),
-                Button(text("vote_down"), f"vote:{feedback_id}:-1"),
+                Button(text("vote_up"), button_data(VOTE, feedback_id, 1)),
+                Button(text("vote_down"), button_data(VOTE, feedback_id, -1)),
             ),
         )
     return Reply(body, buttons=buttons)
@@ -68,11 +70,15 @@ async def ask_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_vote(ctx: Context) -> list[Reply]:
-    _, feedback_id, vote = ctx.incoming.text.split(":")
+    press = press_of(ctx.incoming)
+    feedback_id = press.number() if press else None
+    vote = press.number(press.arg(0)) if press else None
+    if press is None or feedback_id is None or vote not in (1, -1) or len(press.args) != 1:
+        return [Reply(text("button_expired"))]
     async with ctx.db.transaction() as session:
-        feedback = await knowledge.set_vote(session, int(feedback_id), ctx.user.id, int(vote))
-        if feedback is not None and int(vote) < 0:
+        feedback = await knowledge.set_vote(session, feedback_id, ctx.user.id, vote)
+        if feedback is not None and vote < 0:
             await knowledge.record_gap(session, ctx.user.id, ctx.user.team_id, feedback.question, "downvoted")
     if feedback is None:
         return [Reply(text("button_expired"))]
-    return [Reply(text("vote_thanks_up" if int(vote) > 0 else "vote_thanks_down"))]
+    return [Reply(text("vote_thanks_up" if vote > 0 else "vote_thanks_down"))]

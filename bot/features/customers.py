@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import button_data, pressed_number
 from bot.forms.fields import show_amount, show_date
 from prompts import text
 from store import customers, users, visits
@@ -102,17 +103,17 @@ async def customer_command(ctx: Context) -> list[Reply]:
     exact = [c for c in found if c.normalized_name == customers.normalize_company_name(query)]
     if len(exact) == 1 or len(found) == 1:
         return [await _profile(ctx, exact[0] if exact else found[0])]
-    buttons = tuple((Button(c.name, f"{CUSTOMER_PREFIX}:{c.id}"),) for c in found)
+    buttons = tuple((Button(c.name, button_data(CUSTOMER_PREFIX, c.id)),) for c in found)
     return [Reply(text("customer_pick"), buttons=buttons)]
 
 
 async def customer_of_button(ctx: Context) -> Customer | None:
     """The customer named by a "<prefix>:<customer id>" button, if this user may see it."""
-    _, _, customer_id = ctx.incoming.text.partition(":")
-    if not customer_id.isdigit():
+    customer_id = pressed_number(ctx.incoming)
+    if customer_id is None or customer_id < 0:
         return None
     async with ctx.db.transaction() as session:
-        return await customers.get_customer(session, ctx.viewer, int(customer_id))
+        return await customers.get_customer(session, ctx.viewer, customer_id)
 
 
 async def on_customer_button(ctx: Context) -> list[Reply]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
+from bot.forms.buttons import button_data, press_of
 from knowledge.taught_answers import index_taught_answer, indexed_taught_answer_ids
 from prompts import text
 from store import knowledge, users
@@ -96,11 +97,12 @@ def topics_reply(topics: list[GapTopic], header: str, *, free_button: bool = Fal
             )
         )
     buttons = [
-        Button(text("gaps_btn_teach", i=i), f"{PICK}:{t.gap_ids[0]}") for i, t in enumerate(topics[:SHOWN], 1)
+        Button(text("gaps_btn_teach", i=i), button_data(PICK, t.gap_ids[0]))
+        for i, t in enumerate(topics[:SHOWN], 1)
     ]
     rows = [tuple(buttons[i : i + 5]) for i in range(0, len(buttons), 5)]
     if free_button:
-        rows.append((Button(text("teach_btn_free"), f"{PICK}:free"),))
+        rows.append((Button(text("teach_btn_free"), button_data(PICK, "free")),))
     return Reply(header + "\n" + "\n".join(lines), buttons=tuple(rows))
 
 
@@ -122,7 +124,8 @@ async def teach_command(ctx: Context) -> list[Reply]:
 
 
 async def on_pick(ctx: Context) -> list[Reply]:
-    arg = ctx.incoming.text.split(":", 1)[1]
+    press = press_of(ctx.incoming)
+    arg = press.rest if press else ""
     if arg == "free":
         return await start_teaching(ctx, None)
     topic = next((t for t in await open_topics(ctx) if arg.isdigit() and int(arg) in t.gap_ids), None)
@@ -137,12 +140,15 @@ async def start_teaching(ctx: Context, topic: GapTopic | None) -> list[Reply]:
     await ctx.save_state(FLOW, "title", data)
     if topic is None:
         return [
-            Reply(text("teach_ask_title_free"), buttons=((Button(text("teach_btn_cancel"), f"{FLOW}:no"),),))
+            Reply(
+                text("teach_ask_title_free"),
+                buttons=((Button(text("teach_btn_cancel"), button_data(FLOW, "no")),),),
+            )
         ]
     buttons = (
         (
-            Button(text("teach_btn_use_question"), f"{FLOW}:useq"),
-            Button(text("teach_btn_cancel"), f"{FLOW}:no"),
+            Button(text("teach_btn_use_question"), button_data(FLOW, "useq")),
+            Button(text("teach_btn_cancel"), button_data(FLOW, "no")),
         ),
     )
     return [Reply(text("teach_ask_title", question=data["question"]), buttons=buttons)]
@@ -156,7 +162,10 @@ def preview(data: dict[str, Any]) -> Reply:
     tags = "、".join(data.get("tags") or []) or "-"
     body = text("teach_preview", title=data["title"], script=data["script"], tags=tags)
     buttons = (
-        (Button(text("teach_btn_save"), f"{FLOW}:save"), Button(text("teach_btn_cancel"), f"{FLOW}:no")),
+        (
+            Button(text("teach_btn_save"), button_data(FLOW, "save")),
+            Button(text("teach_btn_cancel"), button_data(FLOW, "no")),
+        ),
     )
     return Reply(body, buttons=buttons)
 
@@ -165,7 +174,8 @@ async def teach_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
-    action = incoming.text.split(":", 1)[1] if incoming.kind == "button" else ""
+    press = press_of(incoming)
+    action = press.rest if press else ""
     typed = incoming.text.strip() if incoming.kind == "text" else ""
     if action == "no":
         await ctx.clear_state()
@@ -184,7 +194,12 @@ async def teach_flow(ctx: Context) -> list[Reply]:
             return [Reply(text("teach_script_too_long", limit=SCRIPT_LIMIT))]
         data["script"] = typed
         await ctx.save_state(FLOW, "tags", data)
-        return [Reply(text("teach_ask_tags"), buttons=((Button(text("teach_btn_skip"), f"{FLOW}:skip"),),))]
+        return [
+            Reply(
+                text("teach_ask_tags"),
+                buttons=((Button(text("teach_btn_skip"), button_data(FLOW, "skip")),),),
+            )
+        ]
     if step == "tags":
         data["tags"] = [] if action == "skip" else _tags(typed)
         await ctx.save_state(FLOW, "confirm", data)

@@ -6,8 +6,6 @@ started late still sends the day's push."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,14 +15,12 @@ from bot.features.tasks.rendering import render_person_tasks
 from bot.sales.localtime import at_local, local_today, md
 from bot.sales.tasks.daily import MORNING, RepDay, morning_key, person_day, team_day
 from prompts import text
-from store import claims, users
-from store.models import Team, User
+from store import users
+from store.models import DEFAULT_EVENING_SUMMARY, DEFAULT_MORNING_PUSH, Team, User
 
 log = logging.getLogger(__name__)
 
 EVENING = "evening"
-DEFAULT_MORNING, DEFAULT_EVENING = "09:00", "18:00"
-PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def morning_window(day: date, morning: str, evening: str, tz: Any) -> tuple[datetime, datetime]:
@@ -38,17 +34,6 @@ def evening_window(day: date, evening: str, tz: Any) -> tuple[datetime, datetime
     return at_local(day, evening, tz), at_local(day + timedelta(days=1), "00:00", tz)
 
 
-async def _unclaimed(engine: Engine, kind: str, keys: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The (key, item) pairs not yet claimed, each claimed now in its own short transaction."""
-    async with engine.db.transaction() as session:
-        taken = await claims.claimed_keys(session, kind, keys)
-    won = []
-    for key, item in keys.items():
-        if key not in taken and await engine.db.claim(kind, key, PROCESS):
-            won.append((key, item))
-    return won
-
-
 async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
     tz = engine.settings.timezone
     day = local_today(now, tz)
@@ -58,13 +43,14 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
     due: dict[str, User] = {}
     for person in people:
         team = teams.get(person.team_id or 0)
-        morning = team.morning_push if team else DEFAULT_MORNING
-        evening = team.evening_summary if team else DEFAULT_EVENING
+        morning = team.morning_push if team else DEFAULT_MORNING_PUSH
+        evening = team.evening_summary if team else DEFAULT_EVENING_SUMMARY
         start, end = morning_window(day, morning, evening, tz)
         if start <= now < end:
             due[morning_key(person.team_id, day, person.id)] = person
     outgoing = []
-    for _key, person in await _unclaimed(engine, MORNING, due):
+    for key in await engine.db.claim_each(MORNING, due, engine.worker):
+        person = due[key]
         async with engine.db.transaction() as session:
             rows, done = await person_day(session, person, day)
         if rows:
@@ -112,7 +98,8 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
                     due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
     outgoing = []
     summaries: dict[int, str] = {}
-    for _key, (team, manager) in await _unclaimed(engine, EVENING, due):
+    for key in await engine.db.claim_each(EVENING, due, engine.worker):
+        team, manager = due[key]
         if team.id not in summaries:
             async with engine.db.transaction() as session:
                 summaries[team.id] = team_summary_text(team, day, await team_day(session, team, day))

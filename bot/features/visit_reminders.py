@@ -5,12 +5,11 @@ processes send it once)."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import datetime, time
 
 from bot.engine.core import Engine
 from bot.engine.messages import Button, Outgoing, Reply
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_date
 from prompts import text
 from store import users, visits
@@ -22,10 +21,6 @@ CLAIM_KIND = "visit_reminder"
 LOG_FOR_PREFIX = "logc"
 
 
-def worker_name(engine: Engine) -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{id(engine):x}"
-
-
 async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
     local = now.astimezone(engine.settings.timezone)
     if local.time() < REMINDER_TIME:
@@ -33,8 +28,9 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
     async with engine.db.transaction() as session:
         due = await visits.due_reminders(session, local.date())
     outgoing: list[Outgoing] = []
+    won = set(await engine.db.claim_each(CLAIM_KIND, [str(v.id) for v in due], engine.worker))
     for visit in due:
-        if not await engine.db.claim(CLAIM_KIND, str(visit.id), worker_name(engine)):
+        if str(visit.id) not in won:
             continue  # another process has it
         async with engine.db.transaction() as session:
             await visits.mark_reminded(session, [visit.id], now)
@@ -48,7 +44,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
             contact=visit.contact.name if visit.contact else text("reminder_no_contact"),
             last=show_date(visit.visited_on.isoformat()),
         )
-        button = Button(text("reminder_log_button"), f"{LOG_FOR_PREFIX}:{visit.customer_id}")
+        button = Button(text("reminder_log_button"), button_data(LOG_FOR_PREFIX, visit.customer_id))
         outgoing.append(Outgoing(rep.telegram_id, Reply(body, buttons=((button,),))))
     if outgoing:
         log.info("sending %d visit reminders", len(outgoing))

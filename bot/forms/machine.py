@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import button_data, press_of
 from bot.forms.fields import Choose, Field, Invalid, Picked, choice_label, parse_answer, show_value
 from prompts import text
 from store import conversations
@@ -56,9 +57,7 @@ class Form:
         return any(f.name == name for f in self.fields)
 
     def button(self, *parts: object) -> str:
-        data = ":".join([self.name, *map(str, parts)])
-        assert len(data.encode()) <= 64, data
-        return data
+        return button_data(self.name, *parts)
 
 
 def _rows(buttons: list[Button], per_row: int = BUTTONS_PER_ROW) -> list[tuple[Button, ...]]:
@@ -240,8 +239,8 @@ async def handle(ctx: Context, form: Form) -> list[Reply]:
     step, data = ctx.state.step, copy.deepcopy(ctx.state.data)
     data.setdefault("editing", False)
     incoming = ctx.incoming
-    if incoming.kind == "button":
-        return await _button(ctx, form, data, step, incoming.text.split(":")[1:])
+    if (press := press_of(incoming)) is not None:
+        return await _button(ctx, form, data, step, [press.action, *press.args] if press.rest else [])
     raw = incoming.text.strip()
     if step in (SUMMARY, EDIT) or not form.has(step):
         return await go(ctx, form, data, SUMMARY, note=text("form_use_buttons"))

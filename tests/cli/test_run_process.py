@@ -82,6 +82,8 @@ def test_long_polling_answers_and_sigterm_stops_cleanly(home, fake):
     process = _start(tmp_path, fake)
     try:
         fake.wait_for_calls("getUpdates", pending=True, timeout=180)
+        # the model and the index were loaded before polling began
+        assert "model and index loaded" in (tmp_path / "bot.log").read_text()
         fake.push_message(REP, "/whoami")
         assert "小李" in fake.wait_for_reply(REP, timeout=30).text
         fake.push_message(999, "你好")

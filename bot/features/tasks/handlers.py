@@ -18,6 +18,7 @@ from bot.features.tasks.rendering import (
     target_labels,
     team_tasks_reply,
 )
+from bot.forms.buttons import button_data, press_of, pressed_number
 from bot.sales.localtime import md
 from bot.sales.parsing.task_text import split_target
 from bot.sales.tasks.assignment import (
@@ -114,9 +115,8 @@ async def task_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     step, data = ctx.state.step, dict(ctx.state.data)
     incoming = ctx.incoming
-    if incoming.kind == "button":
-        parts = incoming.text.split(":")
-        action, arg = parts[1], parts[2] if len(parts) > 2 else ""
+    if (press := press_of(incoming)) is not None:
+        action, arg = press.action, press.arg(0)
         if action == "no":
             await ctx.clear_state()
             return [Reply(text("cancelled"), replace_pressed=True)]
@@ -130,8 +130,11 @@ async def task_flow(ctx: Context) -> list[Reply]:
                 if target.scope == "team" and target.team_id is None:
                     return [Reply(text("task_no_team"))]
             else:
+                person_id = press.number(arg)
+                if person_id is None:
+                    return [Reply(text("button_expired"))]
                 async with ctx.db.transaction() as session:
-                    person = await users.get_user(session, int(arg))
+                    person = await users.get_user(session, person_id)
                 if person is None:
                     return [Reply(text("button_expired"))]
                 target = Target("user", person.id, None, person.name)
@@ -197,7 +200,9 @@ async def team_tasks(ctx: Context) -> Reply:
 
 
 async def on_done(ctx: Context) -> list[Reply]:
-    status_id = int(ctx.incoming.text.split(":")[1])
+    status_id = pressed_number(ctx.incoming)
+    if status_id is None:
+        return [Reply(text("button_expired"))]
     try:
         async with ctx.db.transaction() as session:
             await tasks.set_status(session, ctx.viewer, status_id, "done")
@@ -207,22 +212,24 @@ async def on_done(ctx: Context) -> list[Reply]:
 
 
 async def on_not_done(ctx: Context) -> list[Reply]:
-    status_id = int(ctx.incoming.text.split(":")[1])
+    status_id = pressed_number(ctx.incoming)
+    if status_id is None:
+        return [Reply(text("button_expired"))]
     async with ctx.db.transaction() as session:
         row = await tasks.get_status(session, ctx.viewer, status_id)
     if row is None or row.user_id != ctx.user.id:
         return [Reply(text("button_expired"))]
     await ctx.save_state(REASON_FLOW, "reason", {"status_id": status_id})
-    buttons = (tuple(Button(r, f"{REASON_FLOW}:{i}") for i, r in enumerate(QUICK_REASONS)),)
+    buttons = (tuple(Button(r, button_data(REASON_FLOW, i)) for i, r in enumerate(QUICK_REASONS)),)
     return [Reply(text("task_ask_reason", title=row.task.title), buttons=buttons)]
 
 
 async def reason_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     incoming = ctx.incoming
-    if incoming.kind == "button":
-        index = int(incoming.text.split(":")[1])
-        reason = QUICK_REASONS[index] if 0 <= index < len(QUICK_REASONS) else ""
+    if (press := press_of(incoming)) is not None:
+        index = press.number()
+        reason = QUICK_REASONS[index] if index is not None and 0 <= index < len(QUICK_REASONS) else ""
     else:
         reason = incoming.text.strip()[:200]
     if not reason:
@@ -238,7 +245,9 @@ async def reason_flow(ctx: Context) -> list[Reply]:
 
 
 async def on_stop(ctx: Context) -> list[Reply]:
-    task_id = int(ctx.incoming.text.split(":")[1])
+    task_id = pressed_number(ctx.incoming)
+    if task_id is None:
+        return [Reply(text("button_expired"))]
     try:
         async with ctx.db.transaction() as session:
             stopped = await tasks.deactivate_task(session, ctx.viewer, task_id)

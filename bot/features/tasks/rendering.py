@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.engine.messages import Button, Reply
+from bot.forms.buttons import button_data
 from bot.sales.localtime import md
 from prompts import text
 from store.access import Viewer
@@ -47,8 +48,8 @@ def render_person_tasks(
     single = len(open_rows) == 1
     buttons = tuple(
         (
-            Button(text("task_btn_done") + ("" if single else f" {i}"), f"{DONE}:{r.id}"),
-            Button(text("task_btn_not_done") + ("" if single else f" {i}"), f"{NOT_DONE}:{r.id}"),
+            Button(text("task_btn_done") + ("" if single else f" {i}"), button_data(DONE, r.id)),
+            Button(text("task_btn_not_done") + ("" if single else f" {i}"), button_data(NOT_DONE, r.id)),
         )
         for i, r in open_rows
     )
@@ -59,11 +60,13 @@ def render_person_tasks(
 def target_buttons(people: list[User], viewer: Viewer) -> tuple[tuple[Button, ...], ...]:
     everyone = text("task_target_all") if viewer.is_admin else text("task_target_team")
     rows: list[tuple[Button, ...]] = [
-        (Button(everyone, f"{FLOW}:to:{'all' if viewer.is_admin else 'team'}"),)
+        (Button(everyone, button_data(FLOW, "to", "all" if viewer.is_admin else "team")),)
     ]
-    names = [Button(p.name, f"{FLOW}:to:{p.id}") for p in people if p.role == "rep"][:MAX_TARGET_BUTTONS]
+    names = [Button(p.name, button_data(FLOW, "to", p.id)) for p in people if p.role == "rep"][
+        :MAX_TARGET_BUTTONS
+    ]
     rows.extend(tuple(names[i : i + 3]) for i in range(0, len(names), 3))
-    rows.append((Button(text("task_btn_cancel"), f"{FLOW}:no"),))
+    rows.append((Button(text("task_btn_cancel"), button_data(FLOW, "no")),))
     return tuple(rows)
 
 
@@ -97,11 +100,14 @@ def review_reply(data: dict[str, Any], today: date, *, replace: bool = False) ->
     repeat = "once" if data.get("recurrence") else "daily"
     buttons = (
         (
-            *tuple(Button(label, f"{FLOW}:due:{d.isoformat()}") for label, d in dues),
-            Button(text("task_due_none"), f"{FLOW}:due:none"),
+            *tuple(Button(label, button_data(FLOW, "due", d.isoformat())) for label, d in dues),
+            Button(text("task_due_none"), button_data(FLOW, "due", "none")),
         ),
-        (Button(text(f"task_btn_repeat_{repeat}"), f"{FLOW}:rep:{repeat}"),),
-        (Button(text("task_btn_publish"), f"{FLOW}:ok"), Button(text("task_btn_cancel"), f"{FLOW}:no")),
+        (Button(text(f"task_btn_repeat_{repeat}"), button_data(FLOW, "rep", repeat)),),
+        (
+            Button(text("task_btn_publish"), button_data(FLOW, "ok")),
+            Button(text("task_btn_cancel"), button_data(FLOW, "no")),
+        ),
     )
     return Reply(text("task_review", draft=describe_draft(data)), buttons=buttons, replace_pressed=replace)
 
@@ -138,6 +144,6 @@ def team_tasks_reply(
                 total=total.get(task.id, 0),
             )
         )
-    buttons = [Button(text("task_btn_stop", i=i), f"{STOP}:{t.id}") for i, t in enumerate(active, 1)]
+    buttons = [Button(text("task_btn_stop", i=i), button_data(STOP, t.id)) for i, t in enumerate(active, 1)]
     rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
     return Reply(text("tasks_team_header", day=md(day)) + "\n" + "\n".join(lines), buttons=rows)

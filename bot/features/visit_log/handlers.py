@@ -19,6 +19,7 @@ from bot.features.visit_log.form import (
 )
 from bot.features.visit_log.rendering import GRADE_PREFIX
 from bot.forms import Choose, Invalid, Picked, machine
+from bot.forms.buttons import button_data, press_of
 from bot.forms.machine import EDIT, SUMMARY
 from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_report
 from bot.sales.visits.extract import VisitDraft
@@ -123,16 +124,18 @@ async def log_for_customer(ctx: Context) -> list[Reply]:
 
 
 async def on_grade(ctx: Context) -> list[Reply]:
-    parts = ctx.incoming.text.split(":")
-    action, args = parts[1], parts[2:]
+    press = press_of(ctx.incoming)
+    if press is None:
+        return [Reply(text("button_expired"))]
+    action, args = press.action, press.args
     if not args or not args[0].isdigit():
         return [Reply(text("button_expired"))]
     customer_id = int(args[0])
     if action == "stars":
-        buttons = tuple(Button(f"{n}★", f"{GRADE_PREFIX}:s:{customer_id}:{n}") for n in range(1, 6))
+        buttons = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
         return [Reply(text("grading_pick_stars"), buttons=(buttons,))]
     if action == "class":
-        buttons = tuple(Button(f"{g}类", f"{GRADE_PREFIX}:g:{customer_id}:{g}") for g in GRADES)
+        buttons = tuple(Button(f"{g}类", button_data(GRADE_PREFIX, "g", customer_id, g)) for g in GRADES)
         return [Reply(text("grading_pick_grade"), buttons=(buttons,))]
     changes: dict[str, Any] = {}
     if action == "ok" and len(args) == 3 and args[1].isdigit() and args[2] in GRADES:

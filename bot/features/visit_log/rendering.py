@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.features.visit_reminders import REMINDER_TIME
+from bot.forms.buttons import button_data
 from bot.forms.fields import show_amount, show_date
 from bot.sales.visits.logbook import SavedVisit
 from bot.sales.visits.playbook_tip import PlaybookTip, choose_card, find_card
@@ -79,10 +80,10 @@ def grading_reply(saved: SavedVisit) -> Reply:
         body += "\n" + current
     cid = saved.customer_id
     buttons = (
-        (Button(text("grading_accept"), f"{GRADE_PREFIX}:ok:{cid}:{s.stars}:{s.grade}"),),
+        (Button(text("grading_accept"), button_data(GRADE_PREFIX, "ok", cid, s.stars, s.grade)),),
         (
-            Button(text("grading_change_stars"), f"{GRADE_PREFIX}:stars:{cid}"),
-            Button(text("grading_change_grade"), f"{GRADE_PREFIX}:class:{cid}"),
+            Button(text("grading_change_stars"), button_data(GRADE_PREFIX, "stars", cid)),
+            Button(text("grading_change_grade"), button_data(GRADE_PREFIX, "class", cid)),
         ),
     )
     return Reply(body, buttons=buttons)
