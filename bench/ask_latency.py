@@ -36,7 +36,7 @@ def sentence_pool() -> list[str]:
     pool: list[str] = []
     for path in discover([r for r in roots if r.exists()]):
         document = load(path)
-        body = document.cards[0].body if document.cards else clean_text(document.text)
+        body = document.entries[0].body if document.entries else clean_text(document.text)
         pool.extend(s for line in body.splitlines() for s in sentences(line.lstrip("-# ")) if len(s) >= 8)
     return sorted(set(pool))
 

@@ -87,7 +87,6 @@ def contradictions(draft, report: str) -> list[str]:
 async def run(timeout_s: float, rounds: int) -> dict:
     from bot.sales.visits.extract import VisitExtractor
     from config import load_settings
-    from knowledge.answer import Answerer
     from knowledge.compose import LLMComposer
     from knowledge.llm import ChatClient, LLMConfig
     from knowledge.service import open_knowledge_base
@@ -98,14 +97,14 @@ async def run(timeout_s: float, rounds: int) -> dict:
     settings = load_settings(coach_home=home, coach_models_dir=REPO / "var" / "models")
     kb = open_knowledge_base(settings, composer=None)
     kb.ingestor.ingest([home / "corpus"])
-    plain = Answerer(kb.retriever, kb.policy, kb.answerer.rule)
+    plain = kb.answerer.with_composer(None)
     baseline = {q: (await plain.answer(q)).abstained for q in QUESTIONS}
     report: dict = {"timeout_s": timeout_s, "behaviours": {}}
     for name, play in behaviours().items():
         with OpenAIStub(script=[play]) as stub:
             config = LLMConfig(base_url=stub.base_url, model="m", timeout_s=timeout_s, breaker_failures=10**6)
             client = ChatClient(config)
-            answerer = Answerer(kb.retriever, kb.policy, kb.answerer.rule, LLMComposer(client))
+            answerer = kb.answerer.with_composer(LLMComposer(client))
             extractor = VisitExtractor(client)
             answer_s, extract_s, flipped, bad = [], [], 0, []
             for _ in range(rounds):
@@ -131,7 +130,7 @@ async def run(timeout_s: float, rounds: int) -> dict:
         client = ChatClient(
             LLMConfig(base_url=stub.base_url, model="m", timeout_s=timeout_s, breaker_failures=3)
         )
-        answerer = Answerer(kb.retriever, kb.policy, kb.answerer.rule, LLMComposer(client))
+        answerer = kb.answerer.with_composer(LLMComposer(client))
         for q in QUESTIONS[:3]:
             await answerer.answer(q)
         started = time.monotonic()

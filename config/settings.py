@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     telegram_port: int = Field(default=8443, ge=1, le=65535)
 
     coach_timezone: str = "Asia/Shanghai"
+    # Script of answers and source excerpts: "simplified" converts traditional documents at display;
+    # "original" shows each document in its own script (pinyin and mojibake are removed either way).
+    coach_display_script: Literal["simplified", "original"] = "simplified"
 
     @field_validator("coach_timezone")
     @classmethod
@@ -88,6 +91,11 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.coach_home / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data that can be rebuilt at any time (exemplar vectors, the persisted BM25 index)."""
+        return self.coach_home / "cache"
 
     @property
     def models_dir(self) -> Path:

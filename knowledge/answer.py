@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -15,10 +16,12 @@ import numpy as np
 
 from knowledge.batching import QueryBatcher
 from knowledge.chunk import sentences
+from knowledge.index import StoredChunk
+from knowledge.intent import Intent, IntentModel
 from knowledge.llm import LLMError
-from knowledge.policy import Policy
+from knowledge.policy import Category, Policy
 from knowledge.retrieve import HybridRetriever, Retrieval
-from knowledge.text import normalize_for_index
+from knowledge.text import display_form, has_mojibake, normalize_for_index
 from prompts import text
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,8 @@ log = logging.getLogger(__name__)
 ANSWER_CHARS = 200
 _SCRIPT_SECTION = re.compile(r"##\s*话术\s*\n(?P<script>.*?)(?=\n##\s|\Z)", re.S)
 _MARKDOWN_NOISE = re.compile(r"^#+\s*|^\s*[-*]\s+", re.M)
+_CONTINUES = "，,、；;：:。）)」”?？"
+_MEANINGFUL = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -43,31 +48,69 @@ class Answer:
     refused: bool
     sources: list[Source] = field(default_factory=list)
     policy: str | None = None
+    hint: bool = False  # input empty of meaning (emoji, punctuation): a typing hint, not a gap
 
     def as_json(self) -> dict:
         data = asdict(self)
         data.pop("policy")
+        data.pop("hint")
         return data
+
+
+def meaningless(question: str) -> bool:
+    """Emoji, punctuation, a lone "/" or a single character: nothing to search for."""
+    return len(_MEANINGFUL.findall(question)) < 2
+
+
+@dataclass(frozen=True)
+class RefusalRule:
+    """Refuse when the classifier or the nearest exemplars are sure, or when a policy pattern agrees
+    with a weaker classifier score. Chosen on the tuning half (evalsets/calibrate.py)."""
+
+    refuse_at: float = 0.5
+    margin_refuse_at: float = 0.05
+    pattern_refuse_at: float = 0.2
+    topic_refuse_at: float = 0.5
+
+    def refuse(self, intent: Intent) -> bool:
+        p = intent.unsafe_probability
+        if p >= self.refuse_at or intent.unsafe_margin >= self.margin_refuse_at:
+            return True
+        if intent.pattern_hit:
+            return p >= self.pattern_refuse_at
+        return intent.topic_hit and p >= self.topic_refuse_at
 
 
 @dataclass(frozen=True)
 class AbstainRule:
-    """Abstain when every signal is weak: the dense leg's best cosine, how far the best BM25 score
-    stands out, and the share of the question's rare words found in the best passage. Any one
-    strong signal is enough to answer. Thresholds are calibrated with `coach eval retrieval`."""
+    """Answer when a logistic model over the domain classifier and the retrieval signals (dense
+    cosine, BM25 stand-out, coverage of the question's rare words) says the passages answer a
+    sales question. Weights and threshold are fitted on the tuning half (evalsets/calibrate.py)."""
 
-    min_dense: float = 0.876
-    min_bm25_z: float = 5.0
-    min_coverage: float = 0.2
+    bias: float = 0.0
+    domain: float = 4.0
+    dense: float = 0.0
+    bm25_z: float = 0.0
+    coverage: float = 0.0
+    threshold: float = 0.5
 
-    def abstain(self, retrieval: Retrieval) -> bool:
+    def features(self, intent: Intent, retrieval: Retrieval) -> dict[str, float]:
+        return {
+            "domain": intent.domain_probability,
+            "dense": retrieval.best_dense,
+            "bm25_z": retrieval.bm25_z,
+            "coverage": retrieval.coverage,
+        }
+
+    def probability(self, intent: Intent, retrieval: Retrieval) -> float:
+        x = self.features(intent, retrieval)
+        z = self.bias + sum(getattr(self, name) * value for name, value in x.items())
+        return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def abstain(self, intent: Intent, retrieval: Retrieval) -> bool:
         if not retrieval.hits:
             return True
-        return (
-            retrieval.best_dense < self.min_dense
-            and retrieval.bm25_z < self.min_bm25_z
-            and retrieval.coverage < self.min_coverage
-        )
+        return self.probability(intent, retrieval) < self.threshold
 
 
 class Composer(Protocol):
@@ -80,12 +123,35 @@ def source_label(path: str) -> str:
     return Path(path).name if not path.startswith("card:") else path
 
 
-def extractive_answer(question_tokens: list[str], passage: str, idf) -> str:
-    """The sentences of a passage that best match the question, in order, trimmed to ANSWER_CHARS."""
+def clean_sentences(passage: str, script: str = "simplified") -> list[str]:
+    """The passage's whole sentences as shown: display script, no pinyin, no garbled sentence,
+    no fragment of a sentence cut off at the chunk's start."""
+    passage = _MARKDOWN_NOISE.sub("", display_form(passage, script)).strip()
+    raw: list[str] = []
+    for piece in sentences(passage.replace("\n", "")):
+        closing = len(piece) - len(piece.lstrip("”」』’"))
+        if closing and raw:  # a closing quote split off its sentence goes back to it
+            raw[-1] += piece[:closing]
+            piece = piece[closing:]
+        if piece:
+            raw.append(piece)
+    # a garbled sentence goes, and so does a piece that starts mid-sentence (after a comma)
+    parts = [p for p in raw if not has_mojibake(p) and p[0] not in _CONTINUES]
+    if parts and len(parts) > 1 and parts[-1][-1] not in "。！？!?；;…」”）)":
+        parts.pop()  # the chunk ends mid-sentence: drop the unfinished tail
+    return parts
+
+
+def display_excerpt(passage: str, script: str = "simplified") -> str:
+    return "".join(clean_sentences(passage, script))
+
+
+def extractive_answer(question_tokens: list[str], passage: str, idf, script: str = "simplified") -> str:
+    """The whole sentences of a passage that best match the question, in order, within about
+    ANSWER_CHARS."""
     if match := _SCRIPT_SECTION.search(passage):
         passage = match.group("script")
-    passage = _MARKDOWN_NOISE.sub("", passage).strip()
-    parts = sentences(passage.replace("\n", ""))
+    parts = clean_sentences(passage, script)
     if sum(map(len, parts)) <= ANSWER_CHARS:
         return "".join(parts)
     wanted = set(question_tokens)
@@ -105,8 +171,7 @@ def extractive_answer(question_tokens: list[str], passage: str, idf) -> str:
         pick = options[0]
         chosen.add(pick)
         left, right = min(chosen) - 1, max(chosen) + 1
-    result = "".join(parts[i] for i in sorted(chosen))
-    return result if len(result) <= ANSWER_CHARS + 40 else result[:ANSWER_CHARS] + "…"
+    return "".join(parts[i] for i in sorted(chosen))
 
 
 class Answerer:
@@ -117,53 +182,107 @@ class Answerer:
         rule: AbstainRule,
         composer: Composer | None = None,
         k: int = 3,
+        *,
+        intent: IntentModel,
+        refusal_rule: RefusalRule | None = None,
+        script: str = "simplified",
     ) -> None:
         self.retriever = retriever
         self.policy = policy
         self.rule = rule
+        self.refusal_rule = refusal_rule or RefusalRule()
+        self.intent = intent
         self.composer = composer
         self.k = k
+        self.script = script
         # CPU-bound work (encoding, BM25, the vector query) runs on one worker thread, off the
         # event loop; concurrent questions share one encoder pass (see knowledge.batching).
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrieval")
         self._batcher = QueryBatcher(retriever.index.embedder, self._executor)
 
+    def with_composer(self, composer: Composer | None) -> Answerer:
+        """The same retrieval and rules, composing through ``composer`` (or not at all)."""
+        return Answerer(
+            self.retriever,
+            self.policy,
+            self.rule,
+            composer,
+            self.k,
+            intent=self.intent,
+            refusal_rule=self.refusal_rule,
+            script=self.script,
+        )
+
+    def _source(self, chunk: StoredChunk, score: float) -> Source:
+        return Source(
+            text=display_excerpt(chunk.text, self.script),
+            source=source_label(chunk.source),
+            title=display_form(chunk.title, self.script),
+            score=round(score, 5),
+        )
+
     def _sources(self, retrieval: Retrieval) -> list[Source]:
-        return [
-            Source(
-                text=h.chunk.text,
-                source=source_label(h.chunk.source),
-                title=h.chunk.title,
-                score=round(h.score, 5),
-            )
-            for h in retrieval.hits
-        ]
+        return [self._source(h.chunk, h.score) for h in retrieval.hits]
 
-    def refusal(self, question: str) -> Answer | None:
-        category = self.policy.violation(normalize_for_index(question))
-        if category is None:
+    def assess(self, question: str, query_vector: np.ndarray | None = None) -> tuple[Intent, np.ndarray]:
+        normalized = normalize_for_index(question)
+        vector = (
+            query_vector
+            if query_vector is not None
+            else self.retriever.index.embedder.embed_query(normalized)
+        )
+        return self.intent.assess(normalized, vector), vector
+
+    def _refusal(self, category: Category) -> Answer:
+        body = category.message
+        sources: list[Source] = []
+        card = self._card(category.card)
+        if card is not None:
+            script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
+            body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
+            sources = [self._source(card, 1.0)]
+        return Answer(body, abstained=False, refused=True, sources=sources, policy=category.id)
+
+    def _card(self, slug: str) -> StoredChunk | None:
+        if not slug:
             return None
-        return Answer(answer=category.message, abstained=False, refused=True, policy=category.id)
+        return next(
+            (c for c in self.retriever.index.chunks() if Path(c.source).stem == slug and not c.flagged), None
+        )
 
-    def _early_answer(self, question: str) -> Answer | None:
+    def refusal(self, question: str, query_vector: np.ndarray | None = None) -> Answer | None:
+        intent, _ = self.assess(question, query_vector)
+        if intent.category is None or not self.refusal_rule.refuse(intent):
+            return None
+        return self._refusal(intent.category)
+
+    @staticmethod
+    def _early_answer(question: str) -> Answer | None:
         if not question.strip():
             return Answer(text("answer_empty_question"), abstained=True, refused=False)
-        return self.refusal(question)
+        if meaningless(question):
+            return Answer(text("answer_meaningless"), abstained=False, refused=False, hint=True)
+        return None
 
     def retrieve(
         self, question: str, query_vector: np.ndarray | None = None
     ) -> tuple[Retrieval, Answer | None]:
-        """The retrieval, and the final answer when no composition is needed (refusal or abstention)."""
+        """The retrieval, and the final answer when no composition is needed (hint, refusal or
+        abstention)."""
+        empty = Retrieval([], [], 0.0, 0.0)
         if early := self._early_answer(question):
-            return Retrieval([], [], 0.0, 0.0), early
-        retrieval = self.retriever.search(question, k=self.k, query_vector=query_vector)
-        if self.rule.abstain(retrieval):
+            return empty, early
+        intent, vector = self.assess(question, query_vector)
+        if intent.category is not None and self.refusal_rule.refuse(intent):
+            return empty, self._refusal(intent.category)
+        retrieval = self.retriever.search(question, k=self.k, query_vector=vector)
+        if self.rule.abstain(intent, retrieval):
             return retrieval, Answer(text("answer_abstain"), abstained=True, refused=False)
         return retrieval, None
 
     def extractive(self, question: str, retrieval: Retrieval) -> Answer:
         top = retrieval.hits[0].chunk
-        script = extractive_answer(retrieval.query_tokens, top.text, self.retriever.index.idf)
+        script = extractive_answer(retrieval.query_tokens, top.text, self.retriever.index.idf, self.script)
         return Answer(f"{script} [1]", abstained=False, refused=False, sources=self._sources(retrieval))
 
     async def answer(self, question: str) -> Answer:

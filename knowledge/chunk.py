@@ -21,6 +21,7 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+)$")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?=[□※■●◆]|\(\d{1,2}\)|（\d{1,2}）)")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
 _NOT_HEADING_END = tuple("。，,；;：:！？!?、")
+_CLAUSE_INSIDE = re.compile(r"[，,；;。]")  # headings are phrases, not clauses
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def _split_structure(line: str) -> list[str]:
 def _heading(line: str) -> str | None:
     if match := _MARKDOWN_HEADING.match(line):
         return match.group("title").strip()
-    if _CHAPTER.match(line) or (len(line) <= 30 and not line.endswith(_NOT_HEADING_END)):
+    if _CHAPTER.match(line) or (
+        len(line) <= 30 and not line.endswith(_NOT_HEADING_END) and not _CLAUSE_INSIDE.search(line)
+    ):
         return line.strip("# ")
     return None
 

@@ -22,6 +22,13 @@ _WIDE_ALNUM[0x3000] = 0x20  # ideographic space
 _PAGE_OF = re.compile(r"(?<![\d./])(\d{1,3})/(\d{1,3})(?![\d/])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 MIN_REPEAT_LEN = 12
+HEADING_MAX_CHARS = 30
+_LINE_END = tuple("。！？!?；;：:」』”）)…")
+_CONTINUATION_START = tuple("，,。、；;：:）)」』”")
+# A line starting like this opens a heading, an item or a slide: never glued to the line before.
+_BLOCK_START = re.compile(
+    r"^(?:[★※□■●◆►>#\-•·]|\d{1,2}[、.．]|[一二三四五六七八九十]{1,3}、|第.{1,3}[章节節篇]|(?:项目|項目)?里程碑)"
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,19 @@ def _drop_repeats(segments: list[str]) -> tuple[list[str], int]:
     return kept, dropped
 
 
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Glue lines the document's layout broke inside a sentence (a line too long for a heading that
+    ends mid-sentence, or a next line opening with a comma), so chunks start at a sentence."""
+    joined: list[str] = []
+    for line in lines:
+        wrapped = bool(joined) and len(joined[-1]) > HEADING_MAX_CHARS and not joined[-1].endswith(_LINE_END)
+        if joined and (line.startswith(_CONTINUATION_START) or (wrapped and not _BLOCK_START.match(line))):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
 def clean_text(text: str, rules: CleaningRules | None = None) -> str:
     return clean_document(text, rules)[0]
 
@@ -105,4 +125,4 @@ def clean_document(text: str, rules: CleaningRules | None = None) -> tuple[str, 
     lines = [_SPACES.sub(" ", line).strip() for line in lines]
     lines = [line for line in lines if line and not any(p.search(line) for p in rules.drop_lines)]
     kept, repeats = _drop_repeats(lines)
-    return "\n".join(kept), repeats
+    return "\n".join(join_wrapped_lines(kept)), repeats

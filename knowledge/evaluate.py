@@ -1,5 +1,10 @@
-"""`coach eval retrieval`: hit@1, hit@3, MRR, abstention and refusal on a question set, for the
-BM25 leg, the dense leg and the fused ranking, all in one run over the same index."""
+"""`coach eval retrieval`: ranking quality (hit@1, hit@3, MRR) for the BM25 leg, the dense leg and the
+final pipeline, and the decisions (refusal, abstention, false refusal), on one or more question sets
+over the same index, each reported on its own.
+
+Question kinds: answerable (with must_contain_any key phrases), unanswerable (off-topic: must be
+abstained), unsafe (must be refused), legitimate (sensitive words, must not be refused).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,13 @@ from knowledge.retrieve import Mode
 from knowledge.text import normalize_for_index
 
 RANK_DEPTH = 10
+# (label, retrieval mode, neighbour collapsing) of each ranking reported
+RANKINGS: tuple[tuple[str, Mode, bool], ...] = (
+    ("bm25", "bm25", False),
+    ("dense", "dense", False),
+    ("fused", "hybrid", False),
+    ("final", "hybrid", True),
+)
 
 
 @dataclass(frozen=True)
@@ -19,11 +31,14 @@ class Question:
     id: str
     question: str
     must_contain_any: tuple[str, ...]
-    kind: str  # answerable | unanswerable | unsafe
+    kind: str  # answerable | unanswerable | unsafe | legitimate
+    split: str = ""
+    category: str = ""
+    topic: str = ""
 
 
 @dataclass
-class ModeScores:
+class RankScores:
     mode: str
     answerable: int = 0
     hit1: int = 0
@@ -42,14 +57,22 @@ class ModeScores:
         }
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path, split: str | None = None) -> list[Question]:
     questions = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             raw = json.loads(line)
-            questions.append(
-                Question(raw["id"], raw["question"], tuple(raw.get("must_contain_any") or ()), raw["kind"])
+            question = Question(
+                raw["id"],
+                raw["question"],
+                tuple(raw.get("must_contain_any") or ()),
+                raw["kind"],
+                raw.get("split", ""),
+                raw.get("category", ""),
+                raw.get("topic") or "",
             )
+            if split is None or question.split == split:
+                questions.append(question)
     return questions
 
 
@@ -58,13 +81,15 @@ def passage_matches(passage: str, phrases: tuple[str, ...]) -> bool:
     return any(normalize_for_index(p) in normalized for p in phrases)
 
 
-def score_mode(answerer: Answerer, questions: list[Question], mode: Mode) -> ModeScores:
-    scores = ModeScores(mode)
+def score_ranking(
+    answerer: Answerer, questions: list[Question], label: str, mode: Mode, diverse: bool
+) -> RankScores:
+    scores = RankScores(label)
     for q in questions:
         if q.kind != "answerable":
             continue
         scores.answerable += 1
-        hits = answerer.retriever.search(q.question, k=RANK_DEPTH, mode=mode).hits
+        hits = answerer.retriever.search(q.question, k=RANK_DEPTH, mode=mode, diverse=diverse).hits
         rank = next(
             (i for i, h in enumerate(hits) if passage_matches(h.chunk.text, q.must_contain_any)), None
         )
@@ -77,39 +102,77 @@ def score_mode(answerer: Answerer, questions: list[Question], mode: Mode) -> Mod
     return scores
 
 
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
 def evaluate(answerer: Answerer, questions: list[Question]) -> dict:
-    modes = [score_mode(answerer, questions, m).as_dict() for m in ("bm25", "dense", "hybrid")]
-    decisions = {"answerable_abstained": [], "unanswerable_answered": [], "unsafe_not_refused": []}
+    rankings = [score_ranking(answerer, questions, *r).as_dict() for r in RANKINGS]
+    counts: dict[str, int] = {}
+    decisions: dict[str, list[str]] = {
+        "unsafe_not_refused": [],
+        "unsafe_wrong_category": [],
+        "offtopic_answered": [],
+        "answerable_abstained": [],
+        "answerable_refused": [],
+        "legitimate_refused": [],
+        "legitimate_abstained": [],
+    }
     features = []
-    counts = {"unanswerable": 0, "unsafe": 0, "answerable": 0}
     for q in questions:
         counts[q.kind] = counts.get(q.kind, 0) + 1
-        retrieval, final = answerer.retrieve(q.question)
+        intent, vector = answerer.assess(q.question)
+        retrieval, final = answerer.retrieve(q.question, vector)
         abstained = bool(final and final.abstained)
         refused = bool(final and final.refused)
         features.append(
             {
                 "id": q.id,
                 "kind": q.kind,
+                "unsafe": round(intent.unsafe_probability, 4),
+                "pattern": intent.pattern_hit,
+                "domain": round(intent.domain_probability, 4),
                 "coverage": round(retrieval.coverage, 3),
                 "dense": round(retrieval.best_dense, 4),
                 "bm25_z": round(retrieval.bm25_z, 2),
+                "refused": refused,
+                "abstained": abstained,
             }
         )
-        if q.kind == "answerable" and (abstained or refused):
-            decisions["answerable_abstained"].append(q.id)
-        if q.kind == "unanswerable" and not abstained:
-            decisions["unanswerable_answered"].append(q.id)
-        if q.kind == "unsafe" and not refused:
-            decisions["unsafe_not_refused"].append(q.id)
+        if q.kind == "unsafe":
+            if not refused:
+                decisions["unsafe_not_refused"].append(q.id)
+            elif q.category and final.policy != q.category:
+                decisions["unsafe_wrong_category"].append(f"{q.id}:{final.policy}")
+        elif q.kind == "unanswerable" and not abstained:
+            decisions["offtopic_answered"].append(q.id)
+        elif q.kind == "answerable":
+            if refused:
+                decisions["answerable_refused"].append(q.id)
+            elif abstained:
+                decisions["answerable_abstained"].append(q.id)
+        elif q.kind == "legitimate":
+            if refused:
+                decisions["legitimate_refused"].append(q.id)
+            elif abstained:
+                decisions["legitimate_abstained"].append(q.id)
+    n = counts.get
+    rates = {
+        "unsafe_refused": _rate(n("unsafe", 0) - len(decisions["unsafe_not_refused"]), n("unsafe", 0)),
+        "offtopic_abstained": _rate(
+            n("unanswerable", 0) - len(decisions["offtopic_answered"]), n("unanswerable", 0)
+        ),
+        "answerable_abstained": _rate(
+            len(decisions["answerable_abstained"]) + len(decisions["answerable_refused"]), n("answerable", 0)
+        ),
+        "legitimate_refused": _rate(len(decisions["legitimate_refused"]), n("legitimate", 0)),
+        "legitimate_abstained": _rate(len(decisions["legitimate_abstained"]), n("legitimate", 0)),
+    }
     return {
         "questions": len(questions),
-        "retrieval": modes,
-        "abstention_on_unanswerable": round(
-            1 - len(decisions["unanswerable_answered"]) / max(1, counts["unanswerable"]), 3
-        ),
-        "refusal_on_unsafe": round(1 - len(decisions["unsafe_not_refused"]) / max(1, counts["unsafe"]), 3),
-        "answerable_abstained": len(decisions["answerable_abstained"]),
+        "counts": counts,
+        "retrieval": rankings,
+        "rates": rates,
         "decisions": decisions,
         "features": features,
     }

@@ -1,5 +1,7 @@
 """The knowledge index: chunks with their vectors in Chroma (persistent, or a server at CHROMA_URL),
-and an in-memory BM25 index over their jieba tokens, rebuilt from Chroma when opened.
+and a BM25 index over their jieba tokens. The BM25 index is saved under the cache folder, keyed by
+the indexed content (the chunk ids), so a cold start loads it instead of rebuilding it; any change
+to the chunks gives a new key.
 
 Chroma is the one store of record: each chunk carries its source file's hash (to skip unchanged
 files), its content hash (to reuse vectors instead of re-embedding), and its search tokens (so the
@@ -9,7 +11,9 @@ BM25 leg needs no re-tokenizing at start).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,8 +83,9 @@ def open_chroma(chroma_url: str | None, path: Path):
 
 
 class KnowledgeIndex:
-    def __init__(self, client, embedder: Embedder) -> None:
+    def __init__(self, client, embedder: Embedder, cache_dir: Path | None = None) -> None:
         self.embedder = embedder
+        self._cache_dir = cache_dir
         # Vectors always come from our own Embedder; embedding_function=None keeps Chroma from
         # ever instantiating its default ONNX model (which would try to download).
         self._collection = client.get_or_create_collection(
@@ -199,14 +204,40 @@ class KnowledgeIndex:
 
     def _bm25_index(self):
         if self._bm25 is None:
-            import bm25s
-
             chunks = self.chunks()
             self._df = Counter(t for c in chunks for t in set(c.tokens))
-            self._bm25 = bm25s.BM25()
-            if chunks:
-                self._bm25.index([list(c.tokens) or ["\x00"] for c in chunks], show_progress=False)
+            self._bm25 = self._load_or_build_bm25(chunks)
         return self._bm25
+
+    def _bm25_folder(self, chunks: list[StoredChunk]) -> Path | None:
+        if self._cache_dir is None or not chunks:
+            return None
+        key = hashlib.sha256("\n".join(c.chunk_id for c in chunks).encode()).hexdigest()[:24]
+        return self._cache_dir / f"bm25-{self._collection.name}-{key}"
+
+    def _load_or_build_bm25(self, chunks: list[StoredChunk]):
+        import bm25s
+
+        folder = self._bm25_folder(chunks)
+        if folder is not None and (folder / "done").exists():
+            try:
+                return bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+            except (OSError, ValueError, json.JSONDecodeError):
+                shutil.rmtree(folder, ignore_errors=True)
+        bm25 = bm25s.BM25()
+        if chunks:
+            bm25.index([list(c.tokens) or ["\x00"] for c in chunks], show_progress=False)
+        if folder is not None:
+            for stale in folder.parent.glob(f"bm25-{self._collection.name}-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            tmp = folder.with_name(folder.name + ".tmp")
+            try:
+                bm25.save(str(tmp), show_progress=False)
+                (tmp / "done").write_text("")
+                tmp.replace(folder)
+            except OSError:  # another process saved it first, or the disk is read-only: serve anyway
+                shutil.rmtree(tmp, ignore_errors=True)
+        return bm25
 
     def idf(self, token: str) -> float:
         self._bm25_index()

@@ -9,7 +9,7 @@ from pathlib import Path
 from knowledge.chunk import chunk_text
 from knowledge.clean import clean_document
 from knowledge.index import KnowledgeIndex, PreparedChunk
-from knowledge.loaders import Card, LoadedDocument, discover, load
+from knowledge.loaders import LoadedDocument, PlaybookEntry, discover, load
 from knowledge.policy import Policy
 from knowledge.text import normalize_for_index
 from knowledge.tokenize import Tokenizer
@@ -31,10 +31,11 @@ class IngestSummary:
         return asdict(self)
 
 
-def card_chunk_text(card: Card) -> tuple[str, str]:
-    """(display text, extra searchable text) of a card: the body is shown, the metadata is searched."""
-    extra = " ".join([card.title, " ".join(card.tags), card.when, *card.questions])
-    return card.body, extra
+def entry_chunk_text(entry: PlaybookEntry) -> tuple[str, str]:
+    """(display text, extra searchable text) of a playbook entry: the body is shown, the metadata
+    (title, tags, situation, the questions it answers) is searched."""
+    extra = " ".join([entry.title, " ".join(entry.tags), entry.when, *entry.questions])
+    return entry.body, extra
 
 
 class Ingestor:
@@ -47,10 +48,10 @@ class Ingestor:
         """Chunks of one document, and how many duplicate chunks were dropped."""
         pieces: list[tuple[str, str, str]] = []  # (display text, title, extra search text)
         repeats = 0
-        if document.cards:
-            for card in document.cards:
-                body, extra = card_chunk_text(card)
-                pieces.append((body, card.title, extra))
+        if document.entries:
+            for entry in document.entries:
+                body, extra = entry_chunk_text(entry)
+                pieces.append((body, entry.title, extra))
         else:
             cleaned, repeats = clean_document(document.text)
             for chunk in chunk_text(cleaned, default_title=document.path.stem):

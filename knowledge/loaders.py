@@ -18,8 +18,10 @@ class UnsupportedDocument(ValueError):
 
 
 @dataclass(frozen=True)
-class Card:
-    """A playbook card: Markdown with YAML front matter (see knowledge/playbooks/README.md)."""
+class PlaybookEntry:
+    """One playbook entry (a "card" file in knowledge/playbooks): Markdown with YAML front matter
+    (see knowledge/playbooks/README.md). Not the manager-taught answers (knowledge.taught_answers)
+    nor the visit flow's milestone cards (bot/)."""
 
     title: str
     body: str
@@ -33,7 +35,7 @@ class LoadedDocument:
     path: Path
     text: str
     sha256: str
-    cards: tuple[Card, ...] = field(default_factory=tuple)
+    entries: tuple[PlaybookEntry, ...] = field(default_factory=tuple)  # playbook entries (cards) in the file
 
 
 def _decode(data: bytes) -> str:
@@ -64,14 +66,14 @@ def read_pdf(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
-def parse_card(text: str) -> Card | None:
+def parse_entry(text: str) -> PlaybookEntry | None:
     if not text.startswith(_FRONT_MATTER):
         return None
     _, header, body = text.split(_FRONT_MATTER, 2)
     meta = yaml.safe_load(header) or {}
     if not isinstance(meta, dict) or not meta.get("title"):
         return None
-    return Card(
+    return PlaybookEntry(
         title=str(meta["title"]).strip(),
         body=body.strip(),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
@@ -86,8 +88,8 @@ def load(path: Path) -> LoadedDocument:
     digest = hashlib.sha256(data).hexdigest()
     if suffix in (".txt", ".md"):
         text = _decode(data)
-        card = parse_card(text) if suffix == ".md" else None
-        return LoadedDocument(path, text, digest, (card,) if card else ())
+        entry = parse_entry(text) if suffix == ".md" else None
+        return LoadedDocument(path, text, digest, (entry,) if entry else ())
     if suffix == ".docx":
         return LoadedDocument(path, read_docx(path), digest)
     if suffix == ".pdf":

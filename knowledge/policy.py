@@ -1,4 +1,5 @@
-"""The compliance policy (knowledge/policy.yaml): what is refused, and with which words."""
+"""The compliance policy (knowledge/policy.yaml): categories of illegal tactics, the patterns that
+point at them, the cues that mark a question as defensive, and each category's refusal."""
 
 from __future__ import annotations
 
@@ -9,40 +10,100 @@ from pathlib import Path
 
 import yaml
 
+from prompts import text
+
 _POLICY_FILE = Path(__file__).with_name("policy.yaml")
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 
 
 @dataclass(frozen=True)
 class Category:
     id: str
     name: str
-    patterns: tuple[re.Pattern[str], ...]
-    message: str
+    why: str
+    alternative: str
+    card: str  # slug of the playbook card with the compliant alternative
+    patterns: tuple[re.Pattern[str], ...]  # the tactic itself: a strong signal
+    topics: tuple[re.Pattern[str], ...]  # bare words of the subject: a weak signal
+    passage_patterns: tuple[re.Pattern[str], ...]
+
+    @property
+    def message(self) -> str:
+        return text("refusal", name=self.name, why=self.why, alternative=self.alternative)
+
+
+def _sentences(normalized: str) -> list[str]:
+    return [s for s in _SENTENCE.split(normalized) if s.strip()]
 
 
 @dataclass(frozen=True)
 class Policy:
     categories: tuple[Category, ...]
+    defensive_cues: tuple[re.Pattern[str], ...]
 
-    def violation(self, normalized_text: str) -> Category | None:
-        """The first category whose pattern occurs in text already normalized for the index."""
-        for category in self.categories:
-            if any(p.search(normalized_text) for p in category.patterns):
-                return category
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def is_defensive(self, normalized: str) -> bool:
+        """The text declines, reports or asks what is allowed ("客户要回扣我怎么拒绝")."""
+        return any(p.search(normalized) for p in self.defensive_cues)
+
+    def pattern_category(self, normalized: str) -> Category | None:
+        """The first category a tactic pattern points at in a sentence without a defensive cue."""
+        return self._first(normalized, lambda c: c.patterns)
+
+    def topic_category(self, normalized: str) -> Category | None:
+        """The first category whose subject words occur in a sentence without a defensive cue."""
+        return self._first(normalized, lambda c: c.topics)
+
+    def _first(self, normalized: str, which) -> Category | None:
+        for sentence in _sentences(normalized):
+            if self.is_defensive(sentence):
+                continue
+            for category in self.categories:
+                if any(p.search(sentence) for p in which(category)):
+                    return category
         return None
+
+    def mentions_any(self, normalized: str) -> bool:
+        """Any pattern or subject word, defensive or not (a feature for the classifier)."""
+        return any(p.search(normalized) for c in self.categories for p in (*c.patterns, *c.topics))
+
+    def violation(self, normalized_passage: str) -> Category | None:
+        """The category of an illegal tactic a passage teaches (a passage pattern in a sentence that
+        does not forbid it); such passages are indexed but never served."""
+        for sentence in _sentences(normalized_passage):
+            if self.is_defensive(sentence):
+                continue
+            for category in self.categories:
+                if any(p.search(sentence) for p in category.passage_patterns):
+                    return category
+        return None
+
+
+def _compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
 
 
 @lru_cache(maxsize=4)
 def load_policy(path: Path = _POLICY_FILE) -> Policy:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Policy(
-        tuple(
+    categories = []
+    for c in raw["categories"]:
+        patterns = _compiled(c["patterns"])
+        topics = _compiled(c.get("topics", []))
+        categories.append(
             Category(
                 id=c["id"],
                 name=c["name"],
-                patterns=tuple(re.compile(p) for p in c["patterns"]),
-                message=c["message"].strip(),
+                why=c["why"].strip(),
+                alternative=c["alternative"].strip(),
+                card=c.get("card", ""),
+                patterns=patterns,
+                topics=topics,
+                passage_patterns=(
+                    _compiled(c["passage_patterns"]) if "passage_patterns" in c else patterns + topics
+                ),
             )
-            for c in raw["categories"]
         )
-    )
+    return Policy(tuple(categories), _compiled(raw["defensive"]))

@@ -20,6 +20,7 @@ RRF_K = 60
 class FusionWeights:
     bm25: float = 1.0
     dense: float = 1.0
+    neighbour_radius: int = 1
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,16 @@ class HybridRetriever:
         self.depth = depth
 
     def search(
-        self, question: str, k: int = 5, mode: Mode = "hybrid", query_vector: np.ndarray | None = None
+        self,
+        question: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
+        diverse: bool = True,
     ) -> Retrieval:
+        """Top ``k`` passages; with ``diverse``, near neighbours of a passage already chosen (same
+        document and section, within ``weights.neighbour_radius`` chunks) are skipped: they say the
+        same thing, and the next section is worth more to the rep."""
         chunks = self.index.chunks()
         normalized = normalize_for_index(question)
         tokens = self.tokenizer.tokens(normalized)
@@ -77,9 +86,20 @@ class HybridRetriever:
                 dense_rank[i], dense_sim[i] = rank, similarity
                 fused[i] = fused.get(i, 0.0) + self.weights.dense / (RRF_K + rank)
 
-        ranked = sorted((i for i in fused if not chunks[i].flagged), key=lambda i: -fused[i])[:k]
+        ranked = sorted((i for i in fused if not chunks[i].flagged), key=lambda i: -fused[i])
+        if diverse and self.weights.neighbour_radius:
+            groups = _collapse_neighbours(ranked, chunks, k, self.weights.neighbour_radius)
+        else:
+            groups = [[i] for i in ranked[:k]]
         hits = [
-            Hit(chunks[i], fused[i], bm25_rank.get(i), dense_rank.get(i), dense_sim.get(i)) for i in ranked
+            Hit(
+                _merged(chunks, group),
+                fused[group[0]],
+                bm25_rank.get(group[0]),
+                dense_rank.get(group[0]),
+                dense_sim.get(group[0]),
+            )
+            for group in groups
         ]
         coverage = self._coverage(tokens, hits[0].chunk) if hits else 0.0
         return Retrieval(hits, tokens, coverage, max(dense_sim.values(), default=0.0), bm25_z)
@@ -91,3 +111,54 @@ class HybridRetriever:
         present = set(chunk.tokens)
         weights = {t: self.index.idf(t) for t in distinct}
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
+
+def _collapse_neighbours(
+    ranked: list[int], chunks: list[StoredChunk], k: int, radius: int
+) -> list[list[int]]:
+    """Group each chosen chunk with the lower-ranked chunks next to it in its section (within
+    ``radius`` positions, or the whole section when ``radius`` is negative): one source each."""
+    groups: list[list[int]] = []
+    for i in ranked:
+        c = chunks[i]
+        home = next(
+            (
+                g
+                for g in groups
+                if any(
+                    chunks[j].source == c.source
+                    and chunks[j].title == c.title
+                    and (radius < 0 or abs(chunks[j].position - c.position) <= radius)
+                    for j in g
+                )
+            ),
+            None,
+        )
+        if home is not None:
+            home.append(i)
+        elif len(groups) < k:
+            groups.append([i])
+    return groups
+
+
+def _merged(chunks: list[StoredChunk], group: list[int]) -> StoredChunk:
+    """One passage from neighbouring chunks, in document order, the repeated overlap sentence once."""
+    if len(group) == 1:
+        return chunks[group[0]]
+    ordered = sorted((chunks[i] for i in group), key=lambda c: c.position)
+    text = ordered[0].text
+    for chunk in ordered[1:]:
+        overlap = next(
+            (n for n in range(min(len(text), len(chunk.text)), 0, -1) if text.endswith(chunk.text[:n])), 0
+        )
+        text += ("\n" if overlap == 0 else "") + chunk.text[overlap:]
+    best = chunks[group[0]]
+    return StoredChunk(
+        chunk_id=best.chunk_id,
+        text=text,
+        title=best.title,
+        source=best.source,
+        position=ordered[0].position,
+        tokens=tuple(t for c in ordered for t in c.tokens),
+        flagged=best.flagged,
+    )

@@ -8,10 +8,11 @@ from pathlib import Path
 import yaml
 
 from config import Settings
-from knowledge.answer import AbstainRule, Answerer, Composer
+from knowledge.answer import AbstainRule, Answerer, Composer, RefusalRule
 from knowledge.embeddings import Embedder
 from knowledge.index import KnowledgeIndex, open_chroma
 from knowledge.ingest import Ingestor
+from knowledge.intent import IntentModel, train_intent_model
 from knowledge.policy import Policy, load_policy
 from knowledge.retrieve import FusionWeights, HybridRetriever
 from knowledge.tokenize import Tokenizer, default_tokenizer
@@ -28,11 +29,25 @@ class KnowledgeBase:
     retriever: HybridRetriever
     answerer: Answerer
     ingestor: Ingestor
+    intent: IntentModel
 
 
-def load_tuning(path: Path = _TUNING_FILE) -> tuple[FusionWeights, AbstainRule]:
+@dataclass(frozen=True)
+class Tuning:
+    fusion: FusionWeights
+    abstain: AbstainRule
+    refusal: RefusalRule
+    regularization: float
+
+
+def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return FusionWeights(**raw["fusion"]), AbstainRule(**raw["abstain"])
+    return Tuning(
+        FusionWeights(**raw["fusion"]),
+        AbstainRule(**raw["abstain"]),
+        RefusalRule(**raw["refusal"]),
+        float(raw["intent"]["regularization"]),
+    )
 
 
 def llm_composer(settings: Settings) -> Composer | None:
@@ -50,10 +65,22 @@ def open_knowledge_base(
     embedder = embedder or Embedder(
         settings.embedding_model, settings.models_dir, quantize=settings.embedding_int8
     )
-    index = KnowledgeIndex(open_chroma(settings.chroma_url, settings.chroma_path), embedder)
+    index = KnowledgeIndex(
+        open_chroma(settings.chroma_url, settings.chroma_path), embedder, cache_dir=settings.cache_dir
+    )
     tokenizer = default_tokenizer()
     policy = load_policy()
-    weights, rule = load_tuning()
-    retriever = HybridRetriever(index, tokenizer, weights)
-    answerer = Answerer(retriever, policy, rule, composer if composer is not None else llm_composer(settings))
-    return KnowledgeBase(index, tokenizer, policy, retriever, answerer, Ingestor(index, tokenizer, policy))
+    tuning = load_tuning()
+    intent = train_intent_model(policy, embedder, settings.cache_dir, regularization=tuning.regularization)
+    retriever = HybridRetriever(index, tokenizer, tuning.fusion)
+    answerer = Answerer(
+        retriever,
+        policy,
+        tuning.abstain,
+        composer if composer is not None else llm_composer(settings),
+        intent=intent,
+        refusal_rule=tuning.refusal,
+        script=settings.coach_display_script,
+    )
+    ingestor = Ingestor(index, tokenizer, policy)
+    return KnowledgeBase(index, tokenizer, policy, retriever, answerer, ingestor, intent)

@@ -12,11 +12,25 @@ _PINYIN = rf"[a-z{_TONE_VOWELS}]{{1,7}}"
 PINYIN_ANNOTATION = re.compile(rf"(?<=[\u3400-\u9fff])[(（]{_PINYIN}[)）]")
 # Mojibake left where a character was lost before its annotation: "?jīng)" or "?shù…".
 PINYIN_ORPHAN = re.compile(rf"[?？\ufffd]{_PINYIN}(?:[)）]|…)")
+# A run of garbled characters ending in a stray Latin letter and its annotation, left where UTF-8
+# bytes were read as GBK: "?cè)诩夹g(shù)" or "榇蠖郐" ... "臅r(shí)". The garbled run is
+# dropped whole (its original characters cannot be recovered).
+MOJIBAKE_RUN = re.compile(
+    rf"(?:[?？\ufffd]{_PINYIN}[)）])?[\u3400-\u9fff?？!！]{{0,5}}[a-zA-Z][(（]{_PINYIN}[)）]"
+)
+# What remains of a garbled character in a sentence: a lone lower-case Latin letter between
+# Chinese characters ("娜酥v适"), "?" before a comma, a Greek letter, or a replacement char.
+MOJIBAKE_TRACE = re.compile(r"[\u3400-\u9fff][a-z][\u3400-\u9fff]|\ufffd|[?？][!！,，]|[\u0370-\u03ff]")
 
 
 def strip_pinyin(text: str) -> str:
+    text = MOJIBAKE_RUN.sub("", text)
     text = PINYIN_ANNOTATION.sub("", text)
     return PINYIN_ORPHAN.sub("", text)
+
+
+def has_mojibake(text: str) -> bool:
+    return bool(MOJIBAKE_TRACE.search(text) or MOJIBAKE_RUN.search(text))
 
 
 @lru_cache(maxsize=1)
@@ -48,3 +62,9 @@ def normalize_width(text: str, keep: str = "") -> str:
 def normalize_for_index(text: str) -> str:
     """The form that is indexed and compared: no pinyin, half-width, simplified, lower-case Latin."""
     return to_simplified(normalize_width(strip_pinyin(text))).lower()
+
+
+def display_form(text: str, script: str = "simplified") -> str:
+    """What a rep is shown: pinyin and mojibake removed, simplified unless ``script`` is "original"."""
+    text = strip_pinyin(text)
+    return to_simplified(text) if script == "simplified" else text

@@ -122,7 +122,7 @@ def ask(
 
     async def answer_one(db, q: str) -> None:
         answer = await kb.answerer.answer(q)
-        if answer.abstained and q.strip():
+        if answer.abstained and q.strip() and not answer.hint:
             async with db.transaction() as session:  # a gap for managers to fill (`/gaps`)
                 await record_gap(session, None, None, q, "abstained")
         if as_json:
@@ -137,34 +137,55 @@ def ask(
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    questions: Annotated[Path, typer.Option(help="Questions JSONL (must_contain_any, kind)")],
-    corpus: Annotated[list[Path], typer.Option(help="Documents to index for the evaluation")],
+    questions: Annotated[
+        Path, typer.Option(help="Questions JSONL with a tune/test `split` (must_contain_any, kind)")
+    ] = Path("evalsets/questions.jsonl"),
+    dev: Annotated[
+        Path | None, typer.Option(help="Also report this set (the shared dev set) on its own")
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Score hit@1/hit@3/MRR for BM25, dense and hybrid, plus abstention and refusal, on a fresh index."""
+    """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
+    abstention and false refusal, for the test half, the tuning half and the dev set, each on its own."""
     import tempfile
 
     from config import load_settings
     from knowledge.evaluate import evaluate, load_questions
-    from knowledge.service import open_knowledge_base
+    from knowledge.service import PLAYBOOKS_DIR, open_knowledge_base
 
     base = get_settings()
+    shared = next((p for p in (Path("../shared"), Path("../../shared")) if (p / "seeds").exists()), None)
+    if dev is None and shared is not None and (shared / "eval" / "questions.dev.jsonl").exists():
+        dev = shared / "eval" / "questions.dev.jsonl"
+    if not corpus:
+        if shared is None:
+            raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
+        corpus = [shared / "seeds", PLAYBOOKS_DIR]
+    sets = {"test": load_questions(questions, "test"), "tune": load_questions(questions, "tune")}
+    if dev is not None:
+        sets["dev"] = load_questions(dev)
     with tempfile.TemporaryDirectory(prefix="coach-eval-") as home:
         settings = load_settings(coach_home=home, embedding_model=base.embedding_model)
         kb = open_knowledge_base(settings, composer=None, embedder=_shared_embedder(base))
         kb.ingestor.ingest(corpus)
-        report = evaluate(kb.answerer, load_questions(questions))
+        reports = {name: evaluate(kb.answerer, qs) for name, qs in sets.items() if qs}
     if as_json:
-        _print_json(report)
+        _print_json(reports)
         return
-    for row in report["retrieval"]:
-        typer.echo(
-            f"{row['mode']:>7}: hit@1 {row['hit@1']:.3f}  hit@3 {row['hit@3']:.3f}  MRR {row['mrr']:.3f}"
-        )
-    typer.echo(f"abstained on unanswerable: {report['abstention_on_unanswerable']:.0%}")
-    typer.echo(f"refused unsafe: {report['refusal_on_unsafe']:.0%}")
-    typer.echo(f"answerable items abstained: {report['answerable_abstained']}")
-    typer.echo(json.dumps(report["decisions"], ensure_ascii=False))
+    for name, report in reports.items():
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(report["counts"].items()))
+        typer.echo(f"== {name} ({report['questions']} questions: {counts})")
+        for row in report["retrieval"]:
+            typer.echo(
+                f"  {row['mode']:>6}: hit@1 {row['hit@1']:.3f}  hit@3 {row['hit@3']:.3f}  MRR {row['mrr']:.3f}"
+            )
+        for rate, value in report["rates"].items():
+            typer.echo(f"  {rate}: {'-' if value is None else f'{value:.3f}'}")
+        misses = {k: v for k, v in report["decisions"].items() if v}
+        typer.echo(f"  {json.dumps(misses, ensure_ascii=False)}")
 
 
 def _shared_embedder(settings):

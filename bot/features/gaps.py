@@ -16,7 +16,7 @@ from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.forms import buttons
 from bot.forms.buttons import button_data
-from knowledge.cards import index_card, indexed_card_ids
+from knowledge.taught_answers import index_taught_answer, indexed_taught_answer_ids
 from prompts import text
 from store import knowledge, users
 from store.knowledge import GapGroup
@@ -224,7 +224,7 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         )
         resolved = await knowledge.resolve_gaps(session, card, data.get("questions") or [])
     await asyncio.to_thread(
-        index_card,
+        index_taught_answer,
         ctx.engine.kb.ingestor,
         card.id,
         card.title,
@@ -269,11 +269,11 @@ def cards_sync_job():
             questions = {
                 c.id: [g.question for g in await knowledge.gaps_for_card(session, c.id)] for c in cards
             }
-        present = await asyncio.to_thread(indexed_card_ids, engine.kb.ingestor)
+        present = await asyncio.to_thread(indexed_taught_answer_ids, engine.kb.ingestor)
         for card in cards:
             if card.id not in present:
                 await asyncio.to_thread(
-                    index_card,
+                    index_taught_answer,
                     engine.kb.ingestor,
                     card.id,
                     card.title,

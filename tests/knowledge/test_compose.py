@@ -36,7 +36,7 @@ def composer(stub: OpenAIStub, **overrides) -> LLMComposer:
 
 
 def answerer(kb, composer_: LLMComposer | None) -> Answerer:
-    return Answerer(kb.retriever, kb.policy, kb.answerer.rule, composer_)
+    return kb.answerer.with_composer(composer_)
 
 
 # ---------------------------------------------------------------- grounding

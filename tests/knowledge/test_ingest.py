@@ -3,7 +3,7 @@ import zlib
 
 import docx
 
-from knowledge.loaders import load, parse_card
+from knowledge.loaders import load, parse_entry
 
 
 def _titles(kb):
@@ -119,7 +119,7 @@ def test_gb18030_text_files_are_decoded(tmp_path):
 
 
 def test_card_front_matter_is_parsed():
-    card = parse_card(
+    card = parse_entry(
         "---\ntitle: 标题\ntags: [价格]\nwhen: 客户问价\nquestions:\n  - 多少钱\n---\n## 话术\n先问需求。"
     )
     assert card.title == "标题" and card.tags == ("价格",) and card.questions == ("多少钱",)

@@ -14,7 +14,6 @@ import pytest
 from bot.sales.parsing.amounts import find_amounts
 from bot.sales.parsing.dates import find_dates
 from bot.sales.visits.extract import VisitExtractor, by_rules
-from knowledge.answer import Answerer
 from knowledge.compose import LLMComposer
 from knowledge.llm import ChatClient, LLMConfig
 
@@ -45,8 +44,8 @@ def client() -> ChatClient:
 
 
 async def test_answers_with_a_real_model_never_abstain_where_extraction_answers(module_kb):
-    plain = Answerer(module_kb.retriever, module_kb.policy, module_kb.answerer.rule)
-    with_llm = Answerer(module_kb.retriever, module_kb.policy, module_kb.answerer.rule, LLMComposer(client()))
+    plain = module_kb.answerer.with_composer(None)
+    with_llm = module_kb.answerer.with_composer(LLMComposer(client()))
     for question in QUESTIONS:
         started = time.monotonic()
         answer = await with_llm.answer(question)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from knowledge.loaders import parse_card
+from knowledge.loaders import parse_entry
 from knowledge.service import PLAYBOOKS_DIR, KnowledgeBase
 from store.models import MILESTONES
 
@@ -68,7 +68,7 @@ class PlaybookTip:
 
 @cache
 def card_title_and_tags(file_name: str) -> tuple[str, tuple[str, ...]]:
-    card = parse_card((PLAYBOOKS_DIR / file_name).read_text(encoding="utf-8"))
+    card = parse_entry((PLAYBOOKS_DIR / file_name).read_text(encoding="utf-8"))
     assert card is not None, file_name
     return card.title, card.tags
 

@@ -1,0 +1,159 @@
+"""Choose the refusal and abstention settings on the TUNING half only, with cross-validation.
+
+    .venv/bin/python -m evalsets.calibrate [--home DIR]
+
+The intent classifier is trained on knowledge/intent_exemplars.jsonl, which holds the tuning half;
+scoring those questions with a model that saw them would be optimistic, so each tuning question is
+scored by a model trained on the other folds (out-of-fold). On those scores:
+
+- refusal: the lowest thresholds that refuse no answerable or legitimate tuning question, with a
+  margin, and refuse as many unsafe ones as possible;
+- abstention: a logistic regression over (domain probability, dense cosine, BM25 stand-out,
+  coverage), answerable+legitimate vs. off-topic, and a threshold below every answerable and
+  legitimate tuning question, by a margin.
+
+Prints the YAML blocks for knowledge/tuning.yaml. The test half is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from evalsets.make_exemplars import QUESTIONS, SEEDS, playbook_dir
+from knowledge.answer import RefusalRule
+from knowledge.evaluate import load_questions
+from knowledge.intent import IntentModel, exemplar_vectors, load_exemplars
+from knowledge.text import normalize_for_index
+
+FOLDS = 5
+MARGIN = 0.05
+# Abstaining on a sales question costs more than answering an off-topic one (the targets: <= 2%
+# answerable abstained, >= 80% off-topic abstained), so the threshold sits below every answerable and
+# legitimate tuning question, by a margin.
+ABSTAIN_MARGIN = 0.05
+TOPIC_FLOOR = 0.5  # the balanced classifier's own decision boundary
+
+
+def question_folds(questions) -> dict[str, int]:
+    """Folds like the test split: every paraphrase of one answerable topic in the same fold (a
+    held-out fold asks about topics the model never saw); other kinds item by item."""
+    topics = sorted({q.topic for q in questions if q.kind == "answerable"})
+    topic_fold = {t: i % FOLDS for i, t in enumerate(topics)}
+    return {
+        q.id: topic_fold[q.topic] if q.kind == "answerable" else i % FOLDS for i, q in enumerate(questions)
+    }
+
+
+def out_of_fold_intents(kb, questions, regularization: float, cache_dir: Path):
+    exemplars = load_exemplars()
+    texts = [normalize_for_index(e.text) for e in exemplars]
+    vectors = exemplar_vectors(kb.index.embedder, exemplars, cache_dir)
+    fold_of = question_folds(questions)
+    fold_of_text = {normalize_for_index(q.question): fold_of[q.id] for q in questions}
+    folds = np.array([fold_of_text.get(t, -1) for t in texts])
+    intents = {}
+    for fold in range(FOLDS):
+        keep = folds != fold
+        model = IntentModel(
+            kb.policy,
+            [e for e, k in zip(exemplars, keep, strict=True) if k],
+            vectors[keep],
+            [t for t, k in zip(texts, keep, strict=True) if k],
+            regularization,
+        )
+        for q in questions:
+            if fold_of[q.id] == fold:
+                normalized = normalize_for_index(q.question)
+                intents[q.id] = model.assess(normalized, kb.index.embedder.embed_query(normalized))
+    return intents
+
+
+def choose_refusal(questions, intents) -> dict:
+    safe = [intents[q.id] for q in questions if q.kind != "unsafe"]
+    unsafe = [intents[q.id] for q in questions if q.kind == "unsafe"]
+    top_safe = max(i.unsafe_probability for i in safe)
+    top_margin = max(i.unsafe_margin for i in safe)
+    top_safe_with_pattern = max((i.unsafe_probability for i in safe if i.pattern_hit), default=0.0)
+    top_safe_with_topic = max((i.unsafe_probability for i in safe if i.topic_hit), default=0.0)
+    ceiling = min(0.99, top_safe + MARGIN / 5)
+    rule = RefusalRule(
+        refuse_at=round(ceiling, 3),
+        margin_refuse_at=round(top_margin + MARGIN / 5, 3),
+        pattern_refuse_at=round(min(ceiling, top_safe_with_pattern + MARGIN), 3),
+        # a subject word alone never refuses: the classifier must at least lean unsafe
+        topic_refuse_at=round(max(TOPIC_FLOOR, min(ceiling, top_safe_with_topic + MARGIN)), 3),
+    )
+    low = sorted(round(u.unsafe_probability, 2) for u in unsafe if u.pattern_hit)[:5]
+    print(f"# lowest classifier scores of unsafe tuning questions with a pattern hit: {low}")
+    refused = sum(rule.refuse(u) for u in unsafe)
+    false = sum(rule.refuse(s) for s in safe)
+    print(f"# refusal, out-of-fold: {refused}/{len(unsafe)} unsafe refused, {false}/{len(safe)} safe refused")
+    return {
+        "refuse_at": rule.refuse_at,
+        "margin_refuse_at": rule.margin_refuse_at,
+        "pattern_refuse_at": rule.pattern_refuse_at,
+        "topic_refuse_at": rule.topic_refuse_at,
+    }
+
+
+def choose_abstention(kb, questions, intents) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    names = ("domain", "dense", "bm25_z", "coverage")
+    rows, labels, kinds = [], [], []
+    for q in questions:
+        if q.kind == "unsafe":
+            continue
+        r = kb.retriever.search(q.question, k=3)
+        rows.append([intents[q.id].domain_probability, r.best_dense, r.bm25_z, r.coverage])
+        labels.append(q.kind != "unanswerable")
+        kinds.append(q.kind)
+    x, y = np.array(rows), np.array(labels)
+    model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(x, y)
+    p = model.predict_proba(x)[:, 1]
+    answerable = p[np.array(kinds) != "unanswerable"]
+    threshold = max(0.05, float(answerable.min()) - ABSTAIN_MARGIN)
+    offtopic = p[np.array(kinds) == "unanswerable"]
+    print(
+        f"# abstention (in-sample on the tuning half): off-topic abstained {np.mean(offtopic < threshold):.3f}, "
+        f"answerable abstained {np.mean(answerable < threshold):.3f}"
+    )
+    return (
+        {"bias": round(float(model.intercept_[0]), 4)}
+        | {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)}
+        | {"threshold": round(threshold, 4)}
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, default=None, help="COACH_HOME to (re)use for the index")
+    args = parser.parse_args()
+    from config import get_settings, load_settings
+    from knowledge.service import load_tuning, open_knowledge_base
+
+    base = get_settings()
+    with tempfile.TemporaryDirectory(prefix="coach-calibrate-") as tmp:
+        home = args.home or Path(tmp)
+        settings = load_settings(coach_home=home, coach_models_dir=base.models_dir.resolve())
+        kb = open_knowledge_base(settings, composer=None)
+        kb.ingestor.ingest([SEEDS, playbook_dir()], prune=True)
+        questions = load_questions(QUESTIONS, "tune")
+        tuning = load_tuning()
+        intents = out_of_fold_intents(kb, questions, tuning.regularization, settings.cache_dir)
+        refusal = choose_refusal(questions, intents)
+        abstain = choose_abstention(kb, questions, intents)
+    print("refusal:")
+    for key, value in refusal.items():
+        print(f"  {key}: {value}")
+    print("abstain:")
+    for key, value in abstain.items():
+        print(f"  {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

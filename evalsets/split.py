@@ -1,0 +1,52 @@
+"""Assign the tuning/test split of evalsets/questions.jsonl once, with a fixed seed.
+
+    .venv/bin/python -m evalsets.split          # writes the `split` field in place
+
+Answerable questions are split by topic (every paraphrase of one passage lands in the same half,
+so the test half asks about passages nothing was tuned on); unsafe, off-topic and legitimate
+questions are split item by item within their category, so each half covers every category.
+Run it once; re-running gives the same split, but never re-split after looking at test figures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+SEED = 8
+QUESTIONS = Path(__file__).with_name("questions.jsonl")
+
+
+def assign(rows: list[dict], seed: int = SEED) -> None:
+    rng = random.Random(seed)
+    answerable_topics = sorted({r["topic"] for r in rows if r["kind"] == "answerable"})
+    rng.shuffle(answerable_topics)
+    test_topics = set(answerable_topics[: len(answerable_topics) // 2])
+    by_topic: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] == "answerable":
+            row["split"] = "test" if row["topic"] in test_topics else "tune"
+        else:
+            by_topic[row["topic"]].append(row)
+    for topic in sorted(by_topic):
+        group = by_topic[topic]
+        order = list(range(len(group)))
+        rng.shuffle(order)
+        for position, i in enumerate(order):
+            group[i]["split"] = "test" if position % 2 == 0 else "tune"
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assign(rows)
+    QUESTIONS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        counts[(row["kind"], row["split"])] += 1
+    print(dict(sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""What a question is after, judged on its meaning: an illegal tactic (and which one), a sales
+question, or something off-topic.
+
+Two logistic regressions over the e5 query embedding, trained at start-up on the labelled exemplars
+in knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
+examples; see evalsets/make_exemplars.py):
+
+- unsafe vs. safe, with two extra features from the policy's patterns (a pattern hit, a defensive
+  cue), so "客户要回扣我怎么拒绝" lands on the safe side of "怎么给回扣";
+- in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …).
+
+A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
+exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
+exemplar. Exemplar vectors are cached on disk, keyed by the model and the exemplars' text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.embeddings import Embedder
+from knowledge.policy import Category, Policy
+
+EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
+UNSAFE_PREFIX = "unsafe:"
+OFFTOPIC = "offtopic"
+FLAG_SCALE = 1.0  # weight of the pattern features next to a unit-length embedding
+_VECTORS: dict[str, np.ndarray] = {}  # exemplar vectors already computed in this process
+
+
+@dataclass(frozen=True)
+class Exemplar:
+    text: str
+    label: str  # sales | offtopic | unsafe:<category id>
+
+    @property
+    def unsafe(self) -> bool:
+        return self.label.startswith(UNSAFE_PREFIX)
+
+
+NEIGHBOURS = 3
+
+
+@dataclass(frozen=True)
+class Intent:
+    unsafe_probability: float
+    unsafe_margin: float  # mean cosine to the nearest unsafe exemplars minus to the nearest safe ones
+    domain_probability: float
+    category: Category | None  # the likeliest unsafe category (pattern, topic, else nearest exemplar)
+    pattern_hit: bool  # a tactic pattern, outside a defensive sentence
+    topic_hit: bool = False  # only a subject word, outside a defensive sentence
+
+
+def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Exemplar(r["text"], r["label"]) for r in rows]
+
+
+def exemplar_vectors(embedder: Embedder, exemplars: Sequence[Exemplar], cache_dir: Path | None) -> np.ndarray:
+    from knowledge.text import normalize_for_index
+
+    texts = [normalize_for_index(e.text) for e in exemplars]
+    key = hashlib.sha256(json.dumps([embedder.model_name, texts], ensure_ascii=False).encode()).hexdigest()[
+        :24
+    ]
+    if key in _VECTORS:
+        return _VECTORS[key]
+    cached = cache_dir / f"intent-{key}.npy" if cache_dir else None
+    if cached and cached.exists():
+        _VECTORS[key] = np.load(cached)
+        return _VECTORS[key]
+    vectors = embedder.embed_queries(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+    _VECTORS[key] = vectors
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(cached)
+    return vectors
+
+
+class IntentModel:
+    def __init__(
+        self,
+        policy: Policy,
+        exemplars: Sequence[Exemplar],
+        vectors: np.ndarray,
+        normalized_texts: Sequence[str],
+        regularization: float = 4.0,
+    ) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        def classifier():
+            # e5 vectors crowd into a narrow cone (unrelated sentences score cosine ~0.8):
+            # standardizing each dimension first lets a linear model see the differences.
+            return make_pipeline(
+                StandardScaler(), LogisticRegression(C=regularization, max_iter=5000, class_weight="balanced")
+            )
+
+        self.policy = policy
+        unsafe = np.array([e.unsafe for e in exemplars])
+        in_domain = np.array([e.label != OFFTOPIC for e in exemplars])
+        flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
+        self._unsafe = classifier()
+        self._unsafe.fit(np.hstack([vectors, flags]), unsafe)
+        self._domain = classifier()
+        self._domain.fit(vectors, in_domain)
+        self._unsafe_vectors = vectors[unsafe]
+        self._safe_vectors = vectors[~unsafe]
+        self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
+
+    def _flags(self, normalized: str) -> list[float]:
+        hit = self.policy.mentions_any(normalized)
+        return [FLAG_SCALE * hit, FLAG_SCALE * self.policy.is_defensive(normalized)]
+
+    def assess(self, normalized: str, vector: np.ndarray) -> Intent:
+        features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
+        p_unsafe = float(self._unsafe.predict_proba(features)[0, 1])
+        p_domain = float(self._domain.predict_proba(vector[None, :])[0, 1])
+        margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
+        category = self.policy.pattern_category(normalized)
+        pattern_hit = category is not None
+        topic = None if pattern_hit else self.policy.topic_category(normalized)
+        category = category or topic
+        if category is None and len(self._unsafe_vectors):
+            nearest = int(np.argmax(self._unsafe_vectors @ vector))
+            category = self.policy.category(self._unsafe_categories[nearest])
+        return Intent(p_unsafe, margin, p_domain, category, pattern_hit, topic is not None)
+
+
+def _nearest_mean(vectors: np.ndarray, vector: np.ndarray) -> float:
+    if not len(vectors):
+        return 0.0
+    sims = vectors @ vector
+    return float(np.sort(sims)[-NEIGHBOURS:].mean())
+
+
+def train_intent_model(
+    policy: Policy,
+    embedder: Embedder,
+    cache_dir: Path | None,
+    exemplars: Sequence[Exemplar] | None = None,
+    regularization: float = 4.0,
+) -> IntentModel:
+    from knowledge.text import normalize_for_index
+
+    exemplars = list(exemplars if exemplars is not None else load_exemplars())
+    vectors = exemplar_vectors(embedder, exemplars, cache_dir)
+    texts = [normalize_for_index(e.text) for e in exemplars]
+    return IntentModel(policy, exemplars, vectors, texts, regularization)
