@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from bot.cli.session import in_transaction
+
 
 class CoachApp(typer.Typer):
     """The `coach` entry point. A command has closed what it opened (databases, the bot) when it
@@ -222,19 +224,6 @@ def _run(coro):
     return asyncio.run(coro)
 
 
-async def _in_transaction(work):
-    from store.db import open_database
-
-    settings = get_settings()
-    settings.coach_home.mkdir(parents=True, exist_ok=True)
-    db = await open_database(settings.database)
-    try:
-        async with db.transaction() as session:
-            return await work(session)
-    finally:
-        await db.dispose()
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations (also done automatically at every start)."""
@@ -258,7 +247,7 @@ def users_add(
 
     if role not in ("rep", "manager", "admin"):
         raise typer.BadParameter("role must be rep, manager or admin")
-    user = _run(_in_transaction(lambda s: users.add_user(s, telegram_id, name, role, team)))
+    user = _run(in_transaction(lambda s: users.add_user(s, telegram_id, name, role, team)))
     typer.echo(f"{user.name} ({user.role}, telegram {user.telegram_id}) registered")
 
 
@@ -278,7 +267,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
             for u in await users.list_users(session)
         ]
 
-    rows = _run(_in_transaction(work))
+    rows = _run(in_transaction(work))
     if as_json:
         _print_json(rows)
         return
@@ -295,7 +284,7 @@ def users_remove(telegram_id: Annotated[int, typer.Option(help="The person's Tel
         user = await users.get_user_by_telegram_id(session, telegram_id)
         return user is not None and await users.remove_user(session, user.id)
 
-    if not _run(_in_transaction(work)):
+    if not _run(in_transaction(work)):
         typer.echo(f"no active user with telegram id {telegram_id}", err=True)
         raise typer.Exit(1)
     typer.echo("removed")
@@ -314,7 +303,7 @@ def invite_create(
 
     if role not in ("rep", "manager", "admin"):
         raise typer.BadParameter("role must be rep, manager or admin")
-    code = _run(_in_transaction(lambda s: users.create_invite(s, role, team, timedelta(days=days))))
+    code = _run(in_transaction(lambda s: users.create_invite(s, role, team, timedelta(days=days))))
     typer.echo(code)
 
 
@@ -328,7 +317,7 @@ async def _demo_admin_id() -> int:
         await users.add_user(session, DEMO_ADMIN_ID, DEMO_ADMIN_NAME, "admin", "演示团队")
         return DEMO_ADMIN_ID
 
-    return await _in_transaction(work)
+    return await in_transaction(work)
 
 
 @app.command()

@@ -11,22 +11,10 @@ from typing import Annotated
 
 import typer
 
+from bot.cli.session import in_transaction
+
 calendar_app = typer.Typer(no_args_is_help=True, help="China's official working calendar (holidays, 调休)")
 DEFAULT_DATES_EVAL = Path("evalsets/dates.jsonl")
-
-
-async def _with_session(work):
-    from config import get_settings
-    from store.db import open_database
-
-    settings = get_settings()
-    settings.coach_home.mkdir(parents=True, exist_ok=True)
-    db = await open_database(settings.database)
-    try:
-        async with db.transaction() as session:
-            return await work(session)
-    finally:
-        await db.dispose()
 
 
 @calendar_app.command("load")
@@ -45,7 +33,7 @@ def calendar_load(file: Annotated[Path, typer.Argument(help="YAML: year, holiday
     async def work(session):
         await replace_year(session, arrangement.year, arrangement.days, source=str(file))
 
-    asyncio.run(_with_session(work))
+    asyncio.run(in_transaction(work))
     typer.echo(
         text(
             "calendar_loaded",
@@ -61,7 +49,7 @@ def calendar_show(year: Annotated[int, typer.Argument(help="The year")]) -> None
     """Days off and 调休 working days of a year, and where the arrangement comes from."""
     from bot.sales.workcalendar import refresh_from_store, work_calendar
 
-    asyncio.run(_with_session(refresh_from_store))
+    asyncio.run(in_transaction(refresh_from_store))
     arrangement = work_calendar().year(year)
     typer.echo(f"{year}: {arrangement.source}")
     for day, name in sorted(arrangement.days_off.items()):

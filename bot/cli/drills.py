@@ -90,7 +90,8 @@ def drills_import(
     team: Annotated[str | None, typer.Option(help="Team name; omit for every team")] = None,
 ) -> None:
     """Add a drill for a team document or a taught card (checked before it is stored)."""
-    from bot.cli import _in_transaction, _run
+    from bot.cli import _run
+    from bot.cli.session import in_transaction
     from bot.sales.drills.loader import DrillError, drill_from_mapping
     from store import drills, users
 
@@ -109,7 +110,7 @@ def drills_import(
             session, title=title, data=data, tags=tags, team_id=team_id, created_by=None
         )
 
-    row = _run(_in_transaction(work))
+    row = _run(in_transaction(work))
     typer.echo(f"drill #{row.id} added: {title} ({drill.turns} turns, {len(drill.checks)} checks)")
 
 

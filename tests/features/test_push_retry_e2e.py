@@ -11,18 +11,10 @@ from sqlalchemy import select
 
 from bot.transports.telegram import SEND_ATTEMPTS
 from store.models import Claim
-from tests.support.telegram_harness import running_bot
+from tests.support.telegram_harness import data_for, running_bot
 
 REP = 3001
 REPORT = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示"
-
-
-def data_for(call, label_part: str) -> str:
-    for row in (call.reply_markup or {}).get("inline_keyboard", []):
-        for button in row:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(label_part)
 
 
 async def reminder_claims(db) -> list[tuple[str, int]]:

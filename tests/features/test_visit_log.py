@@ -30,10 +30,11 @@ async def test_quick_log_through_an_llm_and_back_to_the_rules_when_it_fails(sett
             await chat.add_user(REP, "小李", "rep", "华东")
             [card] = await chat.say(REP, "/log 今天给华东机械的刘建国做了演示，要看测试报告，周五送过去")
             assert "大模型解析" in card.text and "标 ✳ 的是大模型补充的" in card.text
-            # marked: what the LLM added or changed (the rules read 华东机械, no contact, 上门, today)
+            # marked: what the LLM added or changed (the rules read 华东机械 and no contact); the rules
+            # read 演示 and 周五 themselves, so those agree and carry no mark
             assert "客户：华东机械有限公司（新建） ✳" in card.text and "联系人：刘建国（新建） ✳" in card.text
-            assert "方式：演示 ✳" in card.text and "下一步日期：11月27日（周五） ✳" in card.text
-            assert "结果：需跟进\n" in card.text  # the same as the rules': no mark
+            assert "方式：演示\n" in card.text and "下一步日期：11月27日（周五）\n" in card.text
+            assert "结果：需跟进 ✳" in card.text  # the rules read 要看测试报告 otherwise: marked
             assert "金额：30万" not in card.text and "采购经理" not in card.text
 
             [menu] = await chat.press(REP, button(card, "修改"))

@@ -15,7 +15,7 @@ from store.access import Viewer
 from store.db import Database
 from store.models import Contact, Customer, Visit, VisitDraft
 from tests.support.clock import Clock
-from tests.support.telegram_harness import button_data, running_bot
+from tests.support.telegram_harness import button_data, button_labels, data_for, running_bot
 
 REP, MANAGER, REP2, OTHER_TEAM_MANAGER = 1001, 1002, 1003, 1004
 EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
@@ -30,19 +30,6 @@ async def bot(settings, db, module_kb):
         await bot.add_user(REP2, "小张", "rep", "华东")
         await bot.add_user(OTHER_TEAM_MANAGER, "赵经理", "manager", "华南")
         yield bot
-
-
-def data_for(call, label_part: str) -> str:
-    """The callback data of the button whose label contains ``label_part``."""
-    for row in (call.reply_markup or {}).get("inline_keyboard", []):
-        for button in row:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no button {label_part!r} in {button_labels(call)}")
-
-
-def button_labels(call) -> list[str]:
-    return [b["text"] for row in (call.reply_markup or {}).get("inline_keyboard", []) for b in row]
 
 
 async def all_visits(bot) -> list[Visit]:

@@ -48,6 +48,7 @@ FLOW_STEPS = {  # a plausible place in each flow, so that its own button reading
     "task": ("review", {}),
     "task_reason": ("reason", {"status_id": 1}),
     "teach": ("title", {"question": "", "questions": []}),
+    "drill": ("answer", {"key": "pb:price-asked-early", "turn": 0, "line": "多少钱？"}),
 }
 EXPIRED = text("button_expired")
 ENV = ("DATABASE_URL", "CHROMA_URL", "LLM_BASE_URL", "LLM_API_KEY", "LLM_MODEL", "TELEGRAM_BOT_TOKEN")

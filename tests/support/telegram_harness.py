@@ -59,6 +59,19 @@ def button_data(call: Call) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+def button_labels(call: Call) -> list[str]:
+    return [b["text"] for row in (call.reply_markup or {}).get("inline_keyboard", []) for b in row]
+
+
+def data_for(call: Call, label_part: str) -> str:
+    """The callback data of the button whose label contains ``label_part``."""
+    for row in (call.reply_markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if label_part in button["text"]:
+                return button["callback_data"]
+    raise AssertionError(f"no button {label_part!r} in {button_labels(call)}")
+
+
 @asynccontextmanager
 async def running_bot(
     settings: Settings,

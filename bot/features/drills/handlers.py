@@ -64,6 +64,8 @@ async def drill_command(ctx: Context) -> list[Reply]:
 async def drill_flow(ctx: Context) -> list[Reply]:
     assert ctx.state is not None
     data: dict[str, Any] = dict(ctx.state.data)
+    if ctx.incoming.kind == "button":  # the drill's own buttons carry drl:…; nothing else is ours
+        return [Reply(text("button_expired"))]
     answer = ctx.incoming.text.strip() if ctx.incoming.kind == "text" else ""
     if not answer:
         return [Reply(text("drill_answer_empty"))]

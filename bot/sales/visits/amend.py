@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sales.visits import grading
-from bot.sales.visits.logbook import resolve_contact, resolve_customer
+from bot.sales.visits.logbook import effectiveness_of, resolve_contact, resolve_customer, rules_for
 from store import visits
 from store.access import Viewer, can_see
 from store.models import Visit
@@ -107,11 +106,9 @@ async def amend_visit(
         if getattr(visit, column) != value
     ]
     if changes:
-        effective = grading.check_effective(
-            new["outcome"],
-            contact.name if contact else None,
-            {"landline": contact.landline if contact else None, "email": contact.email if contact else None},
-        ).effective
+        rules = await rules_for(session, viewer, customer)
+        clarified = [str(item) for item in visit.clarified or []]
+        effective = effectiveness_of(rules, new["outcome"], contact, clarified).effective
         if effective != visit.effective:
             changes.append(("effective", effective, "effective", str(visit.effective), str(effective)))
         await visits.change_visit(session, visit, viewer.user_id, changes)

@@ -113,6 +113,19 @@ def _clarified(values: dict[str, Any]) -> list[str]:
     return [str(i) for i in value.get("items", [])] if isinstance(value, dict) else []
 
 
+async def rules_for(session: AsyncSession, viewer: Viewer, customer: Customer) -> Rules:
+    """The rules of the customer's team (or the viewer's, for a customer of no team)."""
+    return await team_rules(session, customer.team_id if customer.team_id is not None else viewer.team_id)
+
+
+def effectiveness_of(
+    rules: Rules, outcome: str, contact: Contact | None, clarified: list[str]
+) -> grading.Effectiveness:
+    """The team's effective-visit rule applied to what the visit brought back."""
+    reach = {"landline": contact.landline, "email": contact.email, "mobile": contact.phone} if contact else {}
+    return grading.check_effective(rules, outcome, contact.name if contact else None, reach, clarified)
+
+
 async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, Any]) -> SavedVisit:
     """``values`` as the visit form keeps them (JSON-ready: ISO dates, lookups as {id, name})."""
     customer = await resolve_customer(session, viewer, values["customer"])
@@ -123,12 +136,9 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         notes = (notes + "\n" if notes else "") + text("visit_notes_contact", name=values["contact"]["name"])
     if contact is not None:
         contact = await _complete_contact(session, viewer, contact, values, may_edit)
-    rules = await team_rules(session, customer.team_id if customer.team_id is not None else viewer.team_id)
+    rules = await rules_for(session, viewer, customer)
     clarified = _clarified(values)
-    reach = {"landline": contact.landline, "email": contact.email, "mobile": contact.phone} if contact else {}
-    effectiveness = grading.check_effective(
-        rules, values["outcome"], contact.name if contact else None, reach, clarified
-    )
+    effectiveness = effectiveness_of(rules, values["outcome"], contact, clarified)
     visit = await visits.add_visit(
         session,
         viewer,

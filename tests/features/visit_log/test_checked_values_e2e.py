@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.models import Customer, Task, Visit
-from tests.support.telegram_harness import running_bot
+from tests.support.telegram_harness import data_for, running_bot
 
 REP, MANAGER = 5001, 5002
 
@@ -19,14 +19,6 @@ async def bot(settings, db, module_kb):
         await bot.add_user(REP, "小李", "rep", "华东")
         await bot.add_user(MANAGER, "王经理", "manager", "华东")
         yield bot
-
-
-def data_for(call, label_part: str) -> str:
-    for row in (call.reply_markup or {}).get("inline_keyboard", []):
-        for button in row:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no button {label_part!r}")
 
 
 async def press(bot, call, label, *, replies=1):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from store.models import Visit, VisitDraft
-from tests.support.telegram_harness import button_data, running_bot
+from tests.support.telegram_harness import button_data, data_for, running_bot
 
 REP = 2001
 FIRST = "今天去了青松电气，见了王总，挺感兴趣，预算20万"
@@ -22,14 +22,6 @@ async def bot(settings, db, module_kb):
     async with running_bot(settings, db.url, module_kb) as bot:
         await bot.add_user(REP, "小李", "rep", "华东")
         yield bot
-
-
-def data_for(call, label_part: str) -> str:
-    for row in (call.reply_markup or {}).get("inline_keyboard", []):
-        for button in row:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no button {label_part!r} in {call.reply_markup}")
 
 
 async def saved_customers(db) -> list[str]:

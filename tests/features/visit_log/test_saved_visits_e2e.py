@@ -13,7 +13,7 @@ from bot.sales.visits.amend import EDIT_WINDOW
 from store import visits
 from store.access import Viewer
 from store.models import Visit, VisitChange
-from tests.support.telegram_harness import running_bot
+from tests.support.telegram_harness import button_labels, data_for, running_bot
 
 REP, REP2, MANAGER = 5001, 5002, 5003
 REPORT = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20万"
@@ -29,18 +29,6 @@ async def bot(settings, db, module_kb):
         yield bot
 
 
-def data_for(call, label_part: str) -> str:
-    for row in (call.reply_markup or {}).get("inline_keyboard", []):
-        for button in row:
-            if label_part in button["text"]:
-                return button["callback_data"]
-    raise AssertionError(f"no button {label_part!r} in {call.reply_markup}")
-
-
-def labels(call) -> list[str]:
-    return [b["text"] for row in (call.reply_markup or {}).get("inline_keyboard", []) for b in row]
-
-
 async def the_visit(bot) -> Visit:
     async with bot.engine.db.transaction() as session:
         return (await session.scalars(select(Visit).execution_options(populate_existing=True))).one()
@@ -52,7 +40,7 @@ async def log_and_open(bot):
     [listing] = await bot.say(REP, "/visits")
     [detail] = await bot.press(REP, listing, data_for(listing, "华东机械"))
     assert "客户：华东机械" in detail.text and "金额：20万" in detail.text
-    assert labels(detail) == ["✏️ 修改", "🗑 作废"]
+    assert button_labels(detail) == ["✏️ 修改", "🗑 作废"]
     return detail
 
 
@@ -95,7 +83,7 @@ async def test_void_a_visit_it_counts_nowhere_and_only_the_author_may(bot):
         [reply] = await bot.press(who, anchor, f"vis:{visit.id}:void")
         assert "已失效" in reply.text
     [manager_view] = await bot.press(MANAGER, anchor, f"vis:{visit.id}")
-    assert "华东机械" in manager_view.text and labels(manager_view) == []
+    assert "华东机械" in manager_view.text and button_labels(manager_view) == []
 
     [confirm] = await bot.press(REP, detail, data_for(detail, "作废"))
     assert "确定作废" in confirm.text
@@ -110,7 +98,7 @@ async def test_void_a_visit_it_counts_nowhere_and_only_the_author_may(bot):
     [listing] = await bot.say(REP, "/visits")
     assert "已作废" in listing.text
     [detail] = await bot.press(REP, listing, data_for(listing, "华东机械"))
-    assert "已作废" in detail.text and "小李：作废" in detail.text and labels(detail) == []
+    assert "已作废" in detail.text and "小李：作废" in detail.text and button_labels(detail) == []
     [again] = await bot.press(REP, confirm, data_for(confirm, "确定作废"))
     assert "7 天内" in again.text
 
@@ -123,4 +111,4 @@ async def test_after_seven_days_the_visit_can_no_longer_be_changed(bot):
     assert "7 天内" in locked.text
     [listing] = await bot.say(REP, "/visits")
     [detail] = await bot.press(REP, listing, data_for(listing, "华东机械"))
-    assert labels(detail) == [] and "7 天内" in detail.text
+    assert button_labels(detail) == [] and "7 天内" in detail.text

@@ -9,7 +9,7 @@ from bot.forms.buttons import MAX_BYTES
 from bot.sales.drills.loader import DrillError, drill_from_mapping, drills_in, front_matter, model_script
 from bot.sales.drills.model import MAX_CHECKS, MIN_CHECKS
 from bot.sales.drills.template import parse_template
-from knowledge.loaders import parse_card
+from knowledge.loaders import parse_entry
 from knowledge.service import PLAYBOOKS_DIR
 
 TEMPLATE = """标题：客户说今年预算用完了
@@ -51,7 +51,7 @@ def test_the_starter_playbook_has_drills_for_its_key_situations():
 
 def test_the_drill_block_leaves_the_card_as_retrieval_reads_it():
     text = (PLAYBOOKS_DIR / "price-asked-early.md").read_text(encoding="utf-8")
-    card = parse_card(text)
+    card = parse_entry(text)
     meta, body = front_matter(text)
     assert card is not None and card.title == meta["title"] and "drill" not in card.body
     assert model_script(body).startswith("“价格肯定给您讲清楚")
