@@ -117,7 +117,9 @@ def test_resyncing_a_card_fixes_the_scope_it_was_indexed_with(kb):
     assert index_taught_answer(*args, questions=[QUESTION]) == 1  # indexed with no team
     embedded: list[int] = []
     original = kb.index.embedder.embed_passages
-    kb.index.embedder.embed_passages = lambda texts, **kw: embedded.append(len(texts)) or original(texts, **kw)
+    kb.index.embedder.embed_passages = lambda texts, **kw: (
+        embedded.append(len(texts)) or original(texts, **kw)
+    )
     try:
         assert index_taught_answer(*args, questions=[QUESTION], team_id=TEAM_A) == 0
     finally:
@@ -129,7 +131,9 @@ def test_resyncing_a_card_fixes_the_scope_it_was_indexed_with(kb):
 
 def test_refusal_cards_come_from_shared_knowledge_only(kb, tmp_path):
     """A team document named like a playbook card must not stand in for the shared card."""
-    (tmp_path / "bid-compliance.md").write_text("## 团队版\n华南专属：投标前先找主管确认。\n", encoding="utf-8")
+    (tmp_path / "bid-compliance.md").write_text(
+        "## 团队版\n华南专属：投标前先找主管确认。\n", encoding="utf-8"
+    )
     kb.ingestor.ingest([tmp_path / "bid-compliance.md"], team_id=TEAM_B)
     assert kb.answerer._card("bid-compliance") is None
 
