@@ -75,6 +75,7 @@ async def test_an_admin_chooses_whether_the_card_is_shared(chat, choice, shared)
 
 async def test_buttons_that_do_not_fit_the_step_say_the_button_expired(chat):
     [pick] = await chat.say(MANAGER, "/teach")
+    assert "标题" in pick.text
     for data in ("teach:save", "teach:skip", "teach:scope:all", "teach:useq:1", "teach:zz"):
         [reply] = await chat.press(MANAGER, data)
         assert reply.text == text("button_expired"), data

@@ -76,6 +76,7 @@ async def test_a_typed_name_a_pending_line_and_cancel(chat):
     [still] = await chat.say(MANAGER, "小陈")  # 华南's rep is not this manager's to give tasks to
     assert "没找到" in still.text and "小陈" not in str(buttons(still))
     [content] = await chat.press(MANAGER, button(unknown, "全组"))
+    assert "给【全组】布置什么任务" in content.text
     [problem] = await chat.say(MANAGER, "2月30日前交周报")  # an impossible date is named
     assert "2月" in problem.text and await _tasks(chat) == []
 
@@ -111,6 +112,7 @@ async def test_buttons_of_another_step_say_the_button_expired(chat):
         assert reply.text == EXPIRED, data
     [prompt] = await chat.press(MANAGER, button(ask, "小李"))
     [review] = await chat.say(MANAGER, "今天回访华东机械")
+    assert "小李" in prompt.text and "请确认任务" in review.text
     for data in ("task:to:team", "task:due:2026-02-30", "task:due:tomorrow"):
         [reply] = await chat.press(MANAGER, data)
         assert reply.text == EXPIRED, data
