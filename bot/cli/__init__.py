@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.session import in_transaction
+from bot.cli.session import run_async as _run
 
 
 class CoachApp(typer.Typer):
@@ -216,12 +217,6 @@ app.add_typer(db_app, name="db")
 
 DEMO_ADMIN_ID = 1
 DEMO_ADMIN_NAME = "演示管理员"
-
-
-def _run(coro):
-    import asyncio
-
-    return asyncio.run(coro)
 
 
 @db_app.command("upgrade")
