@@ -13,8 +13,9 @@ from bot.app import build_engine
 from store import customers, users, visits
 from store.access import Viewer
 from store.db import Database
-from store.models import Contact, Customer, Visit
+from store.models import Contact, Customer
 from tests.support.clock import Clock
+from tests.support.store_fixtures import all_visits
 from tests.support.telegram_harness import button_data, button_labels, data_for, running_bot
 
 REP, MANAGER, REP2, OTHER_TEAM_MANAGER = 1001, 1002, 1003, 1004
@@ -30,11 +31,6 @@ async def bot(settings, db, module_kb):
         await bot.add_user(REP2, "小张", "rep", "华东")
         await bot.add_user(OTHER_TEAM_MANAGER, "赵经理", "manager", "华南")
         yield bot
-
-
-async def all_visits(bot) -> list[Visit]:
-    async with bot.engine.db.transaction() as session:
-        return list(await session.scalars(select(Visit).order_by(Visit.id)))
 
 
 async def press_label(bot, user, call, label, *, replies=1):
@@ -90,7 +86,7 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
     assert "下一步日期：12月1日（周二）" in card.text and "金额：20万" in card.text
     assert "问卷已问清：1-5、2-2、2-3、2-4、2-5、2-8、2-9" in card.text and "年产值：5000万" in card.text
     assert [b for b in button_labels(card)] == ["✅ 确认保存", "✏️ 修改", "✖️ 取消"]
-    assert await all_visits(bot) == []  # nothing saved before the confirmation
+    assert await all_visits(bot.engine.db) == []  # nothing saved before the confirmation
 
     [menu] = await press_label(bot, REP, card, "修改")  # edit one field from the card
     assert menu.method == "editMessageText" and "修改金额" in button_labels(menu)
@@ -111,7 +107,7 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
         and "年产值约5000万" in grading.text
     )
     assert "采纳建议" not in button_labels(grading)
-    [visit] = await all_visits(bot)
+    [visit] = await all_visits(bot.engine.db)
     assert (visit.kind, visit.outcome, visit.amount_wan, visit.next_date) == (
         "上门",
         "interested",
@@ -130,7 +126,7 @@ async def test_guided_form_with_buttons_back_edit_and_confirm(bot):
 
     [again] = await press_label(bot, REP, card, "确认保存")  # a second press saves nothing
     assert "失效" in again.text
-    assert len(await all_visits(bot)) == 1
+    assert len(await all_visits(bot.engine.db)) == 1
 
     [classes] = await press_label(bot, REP, grading, "改分类")
     [updated] = await press_label(bot, REP, classes, "A类")

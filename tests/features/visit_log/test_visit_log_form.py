@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from store.models import Visit, VisitDraft
+from store.models import VisitDraft
 from tests.support.engine_harness import button, buttons, engine_chat
+from tests.support.store_fixtures import all_visits
 
 REP, MANAGER = 1001, 1002
 EXAMPLE = "今天去了华东机械，见了采购部刘总，对方案挺感兴趣，下周二去做演示，预算20来万"
@@ -24,11 +25,6 @@ async def chat(settings, db, module_kb):
         await chat.add_user(REP, "小李", "rep", "华东")
         await chat.add_user(MANAGER, "王经理", "manager", "华东")
         yield chat
-
-
-async def all_visits(chat) -> list[Visit]:
-    async with chat.engine.db.transaction() as session:
-        return list(await session.scalars(select(Visit).order_by(Visit.id)))
 
 
 async def press_label(chat, user, reply, label):
@@ -62,7 +58,7 @@ async def test_validation_errors_are_explained_and_the_form_asks_again(chat):
     assert "金额：15.5万" in card.text and "下一步日期：12月3日（周四）" in card.text
     saved, _grading = await press_label(chat, REP, card, "确认保存")
     assert "还不算有效拜访" in saved.text and "信息化接口人" in saved.text and "问卷第2-8题" in saved.text
-    [visit] = await all_visits(chat)
+    [visit] = await all_visits(chat.engine.db)
     assert not visit.effective and visit.contact_id is None and visit.notes == "老板出差了"
 
 
@@ -79,7 +75,7 @@ async def test_quick_log_shows_what_it_understood_and_saves_on_confirm(chat):
     assert "接口人的座机" in saved.text and "接口人的邮箱" in saved.text
     # interest is in the report, need is not: the stars are left to the rep
     assert "星级待定" in grading.text and "需求未说明" in grading.text and "很感兴趣" in grading.text
-    [visit] = await all_visits(chat)
+    [visit] = await all_visits(chat.engine.db)
     assert (visit.customer.name, visit.contact.name, visit.contact.title) == ("华东机械", "刘总", "采购部")
     assert (visit.outcome, visit.next_date, visit.amount_wan, visit.notes) == (
         "interested",
@@ -93,7 +89,7 @@ async def test_quick_log_shows_what_it_understood_and_saves_on_confirm(chat):
     assert "客户：华东机械\n" in card.text and "联系人：刘总\n" in card.text and "结果：需跟进" in card.text
     saved, _ = await press_label(chat, REP, card, "确认保存")
     assert "进口的太贵" in saved.text or "📘" in saved.text
-    assert [v.customer_id for v in await all_visits(chat)] == [visit.customer_id] * 2
+    assert [v.customer_id for v in await all_visits(chat.engine.db)] == [visit.customer_id] * 2
 
 
 async def test_quick_log_asks_only_for_the_missing_customer(chat):
@@ -104,7 +100,7 @@ async def test_quick_log_asks_only_for_the_missing_customer(chat):
     assert "客户：宏达科技（新建）" in card.text and "下一步：发报价单" in card.text
     [cancelled] = await press_label(chat, REP, card, "取消")
     assert "已取消" in cancelled.text
-    assert await all_visits(chat) == []
+    assert await all_visits(chat.engine.db) == []
 
 
 async def test_questions_are_still_answered_from_the_playbook(chat):
@@ -114,7 +110,7 @@ async def test_questions_are_still_answered_from_the_playbook(chat):
     answer, still_open = await chat.say(REP, "客户一上来就问多少钱，怎么回")  # at the card
     assert "先了解" in answer.text and "还没保存" in still_open.text
     await press_label(chat, REP, card, "确认保存")  # the card still works
-    assert len(await all_visits(chat)) == 1
+    assert len(await all_visits(chat.engine.db)) == 1
 
 
 async def test_cancel_at_any_step(chat):
@@ -127,7 +123,7 @@ async def test_cancel_at_any_step(chat):
     [q] = await chat.say(REP, "/log")
     [cancelled] = await press_label(chat, REP, q, "取消")
     assert "没有保存" in cancelled.text
-    assert await all_visits(chat) == []
+    assert await all_visits(chat.engine.db) == []
 
 
 async def test_a_form_abandoned_for_a_day_expires_politely(chat):
