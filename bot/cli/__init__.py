@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.session import in_transaction
+from bot.cli.session import run_async as _run
 
 
 class CoachApp(typer.Typer):
@@ -121,39 +122,47 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per question")] = False,
 ) -> None:
     """Answer a question from the playbooks."""
-    import asyncio
-
     from knowledge.service import open_knowledge_base
-    from store.db import open_database
-    from store.knowledge import record_gap
 
     settings = get_settings()
     kb = open_knowledge_base(settings)
     questions = [question] if question is not None else (line.strip() for line in sys.stdin)
 
-    async def run() -> None:
-        settings.coach_home.mkdir(parents=True, exist_ok=True)
-        db = await open_database(settings.database)
+    async def run() -> None:  # one event loop for every question (an LLM client is bound to it)
+        db = None  # opened (and its migrations checked) at the first gap to record, not before
         try:
             for q in questions:
-                if q:
-                    await answer_one(db, q)
+                if not q:
+                    continue
+                answer = await kb.answerer.answer(q)
+                if answer.abstained and q.strip() and not answer.hint:
+                    db = db or await _open_database(settings)
+                    await _record_gap(db, q)  # a gap for managers to fill (`/gaps`)
+                if as_json:
+                    _print_json(answer.as_json())
+                    continue
+                typer.echo(answer.answer)
+                for i, source in enumerate(answer.sources, 1):
+                    typer.echo(f"  [{i}] {source.title} · {source.source} · {source.score}")
         finally:
-            await db.dispose()
+            if db is not None:
+                await db.dispose()
 
-    async def answer_one(db, q: str) -> None:
-        answer = await kb.answerer.answer(q)
-        if answer.abstained and q.strip() and not answer.hint:
-            async with db.transaction() as session:  # a gap for managers to fill (`/gaps`)
-                await record_gap(session, None, None, q, "abstained")
-        if as_json:
-            _print_json(answer.as_json())
-            return
-        typer.echo(answer.answer)
-        for i, source in enumerate(answer.sources, 1):
-            typer.echo(f"  [{i}] {source.title} · {source.source} · {source.score}")
+    _run(run())
 
-    asyncio.run(run())
+
+async def _open_database(settings):
+    from store.db import open_database
+
+    settings.coach_home.mkdir(parents=True, exist_ok=True)
+    return await open_database(settings.database)
+
+
+async def _record_gap(db, question: str) -> None:
+    from store.knowledge import record_gap
+
+    async with db.transaction() as session:
+        await record_gap(session, None, None, question, "abstained")
 
 
 @eval_app.command("retrieval")
@@ -235,12 +244,6 @@ app.add_typer(db_app, name="db")
 
 DEMO_ADMIN_ID = 1
 DEMO_ADMIN_NAME = "演示管理员"
-
-
-def _run(coro):
-    import asyncio
-
-    return asyncio.run(coro)
 
 
 @db_app.command("upgrade")

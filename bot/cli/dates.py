@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.session import in_transaction
+from bot.cli.session import in_transaction, run_async
 
 calendar_app = typer.Typer(no_args_is_help=True, help="China's official working calendar (holidays, 调休)")
 DEFAULT_DATES_EVAL = Path("evalsets/dates.jsonl")
@@ -33,7 +32,7 @@ def calendar_load(file: Annotated[Path, typer.Argument(help="YAML: year, holiday
     async def work(session):
         await replace_year(session, arrangement.year, arrangement.days, source=str(file))
 
-    asyncio.run(in_transaction(work))
+    run_async(in_transaction(work))
     typer.echo(
         text(
             "calendar_loaded",
@@ -49,7 +48,7 @@ def calendar_show(year: Annotated[int, typer.Argument(help="The year")]) -> None
     """Days off and 调休 working days of a year, and where the arrangement comes from."""
     from bot.sales.workcalendar import refresh_from_store, work_calendar
 
-    asyncio.run(in_transaction(refresh_from_store))
+    run_async(in_transaction(refresh_from_store))
     arrangement = work_calendar().year(year)
     typer.echo(f"{year}: {arrangement.source}")
     for day, name in sorted(arrangement.days_off.items()):

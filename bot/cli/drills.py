@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-from config import get_settings
-
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SET = REPO / "evalsets" / "drill_answers.jsonl"
 
@@ -28,6 +26,7 @@ def eval_drills(
     from bot.sales.drills.evaluate import fit, load_examples, score_half, split
     from bot.sales.drills.loader import drills_in
     from bot.sales.drills.scoring import OfflineScorer, cached_encoder, save_weights
+    from config import get_settings
     from knowledge.embeddings import Embedder
     from knowledge.service import PLAYBOOKS_DIR
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from bot.cli.session import run_async
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
             finally:
                 await db.dispose()
 
-        data = asyncio.run(collect())
+        data = run_async(collect())
         if data is None:
             typer.echo(f"no team called {team!r}", err=True)
             raise typer.Exit(1)

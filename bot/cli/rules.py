@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from bot.cli.session import run_async
 
 rules_app = typer.Typer(
     no_args_is_help=True,
@@ -54,7 +55,7 @@ def show(
 
         return rules.dump(await rules.team_rules(session, found.id)), await get_override(session, found.id)
 
-    result = asyncio.run(_with_team(team, action))
+    result = run_async(_with_team(team, action))
     if result is None:
         raise _no_team(team)
     text, override = result
@@ -85,7 +86,7 @@ def set_rules(
             return None
         return await rules.set_team_rules(session, found.id, override)
 
-    if asyncio.run(_with_team(team, action)) is None:
+    if run_async(_with_team(team, action)) is None:
         raise _no_team(team)
     typer.echo(f"team {team}: rules set ({', '.join(sorted(override)) or 'the default'})")
 
@@ -100,7 +101,7 @@ def reset(team: Annotated[str, typer.Option(help="Team name")]) -> None:
             return None
         return await clear_override(session, found.id)
 
-    result = asyncio.run(_with_team(team, action))
+    result = run_async(_with_team(team, action))
     if result is None:
         raise _no_team(team)
     typer.echo(f"team {team}: back to the default rules")

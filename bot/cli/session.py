@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,3 +21,9 @@ async def in_transaction(work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
             return await work(session)
     finally:
         await db.dispose()
+
+
+def run_async(coro: Coroutine[Any, Any, Any]) -> Any:
+    import asyncio  # on first use: `coach --help` does not pay for it
+
+    return asyncio.run(coro)

@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
-from bot.forms import buttons
+from bot.forms import buttons, steps
 from bot.forms.buttons import button_data
+from bot.forms.steps import CANCEL, Finish, Goto, Outcome, Stay
 from knowledge.taught_answers import index_taught_answer
 from prompts import text
 from store import knowledge, users
@@ -29,6 +30,7 @@ SHOWN = 10
 SIMILAR = 0.5  # word overlap (Jaccard) from which two wordings count as one question
 MAX_QUESTIONS = 20
 TITLE_LIMIT, SCRIPT_LIMIT = 100, 1500
+SCOPES = ("team", "all")  # an admin's card: for their own team, or shared by every team
 
 
 @dataclass
@@ -138,21 +140,13 @@ async def on_pick(ctx: Context) -> list[Reply]:
 async def start_teaching(ctx: Context, topic: GapTopic | None) -> list[Reply]:
     questions = list(dict.fromkeys(q[:300] for q in topic.questions))[:MAX_QUESTIONS] if topic else []
     data: dict[str, Any] = {"question": topic.question[:300] if topic else "", "questions": questions}
-    await ctx.save_state(FLOW, "title", data)
+    cancel = Button(text("teach_btn_cancel"), TEACH_FORM.button(CANCEL))
     if topic is None:
-        return [
-            Reply(
-                text("teach_ask_title_free"),
-                buttons=((Button(text("teach_btn_cancel"), button_data(FLOW, "no")),),),
-            )
-        ]
-    buttons = (
-        (
-            Button(text("teach_btn_use_question"), button_data(FLOW, "useq")),
-            Button(text("teach_btn_cancel"), button_data(FLOW, "no")),
-        ),
-    )
-    return [Reply(text("teach_ask_title", question=data["question"]), buttons=buttons)]
+        prompt = Reply(text("teach_ask_title_free"), buttons=((cancel,),))
+    else:
+        use_question = Button(text("teach_btn_use_question"), TEACH_FORM.button("useq"))
+        prompt = Reply(text("teach_ask_title", question=data["question"]), buttons=((use_question, cancel),))
+    return await steps.begin(ctx, TEACH_FORM, Goto("title", data, [prompt]))
 
 
 def _tags(typed: str) -> list[str]:
@@ -162,57 +156,112 @@ def _tags(typed: str) -> list[str]:
 def preview(data: dict[str, Any]) -> Reply:
     tags = "、".join(data.get("tags") or []) or "-"
     body = text("teach_preview", title=data["title"], script=data["script"], tags=tags)
+    if "scope" in data:  # an admin chose who the card is for
+        body += "\n" + text("teach_preview_scope", scope=text(f"teach_scope_{data['scope']}"))
     buttons = (
         (
-            Button(text("teach_btn_save"), button_data(FLOW, "save")),
-            Button(text("teach_btn_cancel"), button_data(FLOW, "no")),
+            Button(text("teach_btn_save"), TEACH_FORM.button("save")),
+            Button(text("teach_btn_cancel"), TEACH_FORM.button(CANCEL)),
         ),
     )
     return Reply(body, buttons=buttons)
 
 
+def ask_scope() -> Reply:
+    choices = tuple(Button(text(f"teach_scope_{s}"), TEACH_FORM.button("scope", s)) for s in SCOPES)
+    return Reply(text("teach_ask_scope"), buttons=(choices,))
+
+
+async def typed_title(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    if not typed:
+        return Stay([Reply(text("teach_ask_title_again"))])
+    return _title_is(data, typed)
+
+
+async def pressed_use_question(ctx: Context, data: dict[str, Any]) -> Outcome:
+    if not data["question"]:
+        return Stay([Reply(text("teach_ask_title_again"))])
+    return _title_is(data, data["question"])
+
+
+def _title_is(data: dict[str, Any], title: str) -> Outcome:
+    data["title"] = title[:TITLE_LIMIT]
+    return Goto("script", data, [Reply(text("teach_ask_script", title=data["title"]))])
+
+
+async def typed_script(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    if not typed:
+        return Stay([Reply(text("teach_ask_script", title=data["title"]))])
+    if len(typed) > SCRIPT_LIMIT:
+        return Stay([Reply(text("teach_script_too_long", limit=SCRIPT_LIMIT))])
+    data["script"] = typed
+    skip = Button(text("teach_btn_skip"), TEACH_FORM.button("skip"))
+    return Goto("tags", data, [Reply(text("teach_ask_tags"), buttons=((skip,),))])
+
+
+async def typed_tags(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    return _tags_are(ctx, data, _tags(typed))
+
+
+async def pressed_skip(ctx: Context, data: dict[str, Any]) -> Outcome:
+    return _tags_are(ctx, data, [])
+
+
+def _tags_are(ctx: Context, data: dict[str, Any], tags: list[str]) -> Outcome:
+    data["tags"] = tags
+    if ctx.viewer.is_admin and ctx.user.team_id is not None:  # an admin with a team: whose card?
+        return Goto("scope", data, [ask_scope()])
+    return Goto("confirm", data, [preview(data)])
+
+
+async def typed_scope(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    return Stay([ask_scope()])
+
+
+async def pressed_scope(ctx: Context, data: dict[str, Any], scope: str) -> Outcome:
+    data["scope"] = scope
+    return Goto("confirm", data, [preview(data)])
+
+
+async def typed_confirm(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    return Stay([preview(data)])
+
+
+async def pressed_save(ctx: Context, data: dict[str, Any]) -> Outcome:
+    return Finish(await save_card(ctx, data))
+
+
+def card_team(ctx: Context, data: dict[str, Any]) -> int | None:
+    """The team a taught card belongs to: the manager's; an admin's choice (None: every team)."""
+    if not ctx.viewer.is_admin:
+        return ctx.user.team_id
+    return ctx.user.team_id if data.get("scope") == "team" else None
+
+
+TEACH_FORM = steps.Steps(
+    FLOW,
+    typed={
+        "title": typed_title,
+        "script": typed_script,
+        "tags": typed_tags,
+        "scope": typed_scope,
+        "confirm": typed_confirm,
+    },
+    actions=(
+        steps.Action("useq", ("title",), pressed_use_question),
+        steps.Action("skip", ("tags",), pressed_skip),
+        steps.Action("scope", ("scope",), pressed_scope, (buttons.one_of(SCOPES),)),
+        steps.Action("save", ("confirm",), pressed_save),
+    ),
+)
+
+
 async def teach_flow(ctx: Context) -> list[Reply]:
-    assert ctx.state is not None
-    step, data = ctx.state.step, dict(ctx.state.data)
-    incoming = ctx.incoming
-    action = ""
-    if incoming.kind == "button":
-        (action,) = buttons.parse(incoming.text, FLOW, buttons.one_of(("no", "useq", "skip", "save")))
-    typed = incoming.text.strip() if incoming.kind == "text" else ""
-    if action == "no":
-        await ctx.clear_state()
-        return [Reply(text("cancelled"), replace_pressed=True)]
-    if step == "title":
-        title = data["question"] if action == "useq" else typed
-        if not title:
-            return [Reply(text("teach_ask_title_again"))]
-        data["title"] = title[:TITLE_LIMIT]
-        await ctx.save_state(FLOW, "script", data)
-        return [Reply(text("teach_ask_script", title=data["title"]))]
-    if step == "script":
-        if not typed:
-            return [Reply(text("teach_ask_script", title=data["title"]))]
-        if len(typed) > SCRIPT_LIMIT:
-            return [Reply(text("teach_script_too_long", limit=SCRIPT_LIMIT))]
-        data["script"] = typed
-        await ctx.save_state(FLOW, "tags", data)
-        return [
-            Reply(
-                text("teach_ask_tags"),
-                buttons=((Button(text("teach_btn_skip"), button_data(FLOW, "skip")),),),
-            )
-        ]
-    if step == "tags":
-        data["tags"] = [] if action == "skip" else _tags(typed)
-        await ctx.save_state(FLOW, "confirm", data)
-        return [preview(data)]
-    if step == "confirm" and action == "save":
-        return await save_card(ctx, data)
-    return [preview(data)]
+    return await steps.handle(ctx, TEACH_FORM)
 
 
 async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
-    team_id = None if ctx.viewer.is_admin else ctx.user.team_id
+    team_id = card_team(ctx, data)
     async with ctx.db.transaction() as session:
         card = await knowledge.add_card(
             session,
@@ -233,7 +282,6 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         data.get("questions") or [],
         team_id=card.team_id,
     )
-    await ctx.clear_state()
     asked: dict[int, str] = {}
     for gap in resolved:
         if gap.user_id is not None and gap.user_id != ctx.user.id:

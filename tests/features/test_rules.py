@@ -3,17 +3,11 @@ names exactly what is missing), and /rules shown to everyone and changed by a ma
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from store.models import Contact, Visit
+from store.models import Contact
 from tests.support.engine_harness import button, engine_chat
+from tests.support.store_fixtures import all_visits
 
 REP, MANAGER = 1001, 1002
-
-
-async def _visits(chat) -> list[Visit]:
-    async with chat.engine.db.transaction() as session:
-        return list(await session.scalars(select(Visit).order_by(Visit.id)))
 
 
 async def _log(chat, report: str):
@@ -37,13 +31,13 @@ async def test_a_landline_alone_is_not_an_effective_visit_and_the_card_names_wha
         for item in ("2-3", "2-4", "2-5", "2-8", "2-9"):
             assert f"问卷第{item}题" in saved.text
         assert "问卷第1-5题" not in saved.text
-        [first] = await _visits(chat)
+        [first] = await all_visits(chat.engine.db)
         assert not first.effective and first.clarified == ["1-5", "2-2"] and first.need == "clear"
 
         # the next visit brings the e-mail and clarifies every item: effective
         card, saved, _ = await _log(chat, "/log 华东机械 刘工 邮箱 liu@huadong.com 问卷都问清了")
         assert "有效拜访：" in saved.text and "⚠️" not in saved.text
-        second = (await _visits(chat))[-1]
+        second = (await all_visits(chat.engine.db))[-1]
         assert second.effective and len(second.clarified) == 7
         async with chat.engine.db.transaction() as session:
             contact = await session.get(Contact, second.contact_id)

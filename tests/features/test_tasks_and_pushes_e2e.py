@@ -1,6 +1,7 @@
 """Managers end to end: tasks pushed at 09:00 exactly once (across a restart and two processes),
 completed by a rep and shown in the evening summary; reports as a photo and a workbook; the
-knowledge-gap loop; reps refused at the managers' commands."""
+knowledge-gap loop. The /task form itself, /schedule and the managers' commands refused to reps are
+tested through the engine (tests/features/tasks/test_task_form.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from knowledge.taught_answers import indexed_taught_answer_ids, taught_answer_so
 from store import customers, knowledge, users, visits
 from store.access import Viewer
 from store.db import Database
-from store.models import Claim, PlaybookCard, Task
+from store.models import Claim, PlaybookCard
 from tests.support.clock import Clock
 from tests.support.telegram_harness import button_data, running_bot
 
@@ -153,32 +154,6 @@ async def test_a_rep_completes_tasks_and_the_evening_summary_shows_it(bot):
     assert len(bot.fake.sent_messages(MANAGER)) == before  # once
 
 
-async def test_the_guided_task_form(bot):
-    [ask] = await bot.say(MANAGER, "/task")
-    targets = button_data(ask)
-    assert "task:to:team" in targets and len(targets) == 4  # 全组, 小李, 小王, 取消
-    rep_button = next(d for d, label in zip(targets, _labels(ask), strict=True) if label == "小王")
-    [prompt] = await bot.press(MANAGER, ask, rep_button)
-    assert "小王" in prompt.text
-    [review] = await bot.say(MANAGER, "每天拜访3家客户")
-    assert "重复：每天" in review.text and "每日指标：3" in review.text
-    [again] = await bot.press(MANAGER, review, "task:rep:once")
-    assert "重复：只一次" in again.text
-    [published] = await bot.press(MANAGER, again, "task:ok")
-    assert "已发布" in published.text
-    async with bot.engine.db.transaction() as session:
-        [task] = list(await session.scalars(select(Task)))
-    assert (task.scope, task.recurrence, task.quota_visits) == ("user", None, 3)
-    [tasks_view, _own] = await bot.say(MANAGER, "/tasks", replies=2)
-    assert "[小王] 每天拜访3家客户" in tasks_view.text
-    [stopped] = await bot.press(MANAGER, tasks_view, f"tstop:{task.id}")
-    assert "已停用" in stopped.text
-
-
-def _labels(call) -> list[str]:
-    return [b["text"] for row in call.reply_markup["inline_keyboard"] for b in row]
-
-
 async def test_reports_arrive_as_a_photo_and_a_workbook(bot):
     await _log_visit(bot, REP, "华东机械有限公司")
     await _log_visit(bot, REP2, "南京重工", effective=False)
@@ -229,38 +204,3 @@ async def test_a_taught_card_answers_the_gap_question_afterwards(bot):
         [card] = list(await session.scalars(select(PlaybookCard)))
         assert card.tags == ["展会", "名片"] and card.team_id is not None
         assert await knowledge.users_to_notify(session, card.id) == []
-
-
-async def test_reps_are_refused_the_managers_commands(bot):
-    for command in (
-        "/task 小王 明天拜访客户",
-        "/task",
-        "/report",
-        "/export",
-        "/gaps",
-        "/teach",
-        "/schedule 08:00",
-    ):
-        [reply] = await bot.say(REP, command)
-        assert "只对主管开放" in reply.text, command
-    [forged] = await bot.press(REP, (await bot.say(REP, "/tasks"))[0], "gteach:free")
-    assert "只对主管开放" in forged.text
-    [help_] = await bot.say(REP, "/help")
-    assert "/tasks" in help_.text and "/task " not in help_.text and "/report" not in help_.text
-    async with bot.engine.db.transaction() as session:
-        assert list(await session.scalars(select(Task))) == []
-
-
-async def test_the_schedule_is_per_team_and_kept_in_the_database(bot):
-    [shown] = await bot.say(MANAGER, "/schedule")
-    assert "09:00" in shown.text and "18:00" in shown.text
-    [changed] = await bot.say(MANAGER, "/schedule 9:30 17:45")
-    assert "09:30" in changed.text and "17:45" in changed.text
-    [bad] = await bot.say(MANAGER, "/schedule 25:00")
-    assert "格式" in bad.text
-    await bot.say(MANAGER, "/task 小李 今天拜访华东机械")
-    await bot.tick()  # 09:00 < 09:30: nothing yet
-    assert bot.fake.sent_messages(REP) == []
-    bot.clock.advance(minutes=30)
-    await bot.tick()
-    assert "今天拜访华东机械" in (await bot.fake.await_reply(REP)).text

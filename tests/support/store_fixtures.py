@@ -23,13 +23,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from store import Database, Team, User, Viewer, upgrade, users
-from store.models import Base
+from store.models import Base, Visit
 
 POSTGRES_ENV = "COACH_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgres")
@@ -137,3 +137,9 @@ async def world(db: Database) -> World:
             manager_b=await users.add_user(s, 1004, "赵经理", "manager", team_b),
             rep_b1=await users.add_user(s, 1005, "钱五", "rep", team_b),
         )
+
+
+async def all_visits(db: Database) -> list[Visit]:
+    """Every saved visit, oldest first (what the feature tests check after a save)."""
+    async with db.transaction() as session:
+        return list(await session.scalars(select(Visit).order_by(Visit.id)))

@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from bot.engine.core import Context
-from bot.engine.messages import Button, Outgoing, Reply
+from bot.engine.messages import Button, Outgoing, Reply, StaleButton
 from bot.features.tasks.rendering import (
     DONE,
     FLOW,
     NOT_DONE,
     QUICK_REASONS,
     REASON_FLOW,
+    REPEATS,
     STOP,
     describe_draft,
     render_person_tasks,
@@ -22,8 +23,9 @@ from bot.features.tasks.rendering import (
     target_labels,
     team_tasks_reply,
 )
-from bot.forms import buttons
+from bot.forms import buttons, steps
 from bot.forms.buttons import button_data
+from bot.forms.steps import Finish, Goto, Outcome, Stay
 from bot.sales.localtime import md
 from bot.sales.parsing.task_text import split_target
 from bot.sales.tasks.assignment import (
@@ -59,16 +61,16 @@ def draft_problems(ctx: Context, draft: dict[str, Any]) -> str:
     return messages(refusals(check_task(draft["title"], draft.get("quota"), due, ctx.today)))
 
 
-async def ask_content_again(ctx: Context, data: dict[str, Any], problems: str) -> list[Reply]:
-    await ctx.save_state(FLOW, "content", data)
-    return [Reply(problems + "\n\n" + text("task_ask_content", target=data.get("label", "")))]
+def ask_content_again(data: dict[str, Any], problems: str) -> Outcome:
+    return Goto(
+        "content", data, [Reply(problems + "\n\n" + text("task_ask_content", target=data.get("label", "")))]
+    )
 
 
-async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
+async def publish(ctx: Context, data: dict[str, Any]) -> Outcome:
     day = ctx.today
     if data.get("date_problem"):  # 2月30日前交周报: say so rather than publish without a due date
-        await ctx.clear_state()
-        return [Reply(data["date_problem"])]
+        return Finish([Reply(data["date_problem"])])
     try:
         async with ctx.db.transaction() as session:
             task, people = await create_from_draft(session, ctx.viewer, data)
@@ -76,9 +78,7 @@ async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
                 session, MORNING, [morning_key(p.team_id, day, p.id) for p in people]
             )
     except AccessDenied:
-        return [Reply(text("task_not_allowed_target"))]
-    if ctx.state is not None and ctx.state.flow == FLOW:
-        await ctx.clear_state()
+        return Stay([Reply(text("task_not_allowed_target"))])
     # Those whose morning push already went out today hear of the new task now; the others
     # get it in their next morning push.
     header = text("task_new_for_you", manager=ctx.user.name, title=task.title)
@@ -88,7 +88,7 @@ async def publish(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         async with ctx.db.transaction() as session:
             rows, done = await person_day(session, person, day)
         ctx.notify.append(Outgoing(person.telegram_id, render_person_tasks(header, rows, done)))
-    return [Reply(text("task_published", draft=describe_draft(data), people=len(people)))]
+    return Finish([Reply(text("task_published", draft=describe_draft(data), people=len(people)))])
 
 
 # ---------------------------------------------------------------- /task
@@ -104,108 +104,123 @@ async def task_command(ctx: Context) -> list[Reply]:
             word, rest = split_target(args)
             found = await resolve_target(session, ctx.viewer, word, **target_labels())
     if not args:
-        await ctx.save_state(FLOW, "target", {})
-        return [Reply(text("task_ask_target"), buttons=target_buttons(people, ctx.viewer))]
+        return await steps.begin(ctx, TASK_FORM, ask_target({}, text("task_ask_target"), people, ctx))
     if isinstance(found, Target):
         data = target_draft(found)
         if not rest:
-            await ctx.save_state(FLOW, "content", data)
-            return [Reply(text("task_ask_content", target=found.label))]
+            return await steps.begin(ctx, TASK_FORM, ask_content(data))
         draft = await draft_from_title(ctx, data, rest)
         if problems := draft_problems(ctx, draft):
-            return await ask_content_again(ctx, data, problems)
-        return await publish(ctx, draft)
+            return await steps.begin(ctx, TASK_FORM, ask_content_again(data, problems))
+        return await steps.begin(ctx, TASK_FORM, await publish(ctx, draft))
     if found:  # several people match: choose
-        await ctx.save_state(FLOW, "target", {"pending_title": rest})
-        return [Reply(text("task_ambiguous", word=word), buttons=target_buttons(found, ctx.viewer))]
+        outcome = ask_target({"pending_title": rest}, text("task_ambiguous", word=word), found, ctx)
+        return await steps.begin(ctx, TASK_FORM, outcome)
     # No such person: the whole line is the task, ask whom it is for.
-    await ctx.save_state(FLOW, "target", {"pending_title": args})
-    return [Reply(text("task_unknown_target", word=word), buttons=target_buttons(people, ctx.viewer))]
+    outcome = ask_target({"pending_title": args}, text("task_unknown_target", word=word), people, ctx)
+    return await steps.begin(ctx, TASK_FORM, outcome)
 
 
-async def _after_target(ctx: Context, data: dict[str, Any], target: Target) -> list[Reply]:
+def ask_target(data: dict[str, Any], prompt: str, people: list[User], ctx: Context) -> Outcome:
+    return Goto("target", data, [Reply(prompt, buttons=target_buttons(people, ctx.viewer))])
+
+
+def ask_content(data: dict[str, Any]) -> Outcome:
+    return Goto("content", data, [Reply(text("task_ask_content", target=data.get("label", "")))])
+
+
+async def _after_target(ctx: Context, data: dict[str, Any], target: Target) -> Outcome:
+    pending = data.get("pending_title")
     data = {k: v for k, v in data.items() if k != "pending_title"} | target_draft(target)
-    pending = ctx.state.data.get("pending_title") if ctx.state else None
     if pending:
         draft = await draft_from_title(ctx, data, pending)
         if problems := draft_problems(ctx, draft):
-            return await ask_content_again(ctx, data, problems)
-        data = draft
-        await ctx.save_state(FLOW, "review", data)
-        return [review_reply(data, ctx.today)]
-    await ctx.save_state(FLOW, "content", data)
-    return [Reply(text("task_ask_content", target=target.label))]
+            return ask_content_again(data, problems)
+        return Goto("review", draft, [review_reply(draft, ctx.today)])
+    return ask_content(data)
+
+
+def target_arg(raw: str) -> str | int:
+    """A target button's argument: everyone, the team, or a person's id."""
+    return raw if raw in ("all", "team") else buttons.ident(raw)
+
+
+def due_arg(raw: str) -> str | None:
+    """A due-date button's argument: an ISO date, or none."""
+    return None if raw == "none" else buttons.iso_date(raw)
+
+
+async def typed_target(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    async with ctx.db.transaction() as session:
+        found = await resolve_target(session, ctx.viewer, split_target(typed)[0], **target_labels())
+        people = await assignable_people(session, ctx.viewer)
+    if isinstance(found, Target):
+        return await _after_target(ctx, data, found)
+    prompt = text("task_unknown_target", word=typed[:20])
+    return Stay([Reply(prompt, buttons=target_buttons(found or people, ctx.viewer))])
+
+
+async def pressed_target(ctx: Context, data: dict[str, Any], arg: str | int) -> Outcome:
+    if arg == "all" and ctx.viewer.is_admin:
+        target = Target("all", None, None, text("task_target_all"))
+    elif arg in ("all", "team"):
+        if ctx.user.team_id is None:
+            return Stay([Reply(text("task_no_team"))])
+        target = Target("team", None, ctx.user.team_id, text("task_target_team"))
+    else:
+        async with ctx.db.transaction() as session:  # only the people this viewer may give tasks to
+            people = await assignable_people(session, ctx.viewer)
+        person = next((p for p in people if p.id == arg), None)
+        if person is None:  # gone, another team's, or never existed: no name is shown
+            raise StaleButton(str(arg))
+        target = Target("user", person.id, None, person.name)
+    return await _after_target(ctx, data, target)
+
+
+async def typed_content(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    if not typed:
+        return Stay([Reply(text("task_ask_content", target=data.get("label", "")))])
+    draft = await draft_from_title(ctx, data, typed)
+    if problems := draft_problems(ctx, draft):
+        return ask_content_again(data, problems)
+    return Goto("review", draft, [review_reply(draft, ctx.today)])
+
+
+async def typed_review(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    return Stay([review_reply(data, ctx.today)])  # typing repeats the form
+
+
+async def pressed_due(ctx: Context, data: dict[str, Any], due: str | None) -> Outcome:
+    data["due"] = due
+    data["recurrence"] = None if due is not None else data.get("recurrence")
+    return Goto("review", data, [review_reply(data, ctx.today, replace=True)])
+
+
+async def pressed_repeat(ctx: Context, data: dict[str, Any], repeat: str) -> Outcome:
+    data["recurrence"] = "daily" if repeat == "daily" else None
+    if data["recurrence"]:
+        data["due"] = None
+    return Goto("review", data, [review_reply(data, ctx.today, replace=True)])
+
+
+async def pressed_publish(ctx: Context, data: dict[str, Any]) -> Outcome:
+    return await publish(ctx, data)
+
+
+TASK_FORM = steps.Steps(
+    FLOW,
+    typed={"target": typed_target, "content": typed_content, "review": typed_review},
+    actions=(
+        steps.Action("to", ("target",), pressed_target, (target_arg,)),
+        steps.Action("due", ("review",), pressed_due, (due_arg,)),
+        steps.Action("rep", ("review",), pressed_repeat, (buttons.one_of(REPEATS),)),
+        steps.Action("ok", ("review",), pressed_publish),
+    ),
+)
 
 
 async def task_flow(ctx: Context) -> list[Reply]:
-    assert ctx.state is not None
-    step, data = ctx.state.step, dict(ctx.state.data)
-    incoming = ctx.incoming
-    if incoming.kind == "button":
-        action, args = buttons.parse_action(
-            incoming.text,
-            FLOW,
-            {"no": (), "ok": (), "to": (buttons.word,), "due": (buttons.word,), "rep": (buttons.word,)},
-        )
-        arg = args[0] if args else ""
-        if action == "due" and arg != "none":
-            buttons.iso_date(arg)
-        if action == "no":
-            await ctx.clear_state()
-            return [Reply(text("cancelled"), replace_pressed=True)]
-        if action == "to" and step == "target":
-            if arg in ("all", "team"):
-                target = (
-                    Target("all", None, None, text("task_target_all"))
-                    if arg == "all" and ctx.viewer.is_admin
-                    else Target("team", None, ctx.user.team_id, text("task_target_team"))
-                )
-                if target.scope == "team" and target.team_id is None:
-                    return [Reply(text("task_no_team"))]
-            else:
-                person_id = buttons.ident(arg)
-                async with ctx.db.transaction() as session:
-                    people = await assignable_people(session, ctx.viewer)
-                person = next((p for p in people if p.id == person_id), None)
-                if person is None:  # gone, or not someone this manager may give tasks to
-                    return [Reply(text("button_expired"))]
-                target = Target("user", person.id, None, person.name)
-            return await _after_target(ctx, data, target)
-        if step == "review" and action == "due":
-            data["due"] = None if arg == "none" else arg
-            data["recurrence"] = None if arg != "none" else data.get("recurrence")
-        elif step == "review" and action == "rep":
-            data["recurrence"] = "daily" if arg == "daily" else None
-            if data["recurrence"]:
-                data["due"] = None
-        elif step == "review" and action == "ok":
-            return await publish(ctx, data)
-        else:
-            return [Reply(text("button_expired"))]
-        await ctx.save_state(FLOW, "review", data)
-        return [review_reply(data, ctx.today, replace=True)]
-    typed = incoming.text.strip()
-    if step == "target":
-        async with ctx.db.transaction() as session:
-            found = await resolve_target(session, ctx.viewer, split_target(typed)[0], **target_labels())
-            people = await assignable_people(session, ctx.viewer)
-        if isinstance(found, Target):
-            return await _after_target(ctx, data, found)
-        return [
-            Reply(
-                text("task_unknown_target", word=typed[:20]),
-                buttons=target_buttons(found or people, ctx.viewer),
-            )
-        ]
-    if step == "content":
-        if not typed:
-            return [Reply(text("task_ask_content", target=data.get("label", "")))]
-        draft = await draft_from_title(ctx, data, typed)
-        if problems := draft_problems(ctx, draft):
-            return await ask_content_again(ctx, data, problems)
-        await ctx.save_state(FLOW, "review", draft)
-        return [review_reply(draft, ctx.today)]
-    return [review_reply(data, ctx.today)]  # review: typing repeats the form
+    return await steps.handle(ctx, TASK_FORM)
 
 
 # ---------------------------------------------------------------- /tasks and the buttons

@@ -18,6 +18,7 @@ REASON_FLOW = "task_reason"
 DONE, NOT_DONE, STOP = "td", "tn", "tstop"
 MAX_TARGET_BUTTONS = 12
 QUICK_REASONS = ("客户不在", "时间冲突", "客户改期")
+REPEATS = ("daily", "once")  # the review's button switches between them
 ICONS = {"open": "⬜", "done": "✅", "not_done": "❌"}
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from store.models import Customer, Task, Visit
+from store.models import Customer, Task
+from tests.support.store_fixtures import all_visits
 from tests.support.telegram_harness import data_for, running_bot
 
 REP, MANAGER = 5001, 5002
@@ -25,11 +26,6 @@ async def press(bot, call, label, *, replies=1):
     return await bot.press(REP, call, data_for(call, label), replies=replies)
 
 
-async def all_visits(bot) -> list[Visit]:
-    async with bot.engine.db.transaction() as session:
-        return list(await session.scalars(select(Visit).order_by(Visit.id)))
-
-
 async def test_a_negative_amount_in_a_quick_log_is_refused_and_asked_again(bot):
     [question] = await bot.say(REP, "今天去了青松电气，见了王总，挺感兴趣，预算-5万")
     assert "金额不能是负数" in question.text and "-5万" in question.text
@@ -37,7 +33,7 @@ async def test_a_negative_amount_in_a_quick_log_is_refused_and_asked_again(bot):
     [card] = await bot.say(REP, "20")
     assert "客户：青松电气（新建）" in card.text and "金额：20万" in card.text
     await press(bot, card, "确认保存", replies=2)
-    [visit] = await all_visits(bot)
+    [visit] = await all_visits(bot.engine.db)
     assert visit.amount_wan == 20
 
 
@@ -55,7 +51,7 @@ async def test_impossible_or_foreign_amounts_are_never_stored(bot, report, probl
     [card] = await press(bot, question, "跳过")
     assert "金额：" in card.text and "金额：20万" not in card.text and "金额：9万" not in card.text
     await press(bot, card, "确认保存", replies=2)
-    [visit] = await all_visits(bot)
+    [visit] = await all_visits(bot.engine.db)
     assert visit.amount_wan is None
     async with bot.engine.db.transaction() as session:
         customer = await session.get(Customer, visit.customer_id)
@@ -86,7 +82,7 @@ async def test_the_form_refuses_a_negative_amount_and_takes_a_confirmed_large_on
     [card] = await bot.say(REP, "无")
     assert "金额：20000万" in card.text
     await press(bot, card, "确认保存", replies=2)
-    [visit] = await all_visits(bot)
+    [visit] = await all_visits(bot.engine.db)
     assert visit.amount_wan == 20000
     assert visit.customer.name == "华东机械"  # invisible characters dropped, nothing else
 
