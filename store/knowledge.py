@@ -105,6 +105,17 @@ async def list_gaps(
     return result
 
 
+async def gap_visible(session: AsyncSession, viewer: Viewer, gap_id: int) -> bool:
+    """Whether gap ``gap_id`` exists and the viewer may see it (answered or not)."""
+    stmt = visible(
+        viewer,
+        select(KnowledgeGap.id).where(KnowledgeGap.id == gap_id),
+        owner_col=KnowledgeGap.user_id,
+        team_col=KnowledgeGap.team_id,
+    )
+    return await session.scalar(stmt) is not None
+
+
 async def record_feedback(
     session: AsyncSession,
     user_id: int,

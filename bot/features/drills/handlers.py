@@ -120,8 +120,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         drill = next_drill(drills, await shares_of(ctx), exclude=key)
     else:
         drill = next((d for d in drills if d.key == key), None)
-    if drill is None:
-        return [Reply(text("drill_gone"))]
+    if drill is None:  # a key outside this person's catalogue (another team's drill, or forged)
+        return [Reply(text("button_expired"))]
     return await start(ctx, drill)
 
 

@@ -261,6 +261,9 @@ async def on_grade(ctx: Context) -> list[Reply]:
         },
     )
     customer_id = args[0]
+    async with ctx.db.transaction() as session:  # every action names a customer the presser may see
+        if await customers.get_customer(session, ctx.viewer, customer_id) is None:
+            raise buttons.StaleButton(ctx.incoming.text)
     if action == "stars":
         picks = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
         return [Reply(text("grading_pick_stars"), buttons=(picks,))]
