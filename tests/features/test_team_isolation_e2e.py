@@ -115,6 +115,9 @@ async def test_a_quick_log_never_shows_a_colleagues_figures(bot):
     rep = await _user(bot, REP)
     assert [(v.rep_id, v.customer_id) for v in visits][-1] == (rep.id, theirs.id)  # a joint visit
     assert record is not None and record.expected_amount_wan == 30 and record.owner_id != rep.id
+    # the reminder's 记录拜访 button of that joint visit opens the form again, by the name only
+    [form] = await bot.press(REP, replies[0], f"logc:{theirs.id}")
+    assert "已失效" not in form.text and "30" not in form.text
 
     south = [*await bot.say(SOUTH_REP, "今天去了恒通电气，见了李工，对方需要跟进")]
     south += await bot.press(SOUTH_REP, south[0], data_for(south[0], "确认保存"), replies=2)
