@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.routes import build_routes
 from store import customers, drills, knowledge, tasks, users
 from store.access import Viewer
 from store.models import Customer, Feedback, Visit, VisitDraft
@@ -202,3 +203,10 @@ async def test_a_manager_sees_the_team_visit_but_not_another_teams(bot):
     [other] = await bot.say(SOUTH_MANAGER, "/help")
     [refused] = await bot.press(SOUTH_MANAGER, other, f"vis:{ids['v']}")
     assert EXPIRED in refused.text and "恒通" not in refused.text
+
+
+def test_the_forged_table_covers_every_button_route():
+    """A new button prefix needs its row in FORGED (the tasks' buttons are tested with /task)."""
+    covered = {pattern.split(":")[0] for pattern in FORGED} | {"gteach"}
+    tasks_buttons = {"td", "tn", "tstop"}
+    assert set(build_routes().buttons) == covered | tasks_buttons
