@@ -143,8 +143,9 @@ async def add_user(
         user = User(telegram_id=telegram_id, name=name.strip(), role=role, team_id=team_id, active=True)
         session.add(user)
     else:
-        if (user.team_id, user.role) != (team_id, role):
-            # a half-done conversation belongs to the old team and role: it ends here
+        if user.team_id != team_id:
+            # a half-done conversation belongs to the old team: it ends here (a changed role is
+            # stopped at the engine's door, with a message)
             await session.execute(delete(ConversationState).where(ConversationState.user_id == user.id))
         user.name, user.role, user.team_id, user.active = name.strip(), role, team_id, True
     await session.flush()
