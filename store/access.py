@@ -1,8 +1,13 @@
 """Who may see which rows — decided here and nowhere else.
 
-- rep: only rows they own;
-- manager: rows of their team (a manager without a team: only rows they own);
+- rep: rows they own AND that belong to their current team;
+- manager: rows of their team;
+- a rep or manager without a team (between teams): only rows they own that belong to no team;
 - admin: everything.
+
+Every row a person's work leaves carries the team it was written in (``team_col``), so a person
+who leaves a team and joins another sees nothing of the old one, while the old team's manager
+still sees those rows: they stay with the team, neither deleted nor moved.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import false
+from sqlalchemy import and_, false
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Select
@@ -57,13 +62,16 @@ def visibility_clause(
     """The WHERE condition for ``viewer`` (None: no restriction)."""
     if viewer.role == "admin":
         return None
-    if viewer.role == "manager":
-        if viewer.team_id is None:
-            return owner_col == viewer.user_id
+    if viewer.role == "manager" and viewer.team_id is not None:
         return team_col == viewer.team_id
-    if viewer.role == "rep":
-        return owner_col == viewer.user_id
+    if viewer.role in ("rep", "manager"):
+        return and_(owner_col == viewer.user_id, in_team(team_col, viewer.team_id))
     return false()
+
+
+def in_team(team_col: ColumnElement[Any], team_id: int | None) -> ColumnElement[bool]:
+    """``team_col`` is ``team_id`` (both NULL included: the rows of no team)."""
+    return team_col.is_(None) if team_id is None else team_col == team_id
 
 
 def visible(viewer: Viewer, stmt: S, *, owner_col: ColumnElement[Any], team_col: ColumnElement[Any]) -> S:
@@ -77,10 +85,8 @@ def can_see(viewer: Viewer, *, owner_id: int | None, team_id: int | None) -> boo
     """The same rule for one row already in hand."""
     if viewer.role == "admin":
         return True
-    if viewer.role == "manager":
-        if viewer.team_id is None:
-            return owner_id == viewer.user_id
+    if viewer.role == "manager" and viewer.team_id is not None:
         return team_id == viewer.team_id
-    if viewer.role == "rep":
-        return owner_id == viewer.user_id
+    if viewer.role in ("rep", "manager"):
+        return owner_id == viewer.user_id and team_id == viewer.team_id
     return False

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore, like_escape
-from store.access import AccessDenied, Viewer, can_see, visible
+from store.access import AccessDenied, Viewer, can_see, in_team, visible
 from store.models import (
     BUYING_ROLES,
     GRADES,
@@ -208,10 +208,9 @@ async def get_or_create_customer(
         raise ValueError("customer name is empty")
     team_id = viewer.team_id if team_id is None else team_id
     owner_id = viewer.user_id if owner_id is None else owner_id
-    lookup = select(Customer).where(
-        Customer.normalized_name == key,
-        Customer.team_id.is_(None) if team_id is None else Customer.team_id == team_id,
-    )
+    lookup = select(Customer).where(Customer.normalized_name == key, in_team(Customer.team_id, team_id))
+    if team_id is None:  # customers of no team are nobody's shared accounts: only the owner's own
+        lookup = lookup.where(Customer.owner_id == owner_id)
     existing = await session.scalar(lookup.order_by(Customer.id))
     if existing is not None:
         return existing, False

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.access import Viewer, visible
+from store.access import Viewer, in_team, visible
 from store.models import DrillAttempt, DrillDefinition, DrillTeamSetting, User, utcnow
 
 ANSWER_LIMIT = 2000
@@ -65,12 +65,13 @@ class DrillHistory:
     share: float  # mean share of checks passed
 
 
-async def history(session: AsyncSession, user_id: int) -> dict[str, DrillHistory]:
-    """Per drill the person has tried: attempts and mean share of checks passed."""
+async def history(session: AsyncSession, user_id: int, *, team_id: int | None) -> dict[str, DrillHistory]:
+    """Per drill the person has tried in ``team_id`` (their current team: what they practised in
+    another team stays there): attempts and mean share of checks passed."""
     share = func.avg(DrillAttempt.checks_passed * 1.0 / DrillAttempt.checks_total)
     rows = await session.execute(
         select(DrillAttempt.drill_key, func.max(DrillAttempt.drill_title), func.count(), share)
-        .where(DrillAttempt.user_id == user_id)
+        .where(DrillAttempt.user_id == user_id, in_team(DrillAttempt.team_id, team_id))
         .group_by(DrillAttempt.drill_key)
     )
     return {key: DrillHistory(key, title, int(n), float(avg or 0.0)) for key, title, n, avg in rows}
@@ -132,10 +133,14 @@ async def set_daily_drill(session: AsyncSession, team_id: int, enabled: bool) ->
 
 
 async def own_attempts_between(
-    session: AsyncSession, user_id: int, start: datetime, end: datetime
+    session: AsyncSession, user_id: int, start: datetime, end: datetime, *, team_id: int | None
 ) -> list[DrillAttempt]:
-    """One person's own attempts in ``[start, end)`` (what /drill 统计 shows, whatever the role)."""
+    """One person's own attempts in ``[start, end)`` in ``team_id`` (what /drill 统计 shows,
+    whatever the role)."""
     stmt = select(DrillAttempt).where(
-        DrillAttempt.user_id == user_id, DrillAttempt.created_at >= start, DrillAttempt.created_at < end
+        DrillAttempt.user_id == user_id,
+        in_team(DrillAttempt.team_id, team_id),
+        DrillAttempt.created_at >= start,
+        DrillAttempt.created_at < end,
     )
     return list((await session.scalars(stmt.order_by(DrillAttempt.created_at))).all())

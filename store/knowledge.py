@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.access import Viewer, visible
-from store.models import GAP_REASONS, Feedback, KnowledgeGap, PlaybookCard, utcnow
+from store.models import GAP_REASONS, Feedback, KnowledgeGap, PlaybookCard, User, utcnow
 
 _LEADING = re.compile(r"^(请问|请教|问一下|问下|我想问)")
 _TRAILING = re.compile(r"(呢|吗|呀|啊|吧|么)+$")
@@ -103,6 +103,17 @@ async def list_gaps(
             )
         )
     return result
+
+
+async def gap_visible(session: AsyncSession, viewer: Viewer, gap_id: int) -> bool:
+    """Whether gap ``gap_id`` exists and the viewer may see it (answered or not)."""
+    stmt = visible(
+        viewer,
+        select(KnowledgeGap.id).where(KnowledgeGap.id == gap_id),
+        owner_col=KnowledgeGap.user_id,
+        team_col=KnowledgeGap.team_id,
+    )
+    return await session.scalar(stmt) is not None
 
 
 async def record_feedback(
@@ -208,11 +219,17 @@ async def gaps_for_card(session: AsyncSession, card_id: int) -> list[KnowledgeGa
 
 
 async def users_to_notify(session: AsyncSession, card_id: int) -> list[int]:
-    """Who asked a question this card now answers and has not been told yet."""
+    """Who asked a question this card now answers and has not been told yet, while still in the
+    team they asked in (someone who moved to another team is not sent the old team's card)."""
     return sorted(
         await session.scalars(
             select(KnowledgeGap.user_id)
-            .where(KnowledgeGap.resolved_by_card_id == card_id, KnowledgeGap.notified_at.is_(None))
+            .join(User, KnowledgeGap.user_id == User.id)
+            .where(
+                KnowledgeGap.resolved_by_card_id == card_id,
+                KnowledgeGap.notified_at.is_(None),
+                KnowledgeGap.team_id.is_not_distinct_from(User.team_id),
+            )
             .distinct()
         )
     )

@@ -399,6 +399,8 @@ class VisitDraft(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the team the draft was started in: a person who changes team no longer sees it
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(10), default="open")
     step: Mapped[str] = mapped_column(String(64))
@@ -413,7 +415,8 @@ class VisitDraft(Base):
 
 class Task(Base):
     """A manager's instruction. ``scope`` says who it applies to; ``recurrence='daily'`` repeats it
-    every day from ``starts_on`` (if set) to ``due_date`` (if set)."""
+    every day from ``starts_on`` (if set) to ``due_date`` (if set). ``team_id``: the team of a
+    'team' task, and the team its assignee was in for a 'user' task (it applies only there)."""
 
     __tablename__ = "tasks"
     __table_args__ = (
@@ -448,6 +451,8 @@ class TaskStatus(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: the person's team when the row was made: the row stays with that team (store/access.py)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(10), default="open")
     reason: Mapped[str | None] = mapped_column(Text)

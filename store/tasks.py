@@ -17,7 +17,7 @@ from sqlalchemy import and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
-from store.access import AccessDenied, Viewer, visible
+from store.access import AccessDenied, Viewer, in_team, visible
 from store.models import RECURRENCES, TASK_SCOPES, TASK_STATUSES, Task, TaskStatus, User, utcnow
 from store.visits import count_effective_visits
 
@@ -74,7 +74,7 @@ async def create_task(
         assignee = await session.get(User, assignee_id)
         if assignee is None:
             raise LookupError(f"no user {assignee_id}")
-        team_id = None
+        team_id = assignee.team_id  # the task applies to the assignee in that team only
         allowed = (
             viewer.is_admin
             or assignee_id == viewer.user_id
@@ -114,7 +114,7 @@ def _applies(user_id: int, team_id: int | None, day: date) -> Any:
         or_(
             Task.scope == "all",
             and_(Task.scope == "team", Task.team_id == team_id) if team_id is not None else false(),
-            and_(Task.scope == "user", Task.assignee_id == user_id),
+            and_(Task.scope == "user", Task.assignee_id == user_id, in_team(Task.team_id, team_id)),
         ),
         or_(Task.starts_on.is_(None), Task.starts_on <= day),
         or_(Task.recurrence.is_(None), Task.due_date.is_(None), Task.due_date >= day),
@@ -143,13 +143,22 @@ async def statuses_for(
         started = set(
             await session.scalars(
                 select(TaskStatus.task_id).where(
-                    TaskStatus.user_id == user_id, TaskStatus.task_id.in_(one_off)
+                    TaskStatus.user_id == user_id,
+                    in_team(TaskStatus.team_id, team_id),
+                    TaskStatus.task_id.in_(one_off),
                 )
             )
         )
     now = utcnow()
     missing = [
-        {"task_id": t.id, "user_id": user_id, "day": day, "status": "open", "updated_at": now}
+        {
+            "task_id": t.id,
+            "user_id": user_id,
+            "team_id": team_id,
+            "day": day,
+            "status": "open",
+            "updated_at": now,
+        }
         for t in tasks
         if t.recurrence is not None or t.id not in started
     ]
@@ -157,7 +166,12 @@ async def statuses_for(
     stmt = (
         select(TaskStatus)
         .join(Task, TaskStatus.task_id == Task.id)
-        .where(TaskStatus.user_id == user_id, TaskStatus.task_id.in_([t.id for t in tasks]), _listed_on(day))
+        .where(
+            TaskStatus.user_id == user_id,
+            in_team(TaskStatus.team_id, team_id),
+            TaskStatus.task_id.in_([t.id for t in tasks]),
+            _listed_on(day),
+        )
         .order_by(Task.id)
         .execution_options(populate_existing=True)
     )
@@ -176,9 +190,9 @@ async def set_status(
         raise ValueError(f"status must be one of {TASK_STATUSES}")
     stmt = visible(
         viewer,
-        select(TaskStatus).join(User, TaskStatus.user_id == User.id).where(TaskStatus.id == status_id),
+        select(TaskStatus).where(TaskStatus.id == status_id),
         owner_col=TaskStatus.user_id,
-        team_col=User.team_id,
+        team_col=TaskStatus.team_id,
     )
     row = await session.scalar(stmt)
     if row is None:
@@ -197,35 +211,29 @@ async def list_tasks(session: AsyncSession, viewer: Viewer, *, include_inactive:
     if viewer.is_admin:
         pass
     elif viewer.is_manager and viewer.team_id is not None:
-        members = select(User.id).where(User.team_id == viewer.team_id)
-        stmt = stmt.where(
-            or_(
-                Task.scope == "all",
-                Task.team_id == viewer.team_id,
-                Task.assignee_id.in_(members),
-                Task.created_by == viewer.user_id,
-            )
-        )
+        # a 'user' task carries its assignee's team: the team's tasks are all of them
+        stmt = stmt.where(or_(Task.scope == "all", Task.team_id == viewer.team_id))
     else:
         team = viewer.team_id
         stmt = stmt.where(
             or_(
                 Task.scope == "all",
                 and_(Task.scope == "team", Task.team_id == team) if team is not None else false(),
-                Task.assignee_id == viewer.user_id,
+                and_(Task.assignee_id == viewer.user_id, in_team(Task.team_id, team)),
             )
         )
     return list(await session.scalars(stmt))
 
 
 async def deactivate_task(session: AsyncSession, viewer: Viewer, task_id: int) -> bool:
-    """Stop a task (its history stays). Its creator, an admin, or the team's manager may."""
+    """Stop a task (its history stays). Its creator (while in its team), an admin, or the team's
+    manager may."""
     task = await session.get(Task, task_id)
     if task is None:
         return False
     if not (
         viewer.is_admin
-        or task.created_by == viewer.user_id
+        or (task.created_by == viewer.user_id and task.team_id == viewer.team_id)
         or (viewer.is_manager and task.team_id is not None and task.team_id == viewer.team_id)
     ):
         raise AccessDenied(f"task {task_id}")
@@ -270,9 +278,9 @@ async def get_status(session: AsyncSession, viewer: Viewer, status_id: int) -> T
     """One status row (with ``.task``) if the viewer may see it."""
     stmt = visible(
         viewer,
-        select(TaskStatus).join(User, TaskStatus.user_id == User.id).where(TaskStatus.id == status_id),
+        select(TaskStatus).where(TaskStatus.id == status_id),
         owner_col=TaskStatus.user_id,
-        team_col=User.team_id,
+        team_col=TaskStatus.team_id,
     )
     return await session.scalar(stmt.execution_options(populate_existing=True))
 
@@ -299,10 +307,9 @@ async def statuses_between(session: AsyncSession, viewer: Viewer, start: date, e
     stmt = visible(
         viewer,
         select(TaskStatus)
-        .join(User, TaskStatus.user_id == User.id)
         .where(TaskStatus.day >= start, TaskStatus.day <= end)
         .order_by(TaskStatus.day, TaskStatus.id),
         owner_col=TaskStatus.user_id,
-        team_col=User.team_id,
+        team_col=TaskStatus.team_id,
     )
     return list(await session.scalars(stmt))

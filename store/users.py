@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store._sql import insert_ignore
@@ -16,6 +16,7 @@ from store.models import (
     DEFAULT_MORNING_PUSH,
     ROLES,
     WORKWEEKS,
+    ConversationState,
     Invite,
     Team,
     User,
@@ -142,6 +143,10 @@ async def add_user(
         user = User(telegram_id=telegram_id, name=name.strip(), role=role, team_id=team_id, active=True)
         session.add(user)
     else:
+        if user.team_id != team_id:
+            # a half-done conversation belongs to the old team: it ends here (a changed role is
+            # stopped at the engine's door, with a message)
+            await session.execute(delete(ConversationState).where(ConversationState.user_id == user.id))
         user.name, user.role, user.team_id, user.active = name.strip(), role, team_id, True
     await session.flush()
     await session.refresh(user, ["team"])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.access import AccessDenied, Viewer, can_see, visible
-from store.models import INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Customer, Visit, VisitChange, utcnow
+from store.models import INTERESTS, NEEDS, OUTCOMES, VISIT_KINDS, Customer, User, Visit, VisitChange, utcnow
 
 
 def _visible_visits(viewer: Viewer) -> Any:
@@ -113,15 +113,24 @@ async def visits_between(session: AsyncSession, viewer: Viewer, start: date, end
     return list(await session.scalars(stmt))
 
 
+def _in_reps_team() -> Any:
+    """A visit to a customer of its rep's current team (the visits of a team the rep left stay
+    with that team: they count and remind there no more)."""
+    return Customer.team_id.is_not_distinct_from(User.team_id)
+
+
 async def count_effective_visits(session: AsyncSession, user_ids: Iterable[int], day: date) -> dict[int, int]:
-    """Effective visits per rep on ``day`` (for quotas; voided ones do not count); reps with none
-    are absent."""
+    """Effective visits per rep on ``day`` in the rep's current team (for quotas; voided ones do
+    not count); reps with none are absent."""
     ids = list(user_ids)
     if not ids:
         return {}
     rows = await session.execute(
         select(Visit.rep_id, func.count(Visit.customer_id.distinct()))
+        .join(Customer, Visit.customer_id == Customer.id)
+        .join(User, Visit.rep_id == User.id)
         .where(
+            _in_reps_team(),
             Visit.rep_id.in_(ids),
             Visit.visited_on == day,
             Visit.effective.is_(True),
@@ -133,11 +142,14 @@ async def count_effective_visits(session: AsyncSession, user_ids: Iterable[int],
 
 
 async def due_reminders(session: AsyncSession, day: date) -> list[Visit]:
-    """Visits (not voided) whose follow-up (``next_date``) is ``day`` (scheduler use: which of them
-    still need their reminder is for its claims to say, so a failed send is tried again)."""
+    """Visits (not voided) whose follow-up (``next_date``) is ``day``, to customers of their rep's
+    current team (scheduler use: which of them still need their reminder is for its claims to say,
+    so a failed send is tried again)."""
     stmt = (
         select(Visit)
-        .where(Visit.next_date == day, Visit.voided_at.is_(None))
+        .join(Customer, Visit.customer_id == Customer.id)
+        .join(User, Visit.rep_id == User.id)
+        .where(Visit.next_date == day, Visit.voided_at.is_(None), _in_reps_team())
         .order_by(Visit.rep_id, Visit.id)
     )
     return list(await session.scalars(stmt))

@@ -373,13 +373,19 @@ def run() -> None:
         return
     import asyncio
 
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import build_engine, warm_up
-    from bot.transports.telegram import serve
+    from bot.transports.redaction import install_redaction
+    from bot.transports.telegram import check_bot_api, serve
+    from prompts import text
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the bot token in URLs
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines: noise (and the token, redacted)
+    redact = install_redaction(settings.telegram_bot_token.get_secret_value())
 
     async def main() -> None:
+        await check_bot_api(settings)  # a wrong token or no network is said before the model loads
         engine = await build_engine(settings)
         try:
             await asyncio.to_thread(warm_up, engine.kb)  # before polling: the first answer is quick
@@ -387,7 +393,18 @@ def run() -> None:
         finally:
             await engine.db.dispose()
 
-    _run(main())
+    try:
+        _run(main())
+    except InvalidToken:
+        typer.echo(text("run_token_rejected", token=redact.shown), err=True)
+        raise typer.Exit(1) from None
+    except NetworkError as error:  # TimedOut included
+        problem = redact(f"{type(error).__name__}: {error}")
+        typer.echo(text("run_bot_api_unreachable", problem=problem), err=True)
+        raise typer.Exit(1) from None
+    except Exception:
+        logging.getLogger("bot.cli").exception("coach run stopped")  # the traceback, token redacted
+        raise typer.Exit(1) from None
 
 
 from bot.cli.manager import register as register_manager_commands  # noqa: E402

@@ -133,6 +133,9 @@ async def on_pick(ctx: Context) -> list[Reply]:
     gap_id = buttons.ident(arg)
     topic = next((t for t in await open_topics(ctx) if gap_id in t.gap_ids), None)
     if topic is None:
+        async with ctx.db.transaction() as session:
+            if not await knowledge.gap_visible(session, ctx.viewer, gap_id):  # another team's, or forged
+                raise buttons.StaleButton(ctx.incoming.text)
         return [Reply(text("teach_gap_gone"))]
     return await start_teaching(ctx, topic)
 

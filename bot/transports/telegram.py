@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -112,6 +113,19 @@ def bot_api_urls(base: str) -> tuple[str, str]:
     root = base.strip().rstrip("/")
     root = root.removesuffix("/bot")
     return f"{root}/bot", f"{root}/file/bot"
+
+
+async def check_bot_api(settings: Settings) -> None:
+    """Ask the Bot API who the bot is (getMe) before the slow part of a start, so that a rejected
+    token (telegram.error.InvalidToken) or an unreachable server (NetworkError, TimedOut) is said
+    at once rather than after the model has loaded."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    urls: dict[str, str] = {}
+    if settings.telegram_api_base_url:
+        urls["base_url"], urls["base_file_url"] = bot_api_urls(settings.telegram_api_base_url)
+    async with Bot(settings.telegram_bot_token.get_secret_value(), **urls):
+        pass
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:

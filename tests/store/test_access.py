@@ -135,9 +135,13 @@ async def test_gap_visibility(db: Database, world: World) -> None:
         assert len(await knowledge.list_gaps(s, Viewer.of(world.admin))) == 2
 
 
-async def test_manager_without_team_sees_only_own_rows() -> None:
-    lone = Viewer(user_id=5, role="manager", team_id=None)
-    assert can_see(lone, owner_id=5, team_id=1)
-    assert not can_see(lone, owner_id=6, team_id=None)
+async def test_someone_without_team_sees_only_own_rows_of_no_team() -> None:
+    for role in ("manager", "rep"):
+        lone = Viewer(user_id=5, role=role, team_id=None)
+        assert can_see(lone, owner_id=5, team_id=None)
+        assert not can_see(lone, owner_id=5, team_id=1)  # written in a team they have left
+        assert not can_see(lone, owner_id=6, team_id=None)
+    rep = Viewer(user_id=5, role="rep", team_id=2)
+    assert can_see(rep, owner_id=5, team_id=2) and not can_see(rep, owner_id=5, team_id=1)
     assert not can_see(Viewer(user_id=5, role="stranger", team_id=1), owner_id=5, team_id=1)
     assert can_see(Viewer(user_id=1, role="admin", team_id=None), owner_id=9, team_id=9)

@@ -41,8 +41,8 @@ async def test_attempts_are_stored_and_seen_by_their_rep_and_team_manager_only(d
         mine = await drills.attempts_between(s, world.viewer(world.rep_a1), *window)
         team = await drills.attempts_between(s, world.viewer(world.manager_a), *window)
         everyone = await drills.attempts_between(s, world.viewer(world.admin), *window)
-        own = await drills.own_attempts_between(s, world.manager_a.id, *window)
-        history = await drills.history(s, world.rep_a1.id)
+        own = await drills.own_attempts_between(s, world.manager_a.id, *window, team_id=world.team_a.id)
+        history = await drills.history(s, world.rep_a1.id, team_id=world.team_a.id)
     assert [(a.user_id, a.checks_passed) for a in mine] == [(world.rep_a1.id, 1), (world.rep_a1.id, 3)]
     assert {a.user_id for a in team} == {world.rep_a1.id, world.rep_a2.id}
     assert len(everyone) == 4 and own == []

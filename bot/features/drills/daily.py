@@ -19,7 +19,9 @@ async def daily_drill(engine: Engine, session: Any, person: User) -> tuple[str, 
         return None
     rows = await drill_store.definitions_for(session, person.team_id)
     drills = engine.drill_coach.catalogue(rows)
-    shares = {k: h.share for k, h in (await drill_store.history(session, person.id)).items()}
+    shares = {
+        k: h.share for k, h in (await drill_store.history(session, person.id, team_id=person.team_id)).items()
+    }
     drill = next_drill(drills, shares)
     if drill is None:
         return None

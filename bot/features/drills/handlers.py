@@ -33,7 +33,10 @@ async def catalogue(ctx: Context) -> list[Drill]:
 
 async def shares_of(ctx: Context) -> dict[str, float]:
     async with ctx.db.transaction() as session:
-        return {k: h.share for k, h in (await drill_store.history(session, ctx.user.id)).items()}
+        return {
+            k: h.share
+            for k, h in (await drill_store.history(session, ctx.user.id, team_id=ctx.user.team_id)).items()
+        }
 
 
 async def start(ctx: Context, drill: Drill) -> list[Reply]:
@@ -117,8 +120,8 @@ async def on_button(ctx: Context) -> list[Reply]:
         drill = next_drill(drills, await shares_of(ctx), exclude=key)
     else:
         drill = next((d for d in drills if d.key == key), None)
-    if drill is None:
-        return [Reply(text("drill_gone"))]
+    if drill is None:  # a key outside this person's catalogue (another team's drill, or forged)
+        return [Reply(text("button_expired"))]
     return await start(ctx, drill)
 
 
@@ -127,8 +130,10 @@ async def stats_reply(ctx: Context) -> Reply:
     today = ctx.today
     first, after = day_bounds(today - timedelta(days=today.weekday()), today, tz)
     async with ctx.db.transaction() as session:
-        week = await drill_store.own_attempts_between(session, ctx.user.id, first, after)
-        past = await drill_store.history(session, ctx.user.id)
+        week = await drill_store.own_attempts_between(
+            session, ctx.user.id, first, after, team_id=ctx.user.team_id
+        )
+        past = await drill_store.history(session, ctx.user.id, team_id=ctx.user.team_id)
     if not week:
         lines = [text("drill_stats_none")]
     else:

@@ -41,7 +41,9 @@ class DraftSlot:
 
     async def begin(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
         async with ctx.db.transaction() as session:
-            self.draft = await drafts.create_draft(session, self.user_id, step, data, self.visit_id)
+            self.draft = await drafts.create_draft(
+                session, self.user_id, step, data, self.visit_id, team_id=ctx.user.team_id
+            )
 
     async def store(self, ctx: Context, step: str, data: dict[str, Any]) -> None:
         assert self.draft is not None
@@ -66,12 +68,12 @@ def draft_name(draft: VisitDraft) -> str:
 
 async def my_open_drafts(ctx: Context) -> list[VisitDraft]:
     async with ctx.db.transaction() as session:
-        return await drafts.open_drafts(session, ctx.user.id)
+        return await drafts.open_drafts(session, ctx.user.id, team_id=ctx.user.team_id)
 
 
 async def my_draft(ctx: Context, draft_id: int) -> VisitDraft | None:
     async with ctx.db.transaction() as session:
-        return await drafts.get_open_draft(session, ctx.user.id, draft_id)
+        return await drafts.get_open_draft(session, ctx.user.id, draft_id, team_id=ctx.user.team_id)
 
 
 async def discard(ctx: Context, draft: VisitDraft) -> bool:

@@ -44,7 +44,7 @@ from bot.sales.visits.detect import could_be_visit_report, reads_like_visit_repo
 from bot.sales.visits.extract import VisitDraft
 from bot.sales.visits.report_facts import read_facts
 from prompts import text
-from store import customers
+from store import customers, visits
 from store.access import AccessDenied
 from store.models import GRADES
 from store.models import VisitDraft as DraftRow
@@ -240,11 +240,18 @@ async def log_command(ctx: Context) -> list[Reply]:
 
 
 async def log_for_customer(ctx: Context) -> list[Reply]:
-    """The reminder's button: the guided form with the customer already chosen."""
+    """The reminder's button: the guided form with the customer already chosen. A teammate's
+    customer the rep visited jointly (the rep sees their own visit, not the record) goes by its
+    name, so that the new visit is linked to it as a joint visit again (logbook.save_visit)."""
     customer = await customer_of_button(ctx)
-    if customer is None:
+    if customer is not None:
+        return await start_guided(ctx, customer_value(customer))
+    (customer_id,) = buttons.parse(ctx.incoming.text, ctx.incoming.button_prefix, buttons.ident)
+    async with ctx.db.transaction() as session:
+        own_visits = await visits.visits_for_customer(session, ctx.viewer, customer_id, limit=1)
+    if not own_visits:
         return [Reply(text("button_expired"))]
-    return await start_guided(ctx, customer_value(customer))
+    return await start_guided(ctx, {"id": None, "name": own_visits[0].customer.name})
 
 
 async def on_grade(ctx: Context) -> list[Reply]:
@@ -261,6 +268,9 @@ async def on_grade(ctx: Context) -> list[Reply]:
         },
     )
     customer_id = args[0]
+    async with ctx.db.transaction() as session:  # every action names a customer the presser may see
+        if await customers.get_customer(session, ctx.viewer, customer_id) is None:
+            raise buttons.StaleButton(ctx.incoming.text)
     if action == "stars":
         picks = tuple(Button(f"{n}★", button_data(GRADE_PREFIX, "s", customer_id, n)) for n in range(1, 6))
         return [Reply(text("grading_pick_stars"), buttons=(picks,))]

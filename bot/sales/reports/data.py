@@ -158,7 +158,11 @@ async def collect_report(
             rows[user_id] = RepRow(user_id, names.get(user_id, f"#{user_id}"))
         return rows[user_id]
 
-    for visit in await visits.visits_between(session, viewer, start, end):
+    logged = await visits.visits_between(session, viewer, start, end)
+    for rep_id in {v.rep_id for v in logged} - names.keys():  # someone who has left the team since
+        former = await users.get_user(session, rep_id)
+        names[rep_id] = former.name if former else f"#{rep_id}"
+    for visit in logged:
         row = row_for(visit.rep_id)
         row.visits += 1
         row.effective += bool(visit.effective)

@@ -127,7 +127,19 @@ def effectiveness_of(
 
 
 async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, Any]) -> SavedVisit:
-    """``values`` as the visit form keeps them (JSON-ready: ISO dates, lookups as {id, name})."""
+    """``values`` as the visit form keeps them (JSON-ready: ISO dates, lookups as {id, name}).
+
+    Which customer record a visit goes to, and what the reply may show of it:
+    - one the viewer may see (a rep's own; the team's for a manager): the visit is logged, the
+      record updated, and its figures used for the grading suggestion;
+    - a colleague's customer of the same team (a team holds one record per company, so a typed
+      name that is not the rep's own may still be a teammate's): the visit is linked to it as a
+      joint visit and counts for the rep, but the record is left as it is and the reply uses only
+      what this rep reported — none of the colleague's amount, annual output, grade, stars,
+      milestone, contacts or next steps;
+    - another team's customer: never matched (customers are looked up within the viewer's team,
+      and store.visits refuses a visit to one).
+    """
     customer = await resolve_customer(session, viewer, values["customer"])
     may_edit = can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
     contact = await resolve_contact(session, viewer, customer, values, may_edit)
@@ -156,7 +168,9 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         need=values.get("need"),
         interest=values.get("interest"),
     )
-    amount = values.get("amount") or customer.expected_amount_wan
+    # the record's own figures only for who may see it (the rule above)
+    amount = values.get("amount") or (customer.expected_amount_wan if may_edit else None)
+    annual_output = values.get("annual_output") or (customer.annual_output_wan if may_edit else None)
     if may_edit:
         changes = customer_changes_after_visit(customer, values["outcome"], values.get("amount"))
         if values.get("annual_output"):
@@ -182,12 +196,12 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
                 buying_role=contact.buying_role if contact else None,
                 need=values.get("need"),
                 interest=values.get("interest"),
-                annual_output_wan=values.get("annual_output") or customer.annual_output_wan,
+                annual_output_wan=annual_output,
             ),
         ),
-        current_stars=customer.stars,
-        current_grade=customer.grade,
-        milestone=customer.milestone,
+        current_stars=customer.stars if may_edit else None,
+        current_grade=customer.grade if may_edit else None,
+        milestone=customer.milestone if may_edit else None,
         report=" ".join(filter(None, (notes, values.get("next_step") or ""))),
         may_grade=may_edit,
         rules=rules,
