@@ -19,7 +19,7 @@ DISLIKED = "华东客户嫌贵怎么回"
 class StubAnswerer:
     """Abstains on UNKNOWN, answers anything else."""
 
-    async def answer(self, question: str) -> Answer:
+    async def answer(self, question: str, *, team_id: int | None = None) -> Answer:
         if question == UNKNOWN:
             return Answer("没有找到相关的话术。", abstained=True, refused=False)
         return Answer("先问预算，再讲价值。", abstained=False, refused=False)
