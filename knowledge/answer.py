@@ -9,6 +9,7 @@ import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +22,7 @@ from knowledge.intent import Intent, IntentModel
 from knowledge.llm import LLMError
 from knowledge.policy import Category, Policy
 from knowledge.retrieve import HybridRetriever, Retrieval
+from knowledge.scope import SHARED
 from knowledge.text import display_form, has_mojibake, normalize_for_index
 from prompts import text
 
@@ -247,7 +249,12 @@ class Answerer:
         if not slug:
             return None
         return next(
-            (c for c in self.retriever.index.chunks() if Path(c.source).stem == slug and not c.flagged), None
+            (
+                c
+                for c in self.retriever.index.chunks()
+                if Path(c.source).stem == slug and not c.flagged and c.scope == SHARED
+            ),
+            None,
         )
 
     def refusal(self, question: str, query_vector: np.ndarray | None = None) -> Answer | None:
@@ -265,17 +272,18 @@ class Answerer:
         return None
 
     def retrieve(
-        self, question: str, query_vector: np.ndarray | None = None
+        self, question: str, query_vector: np.ndarray | None = None, *, team_id: int | None = None
     ) -> tuple[Retrieval, Answer | None]:
-        """The retrieval, and the final answer when no composition is needed (hint, refusal or
-        abstention)."""
+        """The retrieval over the shared knowledge and ``team_id``'s, and the final answer when no
+        composition is needed (hint, refusal or abstention)."""
+        self.retriever.index.refresh_if_stale()  # another process may have changed the index
         empty = Retrieval([], [], 0.0, 0.0)
         if early := self._early_answer(question):
             return empty, early
         intent, vector = self.assess(question, query_vector)
         if intent.category is not None and self.refusal_rule.refuse(intent):
             return empty, self._refusal(intent.category)
-        retrieval = self.retriever.search(question, k=self.k, query_vector=vector)
+        retrieval = self.retriever.search(question, k=self.k, query_vector=vector, team_id=team_id)
         if self.rule.abstain(intent, retrieval):
             return retrieval, Answer(text("answer_abstain"), abstained=True, refused=False)
         return retrieval, None
@@ -285,12 +293,14 @@ class Answerer:
         script = extractive_answer(retrieval.query_tokens, top.text, self.retriever.index.idf, self.script)
         return Answer(f"{script} [1]", abstained=False, refused=False, sources=self._sources(retrieval))
 
-    async def answer(self, question: str) -> Answer:
+    async def answer(self, question: str, *, team_id: int | None = None) -> Answer:
         if early := self._early_answer(question):
             return early
         vector = await self._batcher.embed(normalize_for_index(question))
         loop = asyncio.get_running_loop()
-        retrieval, final = await loop.run_in_executor(self._executor, self.retrieve, question, vector)
+        retrieval, final = await loop.run_in_executor(
+            self._executor, partial(self.retrieve, question, vector, team_id=team_id)
+        )
         if final is not None:
             return final
         if self.composer is not None:
@@ -305,5 +315,5 @@ class Answerer:
                 return Answer(composed, abstained=False, refused=False, sources=sources)
         return self.extractive(question, retrieval)
 
-    def answer_sync(self, question: str) -> Answer:
-        return asyncio.run(self.answer(question))
+    def answer_sync(self, question: str, *, team_id: int | None = None) -> Answer:
+        return asyncio.run(self.answer(question, team_id=team_id))

@@ -5,7 +5,12 @@ to the chunks gives a new key.
 
 Chroma is the one store of record: each chunk carries its source file's hash (to skip unchanged
 files), its content hash (to reuse vectors instead of re-embedding), and its search tokens (so the
-BM25 leg needs no re-tokenizing at start).
+BM25 leg needs no re-tokenizing at start), and its scope (knowledge.scope): who may draw on it.
+
+Several processes may share one index (a Chroma server at CHROMA_URL): every write stamps a fresh
+version token into a tiny companion collection, and `refresh_if_stale` drops this process's chunk
+cache and BM25 when the token moved. The stamp lives in Chroma itself so that it is seen wherever
+the chunks are (a local folder or a server), with no second store to keep in step.
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ import hashlib
 import json
 import math
 import shutil
+import threading
+import time
+import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,9 +31,15 @@ from urllib.parse import urlparse
 import numpy as np
 
 from knowledge.embeddings import Embedder
+from knowledge.scope import SHARED
 
 COLLECTION_PREFIX = "playbooks"
 _GET_BATCH = 5000
+_EMBED_BATCH = 32  # passages per encoder call when progress is reported
+_STAMP_ID = "version"
+STALE_CHECK_S = 1.0  # refresh_if_stale asks Chroma at most this often
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,7 @@ class PreparedChunk:
     index_text: str
     tokens: tuple[str, ...]
     flagged: str = ""  # policy category when the passage describes an illegal tactic
+    scope: str = SHARED
 
     @property
     def content_hash(self) -> str:
@@ -56,6 +71,15 @@ class StoredChunk:
     position: int
     tokens: tuple[str, ...]
     flagged: str
+    scope: str = SHARED
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    source: str
+    name: str
+    scope: str
+    chunks: int
 
 
 @dataclass(frozen=True)
@@ -93,9 +117,16 @@ class KnowledgeIndex:
             embedding_function=None,
             metadata={"hnsw:space": "cosine", "embedding_model": embedder.model_name},
         )
+        self._stamps = client.get_or_create_collection(
+            f"{COLLECTION_PREFIX}-{embedder.slug}-version", embedding_function=None
+        )
         self._chunks: list[StoredChunk] | None = None
         self._bm25 = None
         self._df: Counter[str] = Counter()
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._lock = threading.Lock()  # the ingest thread and the retrieval thread share the cache
+        self._seen_stamp = self._read_stamp()
+        self._checked_at = time.monotonic()
 
     # ---- writing -------------------------------------------------------------------------
     def stored_files(self) -> dict[str, str]:
@@ -105,20 +136,51 @@ class KnowledgeIndex:
             files.setdefault(meta["source"], meta.get("file_sha", ""))
         return files
 
-    def replace_file(self, source: str, file_sha: str, chunks: Sequence[PreparedChunk]) -> FileChange:
-        existing = set(self._collection.get(where={"source": source}, include=[])["ids"])
+    def stored_file(self, source: str) -> tuple[str, str] | None:
+        """(file sha256, scope) of one indexed source, or None when it is not indexed."""
+        got = self._collection.get(where={"source": source}, limit=1, include=["metadatas"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0]
+        return meta.get("file_sha", ""), meta.get("scope", SHARED)
+
+    def stored_scopes(self) -> dict[str, str]:
+        """source -> its scope (shared where an old index recorded none)."""
+        scopes: dict[str, str] = {}
+        for meta in self._all_metadatas():
+            scopes.setdefault(meta["source"], meta.get("scope", SHARED))
+        return scopes
+
+    def replace_file(
+        self,
+        source: str,
+        file_sha: str,
+        chunks: Sequence[PreparedChunk],
+        progress: Progress | None = None,
+    ) -> FileChange:
+        """Make the index hold exactly ``chunks`` for ``source``. Chunks already indexed keep their
+        vectors (only their metadata is rewritten, and only where it changed: a re-sync of an
+        unchanged file writes nothing). ``progress(done, total)`` follows the embedding."""
+        found = self._collection.get(where={"source": source}, include=["metadatas"])
+        existing = dict(zip(found["ids"], found["metadatas"], strict=True))
         wanted = {c.chunk_id: c for c in chunks}
         stale = [cid for cid in existing if cid not in wanted]
         fresh = [c for cid, c in wanted.items() if cid not in existing]
+        # positions, scope or file hash may have changed even where the text did not
+        retagged = [
+            cid
+            for cid in existing
+            if cid in wanted and existing[cid] != self._metadata(wanted[cid], file_sha)
+        ]
+        kept = [cid for cid in existing if cid in wanted]
         if stale:
             self._collection.delete(ids=stale)
-        kept = [cid for cid in existing if cid in wanted]
-        if kept:  # positions or file hash may have changed even where the text did not
+        if retagged:
             self._collection.update(
-                ids=kept, metadatas=[self._metadata(wanted[cid], file_sha) for cid in kept]
+                ids=retagged, metadatas=[self._metadata(wanted[cid], file_sha) for cid in retagged]
             )
         if fresh:
-            vectors = self._vectors_for(fresh)
+            vectors = self._vectors_for(fresh, progress)
             for start in range(0, len(fresh), _GET_BATCH):
                 batch = fresh[start : start + _GET_BATCH]
                 self._collection.add(
@@ -127,20 +189,40 @@ class KnowledgeIndex:
                     embeddings=vectors[start : start + _GET_BATCH],
                     metadatas=[self._metadata(c, file_sha) for c in batch],
                 )
-        self._invalidate()
+        elif progress:
+            progress(0, 0)
+        if stale or retagged or fresh:
+            self._changed()
         return FileChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
 
     def remove_file(self, source: str) -> int:
         ids = self._collection.get(where={"source": source}, include=[])["ids"]
         if ids:
             self._collection.delete(ids=ids)
-            self._invalidate()
+            self._changed()
         return len(ids)
+
+    def documents(self, scopes: Sequence[str]) -> list[DocumentInfo]:
+        """The indexed sources visible in ``scopes``, with their chunk counts, by name. Taught
+        answers (sources ``card:<id>``) are sources too."""
+        wanted = set(scopes)
+        counts: Counter[str] = Counter()
+        scope_of: dict[str, str] = {}
+        for meta in self._all_metadatas():
+            scope = meta.get("scope", SHARED)
+            if scope in wanted:
+                counts[meta["source"]] += 1
+                scope_of[meta["source"]] = scope
+        infos = [
+            DocumentInfo(source=s, name=document_name(s), scope=scope_of[s], chunks=n)
+            for s, n in counts.items()
+        ]
+        return sorted(infos, key=lambda d: (d.name, d.source))
 
     def count(self) -> int:
         return self._collection.count()
 
-    def _vectors_for(self, chunks: Sequence[PreparedChunk]) -> np.ndarray:
+    def _vectors_for(self, chunks: Sequence[PreparedChunk], progress: Progress | None = None) -> np.ndarray:
         """Reuse the vector of any identical chunk already indexed; embed only the rest."""
         hashes = [c.content_hash for c in chunks]
         known: dict[str, np.ndarray] = {}
@@ -151,10 +233,17 @@ class KnowledgeIndex:
             )
             for meta, vector in zip(found["metadatas"], found["embeddings"], strict=True):
                 known[meta["content_hash"]] = np.asarray(vector, dtype=np.float32)
-        todo = [c for c in chunks if c.content_hash not in known]
-        if todo:
+        todo = list({c.content_hash: c for c in chunks if c.content_hash not in known}.values())
+        if todo and progress is None:
             vectors = self.embedder.embed_passages([c.index_text for c in todo])
             known.update(zip((c.content_hash for c in todo), vectors, strict=True))
+        elif progress is not None:
+            progress(0, len(todo))
+            for start in range(0, len(todo), _EMBED_BATCH):
+                batch = todo[start : start + _EMBED_BATCH]
+                vectors = self.embedder.embed_passages([c.index_text for c in batch])
+                known.update(zip((c.content_hash for c in batch), vectors, strict=True))
+                progress(start + len(batch), len(todo))
         return np.stack([known[h] for h in hashes])
 
     @staticmethod
@@ -167,6 +256,7 @@ class KnowledgeIndex:
             "content_hash": chunk.content_hash,
             "tokens": " ".join(chunk.tokens),
             "flagged": chunk.flagged,
+            "scope": chunk.scope,
         }
 
     # ---- reading -------------------------------------------------------------------------
@@ -180,27 +270,49 @@ class KnowledgeIndex:
         return metas
 
     def chunks(self) -> list[StoredChunk]:
-        if self._chunks is None:
-            loaded: list[StoredChunk] = []
-            total = self._collection.count()
-            for offset in range(0, total, _GET_BATCH):
-                got = self._collection.get(
-                    include=["metadatas", "documents"], limit=_GET_BATCH, offset=offset
-                )
-                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                    loaded.append(
-                        StoredChunk(
-                            chunk_id=cid,
-                            text=doc,
-                            title=meta.get("title", ""),
-                            source=meta["source"],
-                            position=int(meta.get("position", 0)),
-                            tokens=tuple(meta.get("tokens", "").split()),
-                            flagged=meta.get("flagged", ""),
-                        )
+        with self._lock:
+            if self._chunks is None:
+                self._chunks = self._load_chunks()
+            return self._chunks
+
+    def _load_chunks(self) -> list[StoredChunk]:
+        loaded: list[StoredChunk] = []
+        unscoped: list[str] = []
+        total = self._collection.count()
+        for offset in range(0, total, _GET_BATCH):
+            got = self._collection.get(include=["metadatas", "documents"], limit=_GET_BATCH, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                if "scope" not in meta:
+                    unscoped.append(cid)
+                loaded.append(
+                    StoredChunk(
+                        chunk_id=cid,
+                        text=doc,
+                        title=meta.get("title", ""),
+                        source=meta["source"],
+                        position=int(meta.get("position", 0)),
+                        tokens=tuple(meta.get("tokens", "").split()),
+                        flagged=meta.get("flagged", ""),
+                        scope=meta.get("scope", SHARED),
                     )
-            self._chunks = loaded
-        return self._chunks
+                )
+        # An index built before scopes: its chunks are shared. Recording that in Chroma (a metadata
+        # update, vectors untouched) lets the dense leg filter on the scope like the BM25 leg.
+        for start in range(0, len(unscoped), _GET_BATCH):
+            batch = unscoped[start : start + _GET_BATCH]
+            self._collection.update(ids=batch, metadatas=[{"scope": SHARED}] * len(batch))
+        return loaded
+
+    def scope_mask(self, scopes: Sequence[str]) -> np.ndarray:
+        """Which of ``chunks()`` lie in ``scopes`` (a boolean array in the same order)."""
+        chunks = self.chunks()
+        key = tuple(sorted(set(scopes)))
+        mask = self._masks.get(key)
+        if mask is None or len(mask) != len(chunks):
+            wanted = set(key)
+            mask = np.fromiter((c.scope in wanted for c in chunks), dtype=bool, count=len(chunks))
+            self._masks[key] = mask
+        return mask
 
     def _bm25_index(self):
         if self._bm25 is None:
@@ -254,19 +366,63 @@ class KnowledgeIndex:
             return np.zeros(len(self.chunks()), dtype=np.float32)
         return bm25.get_scores(list(query_tokens))
 
-    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) best first."""
-        if self._collection.count() == 0:
+    def dense_search(
+        self, query_vector: np.ndarray, k: int, scopes: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first; only chunks in ``scopes`` when given. The
+        filter is Chroma's own (applied inside the vector search, before the top ``k`` are cut)."""
+        total = self._collection.count()
+        if total == 0:
             return []
+        where = None
+        if scopes is not None:
+            present = {c.scope for c in self.chunks()}
+            if not present <= set(scopes):  # something here is hidden from this asker
+                where = {"scope": {"$in": sorted(set(scopes))}}
         result = self._collection.query(
             query_embeddings=[query_vector.tolist()],
-            n_results=min(k, self._collection.count()),
+            n_results=min(k, total),
+            where=where,
             include=["distances"],
         )
         return [
             (cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
+    # ---- several processes ------------------------------------------------------------------
+    def _read_stamp(self) -> str:
+        got = self._stamps.get(ids=[_STAMP_ID], include=["metadatas"])
+        return str(got["metadatas"][0].get("stamp", "")) if got["ids"] else ""
+
+    def _changed(self) -> None:
+        """After a write: a new version token for every process, and this one's cache dropped."""
+        stamp = uuid.uuid4().hex
+        self._stamps.upsert(ids=[_STAMP_ID], embeddings=[[0.0]], metadatas=[{"stamp": stamp}])
+        with self._lock:
+            self._seen_stamp = stamp
+            self._invalidate()
+
+    def refresh_if_stale(self, max_age_s: float = STALE_CHECK_S) -> bool:
+        """Drop the chunk cache and BM25 when another process changed the index since they were
+        loaded; asks Chroma at most once per ``max_age_s``. True when it dropped them."""
+        now = time.monotonic()
+        if now - self._checked_at < max_age_s:
+            return False
+        self._checked_at = now
+        stamp = self._read_stamp()  # read before any reload, so a later write moves it again
+        with self._lock:
+            if stamp == self._seen_stamp:
+                return False
+            self._seen_stamp = stamp
+            self._invalidate()
+            return True
+
     def _invalidate(self) -> None:
         self._chunks = None
         self._bm25 = None
+        self._masks = {}
+
+
+def document_name(source: str) -> str:
+    """What a person calls a source: the file name ("team:3/报价.docx" → "报价.docx")."""
+    return source if source.startswith("card:") else Path(source).name

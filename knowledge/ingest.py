@@ -1,4 +1,8 @@
-"""`coach ingest`: files → loaders → clean → chunk → index, idempotent per file."""
+"""`coach ingest` and uploads: files → loaders → clean → chunk → index, idempotent per file.
+
+Each file is indexed for one scope (knowledge.scope): shared, or one team's. A file ingested from a
+path keeps its resolved path as its source key; an uploaded one is keyed by scope and name
+(``team:3/报价.docx``), so sending a changed file under the same name replaces the old one."""
 
 from __future__ import annotations
 
@@ -8,11 +12,31 @@ from pathlib import Path
 
 from knowledge.chunk import chunk_text
 from knowledge.clean import clean_document
-from knowledge.index import KnowledgeIndex, PreparedChunk
-from knowledge.loaders import LoadedDocument, PlaybookEntry, discover, load
+from knowledge.faq_sheet import RowProblem
+from knowledge.index import KnowledgeIndex, PreparedChunk, Progress
+from knowledge.loaders import (
+    SUPPORTED_SUFFIXES,
+    EmptyDocument,
+    LoadedDocument,
+    PlaybookEntry,
+    UnsupportedDocument,
+    discover,
+    load,
+)
 from knowledge.policy import Policy
+from knowledge.scope import SHARED, document_source, scope_for
 from knowledge.text import normalize_for_index
 from knowledge.tokenize import Tokenizer
+
+EXCERPT_CHARS = 60
+
+
+@dataclass(frozen=True)
+class FlaggedPassage:
+    """A passage the compliance policy flags (it is indexed but never answered with)."""
+
+    category: str
+    excerpt: str
 
 
 @dataclass
@@ -25,7 +49,10 @@ class IngestSummary:
     duplicates_dropped: int = 0
     files_pruned: int = 0
     chunks_pruned: int = 0
+    chunks_flagged: int = 0
     errors: list[str] = field(default_factory=list)
+    flagged_passages: list[FlaggedPassage] = field(default_factory=list)
+    row_problems: list[RowProblem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +71,9 @@ class Ingestor:
         self.tokenizer = tokenizer
         self.policy = policy
 
-    def prepare(self, document: LoadedDocument, source: str) -> tuple[list[PreparedChunk], int]:
+    def prepare(
+        self, document: LoadedDocument, source: str, scope: str = SHARED
+    ) -> tuple[list[PreparedChunk], int]:
         """Chunks of one document, and how many duplicate chunks were dropped."""
         pieces: list[tuple[str, str, str]] = []  # (display text, title, extra search text)
         repeats = 0
@@ -68,42 +97,84 @@ class Ingestor:
                 index_text=index_text,
                 tokens=tuple(self.tokenizer.tokens(index_text)),
                 flagged=violation.id if violation else "",
+                scope=scope,
             )
             prepared.setdefault(chunk.chunk_id, chunk)
         return list(prepared.values()), repeats + len(pieces) - len(prepared)
 
-    def ingest_file(self, path: Path, summary: IngestSummary) -> None:
-        source = str(path.resolve())
-        document = load(path)
+    def ingest_file(self, path: Path, summary: IngestSummary, team_id: int | None = None) -> None:
+        self.ingest_document(load(path), str(path.resolve()), scope_for(team_id), summary)
+
+    def ingest_document(
+        self,
+        document: LoadedDocument,
+        source: str,
+        scope: str,
+        summary: IngestSummary,
+        progress: Progress | None = None,
+    ) -> None:
+        """Index one loaded document under ``source``; skipped when the same file is already
+        indexed in the same scope (a scope change only rewrites metadata: no re-embedding)."""
         summary.files += 1
-        if self.index.stored_files().get(source) == document.sha256:
+        summary.row_problems.extend(document.problems)
+        if self.index.stored_file(source) == (document.sha256, scope):
             summary.files_unchanged += 1
+            if progress:
+                progress(0, 0)
             return
-        chunks, duplicates = self.prepare(document, source)
-        change = self.index.replace_file(source, document.sha256, chunks)
+        chunks, duplicates = self.prepare(document, source, scope)
+        change = self.index.replace_file(source, document.sha256, chunks, progress)
+        flagged = [c for c in chunks if c.flagged]
+        summary.chunks_flagged += len(flagged)
+        summary.flagged_passages.extend(FlaggedPassage(c.flagged, c.text[:EXCERPT_CHARS]) for c in flagged)
         summary.duplicates_dropped += duplicates
         summary.chunks_added += change.added
         summary.chunks_replaced += change.removed
         summary.chunks_unchanged += change.unchanged
 
+    def ingest_upload(
+        self,
+        path: Path,
+        name: str,
+        team_id: int | None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """A document sent by a person, stored under its name in the team's scope (or shared):
+        a changed file under the same name replaces the old one, an unchanged one embeds nothing.
+        Raises UnsupportedDocument, EmptyDocument or FaqSheetError (a sheet without 问题/答案)."""
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise UnsupportedDocument(f"unsupported file type: {name}")
+        document = load(path, suffix)
+        if document.empty:
+            raise EmptyDocument(f"no text in {name}")
+        summary = IngestSummary()
+        self.ingest_document(document, document_source(team_id, name), scope_for(team_id), summary, progress)
+        return summary
+
     def ingest(
         self,
         paths: Iterable[Path],
         *,
+        team_id: int | None = None,
         prune: bool = False,
+        progress: Progress | None = None,
         on_progress: Callable[[Path], None] | None = None,
         files: list[Path] | None = None,
     ) -> IngestSummary:
+        """``progress(done, total)`` counts files; ``on_progress(path)`` names each one done."""
         paths = list(paths)
         files = files if files is not None else list(discover(paths))
         summary = IngestSummary()
-        for path in files:
+        for done, path in enumerate(files, 1):
             try:
-                self.ingest_file(path, summary)
+                self.ingest_file(path, summary, team_id)
             except Exception as exc:  # one unreadable file must not stop the others
                 summary.errors.append(f"{path}: {type(exc).__name__}: {exc}")
             if on_progress:
                 on_progress(path)
+            if progress:
+                progress(done, len(files))
         if prune:
             self.prune(paths, {str(p.resolve()) for p in files}, summary)
         return summary

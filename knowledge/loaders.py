@@ -9,12 +9,24 @@ from pathlib import Path
 
 import yaml
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+from knowledge.faq_sheet import FaqSheetError as FaqSheetError  # raised by load: part of its API
+from knowledge.faq_sheet import RowProblem, read_csv, read_xlsx
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx", ".csv")
+SHEET_SUFFIXES = (".xlsx", ".csv")
 _FRONT_MATTER = "---"
 
 
 class UnsupportedDocument(ValueError):
     pass
+
+
+class EmptyDocument(ValueError):
+    """The file holds no text to index."""
+
+
+class UnreadableDocument(ValueError):
+    """The file is not what its suffix says (a damaged .docx, .pdf or .xlsx)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,11 @@ class LoadedDocument:
     text: str
     sha256: str
     entries: tuple[PlaybookEntry, ...] = field(default_factory=tuple)  # playbook entries (cards) in the file
+    problems: tuple[RowProblem, ...] = ()  # FAQ sheet rows that could not become an entry
+
+    @property
+    def empty(self) -> bool:
+        return not self.entries and not self.text.strip()
 
 
 def _decode(data: bytes) -> str:
@@ -82,9 +99,29 @@ def parse_entry(text: str) -> PlaybookEntry | None:
     )
 
 
-def load(path: Path) -> LoadedDocument:
-    suffix = path.suffix.lower()
+def load_sheet(path: Path, suffix: str, data: bytes) -> LoadedDocument:
+    rows, problems = read_xlsx(data) if suffix == ".xlsx" else read_csv(path, _decode(data))
+    entries = tuple(PlaybookEntry(title=r.question, body=r.answer, tags=r.tags, when=r.when) for r in rows)
+    return LoadedDocument(path, "", hashlib.sha256(data).hexdigest(), entries, tuple(problems))
+
+
+def load(path: Path, suffix: str | None = None) -> LoadedDocument:
+    """``suffix`` names the format when the path's own does not (an upload saved under a temp name)."""
+    suffix = (suffix or path.suffix).lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedDocument(f"unsupported file type: {path.name}")
     data = path.read_bytes()
+    try:
+        return _load(path, suffix, data)
+    except (FaqSheetError, UnsupportedDocument):
+        raise
+    except Exception as exc:  # each parser fails its own way on a damaged file
+        raise UnreadableDocument(f"cannot read {path.name} as {suffix}: {type(exc).__name__}") from exc
+
+
+def _load(path: Path, suffix: str, data: bytes) -> LoadedDocument:
+    if suffix in SHEET_SUFFIXES:
+        return load_sheet(path, suffix, data)
     digest = hashlib.sha256(data).hexdigest()
     if suffix in (".txt", ".md"):
         text = _decode(data)

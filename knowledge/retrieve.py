@@ -1,5 +1,6 @@
 """Hybrid retrieval: BM25 over jieba tokens and dense vectors in Chroma, fused by weighted
-reciprocal rank. Passages the compliance policy flags are never returned."""
+reciprocal rank. Passages the compliance policy flags are never returned, nor passages outside the
+asker's scopes (knowledge.scope): both legs are filtered before ranking."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Literal
 import numpy as np
 
 from knowledge.index import KnowledgeIndex, StoredChunk
+from knowledge.scope import visible_scopes
 from knowledge.text import normalize_for_index
 from knowledge.tokenize import Tokenizer
 
@@ -57,10 +59,14 @@ class HybridRetriever:
         mode: Mode = "hybrid",
         query_vector: np.ndarray | None = None,
         diverse: bool = True,
+        *,
+        team_id: int | None = None,
     ) -> Retrieval:
-        """Top ``k`` passages; with ``diverse``, near neighbours of a passage already chosen (same
-        document and section, within ``weights.neighbour_radius`` chunks) are skipped: they say the
-        same thing, and the next section is worth more to the rep."""
+        """Top ``k`` passages of the shared knowledge and ``team_id``'s; with ``diverse``, near
+        neighbours of a passage already chosen (same document and section, within
+        ``weights.neighbour_radius`` chunks) are skipped: they say the same thing, and the next
+        section is worth more to the rep."""
+        scopes = visible_scopes(team_id)
         chunks = self.index.chunks()
         normalized = normalize_for_index(question)
         tokens = self.tokenizer.tokens(normalized)
@@ -71,9 +77,11 @@ class HybridRetriever:
         dense_sim: dict[int, float] = {}
 
         if mode in ("hybrid", "bm25") and tokens:
-            scores = self.index.bm25_scores(tokens)
-            if len(scores) > 1 and scores.std() > 0:
-                bm25_z = float((scores.max() - scores.mean()) / scores.std())
+            visible = self.index.scope_mask(scopes)
+            scores = np.where(visible, self.index.bm25_scores(tokens), 0.0)
+            shown = scores[visible]  # the asker's corpus: IDF stays global, the stand-out does not
+            if len(shown) > 1 and shown.std() > 0:
+                bm25_z = float((shown.max() - shown.mean()) / shown.std())
             order = np.argsort(-scores)[: self.depth]
             for rank, i in enumerate(int(i) for i in order if scores[i] > 0):
                 bm25_rank[i] = rank
@@ -81,7 +89,8 @@ class HybridRetriever:
         if mode in ("hybrid", "dense") and chunks:
             position = {c.chunk_id: i for i, c in enumerate(chunks)}
             vector = query_vector if query_vector is not None else self.index.embedder.embed_query(normalized)
-            for rank, (chunk_id, similarity) in enumerate(self.index.dense_search(vector, self.depth)):
+            found = self.index.dense_search(vector, self.depth, scopes)
+            for rank, (chunk_id, similarity) in enumerate(c for c in found if c[0] in position):
                 i = position[chunk_id]
                 dense_rank[i], dense_sim[i] = rank, similarity
                 fused[i] = fused.get(i, 0.0) + self.weights.dense / (RRF_K + rank)
@@ -161,4 +170,5 @@ def _merged(chunks: list[StoredChunk], group: list[int]) -> StoredChunk:
         position=ordered[0].position,
         tokens=tuple(t for c in ordered for t in c.tokens),
         flagged=best.flagged,
+        scope=best.scope,
     )

@@ -37,7 +37,7 @@ def render_answer(answer: Answer, feedback_id: int | None) -> Reply:
 
 
 async def answer_question(ctx: Context, question: str) -> list[Reply]:
-    answer = await ctx.engine.kb.answerer.answer(question)
+    answer = await ctx.engine.kb.answerer.answer(question, team_id=ctx.user.team_id)
     if answer.hint:  # emoji, punctuation, a lone character: a typing hint, not a knowledge gap
         return [Reply(answer.answer)]
     feedback_id = None

@@ -16,7 +16,7 @@ from bot.engine.core import Context, Engine
 from bot.engine.messages import Button, Outgoing, Reply
 from bot.forms import buttons
 from bot.forms.buttons import button_data
-from knowledge.taught_answers import index_taught_answer, indexed_taught_answer_ids
+from knowledge.taught_answers import index_taught_answer
 from prompts import text
 from store import knowledge, users
 from store.knowledge import GapGroup
@@ -231,6 +231,7 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         card.script,
         card.tags,
         data.get("questions") or [],
+        team_id=card.team_id,
     )
     await ctx.clear_state()
     asked: dict[int, str] = {}
@@ -255,8 +256,9 @@ async def save_card(ctx: Context, data: dict[str, Any]) -> list[Reply]:
 
 
 def cards_sync_job():
-    """A tick job that, once per process, indexes any card in the database missing from the index
-    (a card taught by another process with its own index, or an index rebuilt from scratch)."""
+    """A tick job that, once per process, indexes every card in the database in its team's scope:
+    one missing from the index (taught by another process with its own index, or an index rebuilt
+    from scratch) is added, one indexed in another scope is moved, an unchanged one costs a lookup."""
     done = False
 
     async def sync_cards(engine: Engine, now: datetime) -> list[Outgoing]:
@@ -269,18 +271,17 @@ def cards_sync_job():
             questions = {
                 c.id: [g.question for g in await knowledge.gaps_for_card(session, c.id)] for c in cards
             }
-        present = await asyncio.to_thread(indexed_taught_answer_ids, engine.kb.ingestor)
         for card in cards:
-            if card.id not in present:
-                await asyncio.to_thread(
-                    index_taught_answer,
-                    engine.kb.ingestor,
-                    card.id,
-                    card.title,
-                    card.script,
-                    card.tags,
-                    questions[card.id],
-                )
+            if await asyncio.to_thread(
+                index_taught_answer,
+                engine.kb.ingestor,
+                card.id,
+                card.title,
+                card.script,
+                card.tags,
+                questions[card.id],
+                team_id=card.team_id,
+            ):
                 log.info("indexed card %s", card.id)
         return []
 
