@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.engine.messages import Button, Reply
 from bot.features.documents.service import document_key
 from bot.forms.buttons import button_data
+from knowledge.faq_sheet import RowProblem
 from knowledge.index import DocumentInfo
 from knowledge.ingest import IngestSummary
-from knowledge.loaders import RowProblem
 from prompts import text
 
 DOCS = "docs"  # docs:del:<key> asks to confirm, docs:yes:<key> deletes, docs:no:<key> keeps

@@ -17,6 +17,7 @@ from knowledge.index import DocumentInfo
 from knowledge.ingest import IngestSummary
 from knowledge.loaders import SUPPORTED_SUFFIXES
 from knowledge.scope import SHARED, team_scope
+from knowledge.taught_answers import TAUGHT_SOURCE_PREFIX
 from prompts import text
 from store.models import User
 
@@ -140,8 +141,10 @@ def document_key(source: str) -> str:
 
 
 def team_documents(ctx: Context) -> list[DocumentInfo]:
+    """The documents the user may manage (taught cards are sources too, but /teach owns them)."""
     scopes = document_scopes(ctx.user)
-    return ctx.engine.kb.index.documents(scopes) if scopes else []
+    documents = ctx.engine.kb.index.documents(scopes) if scopes else []
+    return [d for d in documents if not d.source.startswith(TAUGHT_SOURCE_PREFIX)]
 
 
 def find_document(documents: list[DocumentInfo], key: str) -> DocumentInfo | None:

@@ -34,7 +34,7 @@ async def record_answer_sources(session: AsyncSession, feedback: Feedback, sourc
 def team_document_names(index: KnowledgeIndex, team_id: int | None) -> list[str]:
     """The names of the documents a team added itself (shared ones when ``team_id`` is None)."""
     scope = SHARED if team_id is None else team_scope(team_id)
-    return [d.name for d in index.documents((scope,))]
+    return [d.name for d in index.documents((scope,)) if source_kind(d.source) == "document"]
 
 
 @dataclass(frozen=True)
