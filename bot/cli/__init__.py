@@ -55,10 +55,13 @@ def _print_json(data: object) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .docx .pdf)")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .docx .pdf .xlsx .csv)")],
     prune: Annotated[
         bool, typer.Option(help="Remove indexed files under PATHS that no longer exist")
     ] = False,
+    team: Annotated[
+        str | None, typer.Option(help="Index for this team only (its name); default: shared by all")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
 ) -> None:
     """Index playbook documents (idempotent: unchanged files are skipped)."""
@@ -70,12 +73,14 @@ def ingest(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise typer.BadParameter(f"not found: {', '.join(missing)}")
+    team_id = _team_id_named(team) if team is not None else None
     kb = open_knowledge_base(get_settings())
     files = list(discover(paths))
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("ingest", total=len(files))
         summary = kb.ingestor.ingest(
             paths,
+            team_id=team_id,
             prune=prune,
             files=files,
             on_progress=lambda p: progress.update(task, advance=1, description=p.name),
@@ -92,6 +97,20 @@ def ingest(
         typer.echo(f"error: {error}", err=True)
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _team_id_named(name: str) -> int:
+    """The id of the team called ``name``; an unknown name ends the command (exit 2)."""
+    from store import users
+
+    async def work(session):
+        return next((t.id for t in await users.list_teams(session) if t.name == name.strip()), None)
+
+    team_id = _run(in_transaction(work))
+    if team_id is None:
+        typer.echo(f"unknown team: {name} (see `coach users list`)", err=True)
+        raise typer.Exit(2)
+    return team_id
 
 
 @app.command()
