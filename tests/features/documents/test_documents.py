@@ -48,8 +48,8 @@ class RecordingChannel:
 
 
 @pytest.fixture
-async def chat(settings, db, module_kb):
-    async with engine_chat(settings, db.url, module_kb) as chat:
+async def chat(settings, db, docs_kb):
+    async with engine_chat(settings, db.url, docs_kb) as chat:
         await chat.add_user(MANAGER_A, "王经理", "manager", "华东")
         await chat.add_user(REP_A, "小李", "rep", "华东")
         await chat.add_user(MANAGER_B, "赵经理", "manager", "华南")

@@ -20,8 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-async def bot(settings, db, module_kb):
-    async with running_bot(settings, db.url, module_kb) as bot:
+async def bot(settings, db, docs_kb):
+    async with running_bot(settings, db.url, docs_kb) as bot:
         await bot.add_user(MANAGER_A, "王经理", "manager", "华东")
         await bot.add_user(REP_A, "小李", "rep", "华东")
         await bot.add_user(MANAGER_B, "赵经理", "manager", "华南")
@@ -156,11 +156,11 @@ async def test_same_name_replaces_and_docs_deletes_only_for_its_own_team(bot):
     assert "按钮已失效" in pressed_again.text
 
 
-async def test_another_rep_is_answered_while_a_document_ingests(bot, module_kb, monkeypatch):
+async def test_another_rep_is_answered_while_a_document_ingests(bot, docs_kb, monkeypatch):
     """Ingestion is held inside its progress callback (a gate) until the other rep's answer has
     arrived: the answer cannot have waited for the ingestion."""
     entered, gate = threading.Event(), threading.Event()
-    real = module_kb.ingestor.ingest_upload
+    real = docs_kb.ingestor.ingest_upload
 
     def gated(path, name, team_id, progress=None):
         def held(done: int, total: int) -> None:
@@ -171,7 +171,7 @@ async def test_another_rep_is_answered_while_a_document_ingests(bot, module_kb, 
 
         return real(path, name, team_id, held)
 
-    monkeypatch.setattr(module_kb.ingestor, "ingest_upload", gated)
+    monkeypatch.setattr(docs_kb.ingestor, "ingest_upload", gated)
     start = bot.fake.reply_count(MANAGER_A)
     bot.fake.push_document(
         MANAGER_A, "培训资料.docx", docx_bytes(DOCX_TEXT * 3, headings=["样机试用"]), mime_type=DOCX
@@ -180,7 +180,7 @@ async def test_another_rep_is_answered_while_a_document_ingests(bot, module_kb, 
     try:
         answer = await ask(bot, REP_B, "客户说太贵了怎么回")
         assert answer and not gate.is_set()
-        progress = await message_containing(bot, MANAGER_A, "段", after=start)
+        progress = await message_containing(bot, MANAGER_A, "正在导入“培训资料.docx”：", after=start)
         assert "正在导入“培训资料.docx”" in progress.text and progress.method == "editMessageText"
     finally:
         gate.set()
