@@ -1,11 +1,16 @@
 """`make bench` part 1: the knowledge base at 10,000 chunks.
 
-    .venv/bin/python -m bench.ask_latency [--chunks 10000] [--queries 200] [--home var/bench]
+    .venv/bin/python -m bench.ask_latency [--chunks 10000] [--queries 200] [--home var/bench] [--teams 5]
 
 Builds (once; reused on later runs) an index of N ~250-character chunks made by recombining the
 sentences of the starter playbook (and of ../shared/seeds when present), timing the ingest, then
 measures warm `ask` latency (extractive, no LLM), peak RSS, and the cold start of `coach ask`.
 Prints one JSON object.
+
+With ``--teams N`` the generated files belong round-robin to N team scopes (team ids 1..N) and every
+question is asked as team 1, so both retrieval legs are filtered. An index already built (all
+shared, e.g. a copy of the default bench home) is re-scoped in place: metadata only, no vector
+re-computed.
 """
 
 from __future__ import annotations
@@ -55,6 +60,32 @@ def write_corpus(folder: Path, chunks: int, seed: int = 7) -> None:
         (folder / f"corpus-{file_no:04d}.md").write_text("\n".join(sections), encoding="utf-8")
 
 
+def team_of(source: str, teams: int) -> int:
+    """Round-robin by the generated file's number: corpus-0007.md → team 7 % N + 1."""
+    return int(Path(source).stem.rsplit("-", 1)[-1]) % teams + 1
+
+
+def assign_teams(kb, corpus: Path, teams: int) -> dict:
+    """Give every generated file its team's scope: a fresh index is ingested per team; a built one
+    is re-scoped in place (its sources may name another folder, where it was built)."""
+    from knowledge.scope import team_scope
+
+    t0 = time.perf_counter()
+    if kb.index.count() == 0:
+        files = sorted(corpus.glob("corpus-*.md"))
+        added = 0
+        for team in range(1, teams + 1):
+            group = [f for f in files if team_of(f.name, teams) == team]
+            added += kb.ingestor.ingest([corpus], team_id=team, files=group).chunks_added
+        return {"chunks_added": added, "seconds": round(time.perf_counter() - t0, 1)}
+    moved = sum(
+        kb.index.rescope(source, team_scope(team_of(source, teams)))
+        for source in kb.index.stored_files()
+        if Path(source).name.startswith("corpus-")
+    )
+    return {"chunks_added": 0, "chunks_rescoped": moved, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -69,9 +100,11 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--home", type=Path, default=REPO / "var" / "bench")
+    parser.add_argument("--teams", type=int, default=0, help="Spread the files over this many team scopes")
     args = parser.parse_args()
 
     from config import load_settings
+    from knowledge.scope import visible_scopes
     from knowledge.service import open_knowledge_base
 
     os.environ["COACH_HOME"] = str(args.home)
@@ -86,14 +119,22 @@ def main() -> None:
     kb.index.embedder.embed_query("预热")
     model_load_s = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
-    summary = kb.ingestor.ingest([corpus])
+    if args.teams:
+        teams = assign_teams(kb, corpus, args.teams)
+        summary = None
+    else:
+        summary = kb.ingestor.ingest([corpus])
     ingest_s = time.perf_counter() - t0
     report: dict = {
         "chunks_indexed": kb.index.count(),
         "open_s": round(t0 - started, 2),
         "model_load_s": model_load_s,
     }
-    if summary.chunks_added:
+    asker = 1 if args.teams else None
+    if summary is None:
+        report["teams"] = {"teams": args.teams, "asked_as_team": asker, **teams}
+        report["teams"]["visible_chunks"] = int(kb.index.scope_mask(visible_scopes(asker)).sum())
+    elif summary.chunks_added:
         report["ingest"] = {
             "chunks_added": summary.chunks_added,
             "seconds": round(ingest_s, 1),
@@ -114,11 +155,11 @@ def main() -> None:
     kb.index.chunks()
     kb.index.bm25_scores(["价格"])
     report["bm25_build_s"] = round(time.perf_counter() - t0, 2)
-    kb.answerer.answer_sync(questions[0])  # warm
+    kb.answerer.answer_sync(questions[0], team_id=asker)  # warm
     latencies = []
     for i in range(args.queries):
         t0 = time.perf_counter()
-        kb.answerer.answer_sync(questions[i % len(questions)])
+        kb.answerer.answer_sync(questions[i % len(questions)], team_id=asker)
         latencies.append((time.perf_counter() - t0) * 1000)
     report["ask_ms"] = {
         "p50": round(statistics.median(latencies), 1),

@@ -202,6 +202,22 @@ class KnowledgeIndex:
             self._changed()
         return len(ids)
 
+    def rescope(self, source: str, scope: str) -> int:
+        """Move one indexed source to ``scope`` (its metadata only: the vectors stay); returns how
+        many chunks moved."""
+        found = self._collection.get(where={"source": source}, include=["metadatas"])
+        ids = [
+            cid
+            for cid, meta in zip(found["ids"], found["metadatas"], strict=True)
+            if meta.get("scope") != scope
+        ]
+        for start in range(0, len(ids), _GET_BATCH):
+            batch = ids[start : start + _GET_BATCH]
+            self._collection.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
+        if ids:
+            self._changed()
+        return len(ids)
+
     def documents(self, scopes: Sequence[str]) -> list[DocumentInfo]:
         """The indexed sources visible in ``scopes``, with their chunk counts, by name. Taught
         answers (sources ``card:<id>``) are sources too."""

@@ -1,0 +1,99 @@
+"""Several bot processes, one knowledge base: a `chroma run` server and two independent knowledge
+bases on it (each with its own chunk cache and BM25, as two processes would have). What one ingests
+the other answers within seconds; what one deletes the other stops answering."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from knowledge.scope import document_source
+from tests.conftest import MODELS_DIR
+
+pytestmark = pytest.mark.slow
+
+TEAM = 5
+QUESTION = "展会上怎么收集客户名片"
+DOCUMENT = "## 展会名片收集\n展会上先递上自己的名片，再请对方扫码加微信，当晚把名片按意向分级整理。\n"
+WITHIN_S = 10.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        pytest.skip(f"no chroma CLI beside {sys.executable}")
+    port = _free_port()
+    log = (tmp_path / "chroma.log").open("wb")
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.skip(f"`chroma run` did not start: {(tmp_path / 'chroma.log').read_text()[-300:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
+
+
+def _process_kb(home: Path, url: str, embedder):
+    from config import load_settings
+    from knowledge.service import open_knowledge_base
+
+    settings = load_settings(coach_home=home, coach_models_dir=MODELS_DIR, chroma_url=url)
+    return open_knowledge_base(settings, embedder=embedder, composer=None)
+
+
+def _wait_for(condition) -> float:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > WITHIN_S:
+            return float("inf")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def test_a_document_ingested_by_one_process_is_answered_by_the_other(chroma_server, tmp_path, embedder):
+    first = _process_kb(tmp_path / "p1", chroma_server, embedder)
+    second = _process_kb(tmp_path / "p2", chroma_server, embedder)
+
+    def second_answers() -> bool:
+        answer = second.answerer.answer_sync(QUESTION, team_id=TEAM)
+        return not answer.abstained and any(s.source == "展会.md" for s in answer.sources)
+
+    assert not second_answers()  # its cache and BM25 are loaded, without the document
+    path = tmp_path / "upload.md"
+    path.write_text(DOCUMENT, encoding="utf-8")
+    assert first.ingestor.ingest_upload(path, "展会.md", TEAM).chunks_added == 1
+    assert _wait_for(second_answers) < WITHIN_S
+    assert second.index.documents([f"team:{TEAM}"])[0].name == "展会.md"
+
+    assert first.index.remove_file(document_source(TEAM, "展会.md")) == 1
+    assert _wait_for(lambda: not second_answers()) < WITHIN_S
+    assert not any(c.source.endswith("展会.md") for c in second.index.chunks())
