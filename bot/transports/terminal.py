@@ -54,8 +54,6 @@ class TerminalChat:
         self._write = write
         self._outbox = outbox or engine.settings.coach_home / "outbox"
         self._choices: list[str] = []  # button data of the last reply, by number
-        if engine.files is None:
-            engine.files = LocalFiles()
 
     def show(self, reply: Reply, prefix: str = "") -> None:
         if reply.text:
@@ -86,6 +84,8 @@ class TerminalChat:
     def to_incoming(self, line: str) -> Incoming:
         head, _, rest = line.partition(" ")
         if head == UPLOAD and rest.strip():
+            if self.engine.files is None:  # the first upload: files are read from this disk
+                self.engine.files = LocalFiles()
             path = Path(rest.strip()).expanduser()
             size = path.stat().st_size if path.is_file() else None
             attachment = Attachment(str(path), path.name, size)
