@@ -10,7 +10,20 @@ chain, where the first handler that takes the text answers. A name registered tw
 from __future__ import annotations
 
 from bot.engine.routing import Routes
-from bot.features import account, ask, calendar, customers, gaps, pushes, reports, rules, visit_reminders
+from bot.features import (
+    account,
+    ask,
+    calendar,
+    customers,
+    gaps,
+    kb_usage,
+    pushes,
+    reports,
+    rules,
+    visit_reminders,
+)
+from bot.features.documents import handlers as documents
+from bot.features.documents import rendering as document_rendering
 from bot.features.drills import handlers as drills
 from bot.features.drills import rendering as drill_rendering
 from bot.features.tasks import handlers as tasks
@@ -37,6 +50,8 @@ def build_routes() -> Routes:
     routes.command("export", reports.export_command, min_role="manager")
     routes.command("gaps", gaps.gaps_command, min_role="manager")
     routes.command("teach", gaps.teach_command, min_role="manager")
+    routes.command("docs", documents.docs_command, min_role="manager")
+    routes.command("kb", kb_usage.kb_command, min_role="manager")
     routes.command("log", visit_log.log_command)
     routes.command("visits", customers.visits_command)
     routes.command("customer", customers.customer_command)
@@ -66,6 +81,10 @@ def build_routes() -> Routes:
         saved_visits.VISIT_PREFIX, saved_visits.on_visit_button
     )  # /visits → a visit → 修改/作废  # vd:<draft id>:… on a visit card
     routes.button(drill_rendering.BUTTON, drills.on_button)  # 再来一次 / 换一题 / 结束 / 今日一练
+    routes.button(document_rendering.DOCS, documents.on_docs_button, min_role="manager")  # /docs 删除
+
+    # ---- a sent file: a manager's document or FAQ sheet joins the team's knowledge (reps are told why not)
+    routes.document(documents.on_document)
 
     # ---- plain text (no command, no open flow), in this order. A visit report is recognised by
     # its shape (a customer, what happened) and would otherwise be taken for a question, while a

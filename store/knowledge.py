@@ -134,10 +134,19 @@ async def record_feedback(
 
 
 async def record_answer(
-    session: AsyncSession, user_id: int, question: str, answer: str, sources: Sequence[Any]
+    session: AsyncSession,
+    user_id: int,
+    question: str,
+    answer: str,
+    sources: Sequence[Any],
+    *,
+    team_id: int | None = None,
 ) -> Feedback:
-    """An answer as given, before any vote: its id goes into the 👍/👎 buttons."""
-    feedback = Feedback(user_id=user_id, question=question, answer=answer, sources=list(sources), vote=None)
+    """An answer as given, before any vote: its id goes into the 👍/👎 buttons. ``team_id``: the
+    asker's team, so that votes count per team."""
+    feedback = Feedback(
+        user_id=user_id, team_id=team_id, question=question, answer=answer, sources=list(sources), vote=None
+    )
     session.add(feedback)
     await session.flush()
     return feedback

@@ -251,11 +251,33 @@ class Feedback(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # the asker's team when answered: votes are counted per team (None: no team, or older rows)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[Any]] = mapped_column(default=list)
     vote: Mapped[int | None] = mapped_column(SmallInteger)  # None until the person votes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+#: what answered a question: a taught card (source ``card:<id>``) or a document
+SourceKind = Literal["card", "document"]
+SOURCE_KINDS: tuple[SourceKind, ...] = ("card", "document")
+
+
+class AnswerSource(Base):
+    """One source shown under one answer (a Feedback row): what the knowledge usage counts."""
+
+    __tablename__ = "answer_sources"
+    __table_args__ = (one_of("kind", SOURCE_KINDS),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(300), index=True)  # as labelled under the answer
+    kind: Mapped[str] = mapped_column(String(10))
+    rank: Mapped[int] = mapped_column(SmallInteger)  # 1 for the first source shown
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class PlaybookCard(Base):

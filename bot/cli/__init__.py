@@ -426,6 +426,9 @@ register_rules_commands(app)
 from bot.cli.drills import register as register_drill_commands  # noqa: E402
 
 register_drill_commands(app, eval_app)
+from bot.cli.kb import register as register_kb_commands  # noqa: E402
+
+register_kb_commands(app)
 
 
 if __name__ == "__main__":

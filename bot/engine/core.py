@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.engine.messages import Incoming, Outgoing, Reply, Result, StaleButton
+from bot.engine.messages import Channel, FileFetcher, Incoming, Outgoing, Reply, Result, StaleButton
 from bot.engine.normalize import normalize_incoming
 from bot.engine.routing import Routes
 from bot.sales.localtime import local_today
@@ -44,6 +44,7 @@ class Context:
     incoming: Incoming
     state: ConversationState | None
     notify: list[Outgoing] = field(default_factory=list)
+    channel: Channel | None = None  # the chat being answered, for progress shown before the reply
 
     @property
     def viewer(self) -> Viewer:
@@ -99,6 +100,9 @@ class Engine:
         self.clock = clock
         self._drill_coach = drill_coach
         self._user_locks: dict[int, asyncio.Lock] = {}
+        # how sent files are downloaded: set by the transport that receives them (None: files
+        # cannot be fetched, e.g. in the terminal)
+        self.files: FileFetcher | None = None
         # who claims scheduled messages (store/claims.py): this process, and this engine in it
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
@@ -131,17 +135,18 @@ class Engine:
         ]
 
     # ---- handling ---------------------------------------------------------------------------
-    async def handle(self, incoming: Incoming) -> Result:
+    async def handle(self, incoming: Incoming, channel: Channel | None = None) -> Result:
+        """``channel``: the chat, for handlers that show progress before their reply (optional)."""
         incoming = normalize_incoming(incoming)
         lock = self._user_locks.setdefault(incoming.sender_id, asyncio.Lock())
         async with lock:  # one user's inputs are handled in order; other users run concurrently
             try:
-                return await self._handle(incoming)
+                return await self._handle(incoming, channel)
             except Exception:
                 log.exception("failed to handle input from %s", incoming.sender_id)
                 return Result([Reply(text("error_generic"))])
 
-    async def _handle(self, incoming: Incoming) -> Result:
+    async def _handle(self, incoming: Incoming, channel: Channel | None) -> Result:
         async with self.db.transaction() as session:
             user = await users.get_user_by_telegram_id(session, incoming.sender_id)
             state = await conversations.load_state(session, user.id) if user else None
@@ -151,7 +156,7 @@ class Engine:
             async with self.db.transaction() as session:
                 await conversations.clear_state(session, user.id)
             return Result([Reply(text("flow_expired"))])
-        ctx = Context(self, user, incoming, state)
+        ctx = Context(self, user, incoming, state, channel=channel)
         for attempt in range(3):
             try:
                 replies = await self._route(ctx)
@@ -177,8 +182,10 @@ class Engine:
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming
-        if incoming.kind == "unsupported":
+        if incoming.kind == "unsupported" or (incoming.kind == "document" and self.routes.documents is None):
             return [Reply(text("unsupported_input", what=incoming.unsupported or "这类消息"))]
+        if incoming.kind == "document":
+            return await self.routes.documents(ctx)  # type: ignore[misc]
         if len(incoming.text) > MAX_INPUT_CHARS:
             return [Reply(text("input_too_long", limit=MAX_INPUT_CHARS))]
         if incoming.kind == "button":

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Protocol
 
-InputKind = Literal["text", "button", "unsupported"]
+InputKind = Literal["text", "button", "document", "unsupported"]
+
+#: The largest file a bot may download from Telegram's Bot API (getFile refuses bigger ones): the
+#: limit for every attachment, whatever the transport.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 class StaleButton(Exception):
@@ -17,8 +22,36 @@ BUTTON_SEPARATOR = ":"  # button data: <prefix>:<action>[:<arg>…] (bot/forms/b
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file someone sent, as the messenger describes it before anything is downloaded."""
+
+    file_id: str  # the messenger's handle for fetching the bytes (FileFetcher)
+    name: str  # the file name as sent ("" when the messenger gave none)
+    size: int | None  # bytes, as declared by the messenger (None when unknown)
+    mime: str = ""
+
+
+class FileFetcher(Protocol):
+    """Downloads an attachment's bytes into a local file (the transport implements it)."""
+
+    async def fetch(self, attachment: Attachment, target: Path) -> None: ...
+
+
+class Channel(Protocol):
+    """The chat a handler is answering, for long work that shows its progress before it replies:
+    send a message now, then edit it as the work goes on."""
+
+    async def send(self, reply: Reply) -> object | None:
+        """Send at once; returns a handle for ``edit`` (None when it could not be sent)."""
+
+    async def edit(self, handle: object, reply: Reply) -> None:
+        """Replace the text of a message sent with ``send`` (failures are the transport's to log)."""
+
+
+@dataclass(frozen=True)
 class Incoming:
-    """One thing a person did in the chat: typed text (commands included) or pressed a button."""
+    """One thing a person did in the chat: typed text (commands included), pressed a button, or
+    sent a document."""
 
     sender_id: int  # the messenger's user id (Telegram user id)
     sender_name: str
@@ -26,6 +59,7 @@ class Incoming:
     text: str = ""  # typed text, or the button's data
     unsupported: str = ""  # what it was when the engine cannot read it: sticker, photo, voice…
     original: str = ""  # the text as typed, before the edge normalisation (bot/engine/normalize.py)
+    attachment: Attachment | None = None  # the sent file, for kind "document" (text: its caption)
 
     @property
     def display_text(self) -> str:

@@ -1,5 +1,5 @@
-"""The route table's machinery: commands, flows, buttons, the plain-text chain and tick jobs, each
-name registered once (a second registration of a name is a bug and raises at start-up)."""
+"""The route table's machinery: commands, flows, buttons, sent documents, the plain-text chain and
+tick jobs, each name registered once (a second registration of a name is a bug and raises at start-up)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ class Routes:
     buttons: dict[str, ButtonRoute] = field(default_factory=dict)
     text_chain: list[TextLink] = field(default_factory=list)
     ticks: list[TickJob] = field(default_factory=list)
+    documents: Handler | None = None  # a sent file (Incoming.attachment); every role reaches it
+
+    def document(self, handler: Handler) -> None:
+        """The handler of sent files. It decides who may send one, so that a rep hears why not."""
+        if self.documents is not None:
+            raise DuplicateRoute("a documents handler registered twice")
+        self.documents = handler
 
     def command(self, name: str, handler: Handler, min_role: str = "rep", *, menu: bool = True) -> None:
         if name in self.commands:

@@ -8,6 +8,7 @@ from bot.engine.core import Context
 from bot.engine.messages import Button, Reply
 from bot.forms import buttons
 from bot.forms.buttons import button_data
+from bot.sales.knowledge_usage.data import record_answer_sources
 from knowledge.answer import Answer
 from prompts import text
 from store import knowledge
@@ -45,9 +46,11 @@ async def answer_question(ctx: Context, question: str) -> list[Reply]:
             await knowledge.record_gap(session, ctx.user.id, ctx.user.team_id, question, "abstained")
         elif not answer.refused:
             sources = [asdict(s) | {"text": s.text[:300]} for s in answer.sources]
-            feedback_id = (
-                await knowledge.record_answer(session, ctx.user.id, question, answer.answer, sources)
-            ).id
+            feedback = await knowledge.record_answer(
+                session, ctx.user.id, question, answer.answer, sources, team_id=ctx.user.team_id
+            )
+            await record_answer_sources(session, feedback, answer.sources[:MAX_SOURCES_SHOWN])
+            feedback_id = feedback.id
     return [render_answer(answer, feedback_id)]
 
 

@@ -8,6 +8,7 @@ import signal
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from telegram import (
@@ -17,6 +18,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    Message,
     Update,
 )
 from telegram.constants import ChatAction, MessageLimit
@@ -32,7 +34,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.core import Engine
-from bot.engine.messages import Incoming, Outgoing, Reply
+from bot.engine.messages import Attachment, Incoming, Outgoing, Reply
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ T = TypeVar("T")
 SEND_ATTEMPTS = 4
 TICK_SECONDS = 30
 CAPTION_LIMIT = 1024
+DOWNLOAD_TIMEOUT = 120  # seconds to read a sent file of up to 20 MB from the Bot API server
 _UNSUPPORTED = (
     ("sticker", "贴纸"),
     ("photo", "图片"),
@@ -78,6 +81,13 @@ def to_incoming(update: Update) -> Incoming | None:
         return None
     if message.text is not None:
         return Incoming(user.id, name, "text", message.text)
+    if (document := message.document) is not None:
+        attachment = Attachment(
+            document.file_id, document.file_name or "", document.file_size, document.mime_type or ""
+        )
+        return Incoming(
+            user.id, name, "document", message.caption or "", unsupported="文件", attachment=attachment
+        )
     what = next((label for attr, label in _UNSUPPORTED if getattr(message, attr, None)), "这类消息")
     return Incoming(user.id, name, "unsupported", message.caption or "", unsupported=what)
 
@@ -165,6 +175,39 @@ async def deliver(bot, chat_id: int, reply: Reply, pressed_message=None) -> None
         )
 
 
+class TelegramFiles:
+    """The engine's FileFetcher: getFile, then a download from the same Bot API server
+    (PTB's base_file_url), straight to disk."""
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    async def fetch(self, attachment: Attachment, target: Path) -> None:
+        file = await with_retry(lambda: self.bot.get_file(attachment.file_id))
+        if file is None:
+            raise OSError("the file could not be fetched")
+        await file.download_to_drive(target, read_timeout=DOWNLOAD_TIMEOUT)
+
+
+class TelegramChannel:
+    """The engine's Channel for one chat: a progress message sent now and edited later."""
+
+    def __init__(self, bot, chat_id: int) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+
+    async def send(self, reply: Reply) -> Message | None:
+        return await with_retry(lambda: self.bot.send_message(self.chat_id, reply.text[:4096]))
+
+    async def edit(self, handle: object, reply: Reply) -> None:
+        if not isinstance(handle, Message):
+            return
+        try:
+            await with_retry(lambda: handle.edit_text(reply.text[:4096], reply_markup=_markup(reply)))
+        except BadRequest as exc:  # unchanged text, or a message too old to edit: progress only
+            log.info("progress message not edited: %s", exc.message)
+
+
 class TelegramTransport:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -181,7 +224,7 @@ class TelegramTransport:
             await with_retry(update.callback_query.answer)
         elif incoming.kind == "text" and not incoming.command:
             await with_retry(lambda: context.bot.send_chat_action(chat_id, ChatAction.TYPING))
-        result = await self.engine.handle(incoming)
+        result = await self.engine.handle(incoming, TelegramChannel(context.bot, chat_id))
         for reply in result.replies:
             await deliver(context.bot, chat_id, reply, pressed)
         await self.send_all(context.bot, result.notify)
@@ -251,6 +294,7 @@ def build_application(
         base_url, base_file_url = bot_api_urls(settings.telegram_api_base_url)
         builder = builder.base_url(base_url).base_file_url(base_file_url)
     application = builder.build()
+    engine.files = TelegramFiles(application.bot)
     application.add_handler(CallbackQueryHandler(transport.on_update))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, transport.on_update))
     application.add_error_handler(transport.on_error)

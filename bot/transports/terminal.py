@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine.core import Engine
-from bot.engine.messages import Incoming, Outgoing, Reply
+from bot.engine.messages import Attachment, Incoming, Outgoing, Reply
 
 QUIT = {"/quit", "/exit", "exit", "quit"}
 TICK_SECONDS = 30
+UPLOAD = "/upload"  # /upload PATH: send a local file, as a document sent in the chat
+
+
+class LocalFiles:
+    """The engine's FileFetcher in the terminal: the attachment's id is a local path."""
+
+    async def fetch(self, attachment: Attachment, target: Path) -> None:
+        await asyncio.to_thread(shutil.copyfile, attachment.file_id, target)
+
+
+class PrintedChannel:
+    """Progress lines printed as they come (an edit is printed as a new line)."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write = write
+
+    async def send(self, reply: Reply) -> object:
+        self._write(reply.text)
+        return reply
+
+    async def edit(self, handle: object, reply: Reply) -> None:
+        self._write(reply.text)
 
 
 class TerminalChat:
@@ -59,6 +82,16 @@ class TerminalChat:
         await self.engine.delivered(outgoing, [])
 
     def to_incoming(self, line: str) -> Incoming:
+        head, _, rest = line.partition(" ")
+        if head == UPLOAD and rest.strip():
+            if self.engine.files is None:  # the first upload: files are read from this disk
+                self.engine.files = LocalFiles()
+            path = Path(rest.strip()).expanduser()
+            size = path.stat().st_size if path.is_file() else None
+            attachment = Attachment(str(path), path.name, size)
+            return Incoming(
+                self.sender_id, self.sender_name, "document", "", unsupported="文件", attachment=attachment
+            )
         if line.isdigit() and 1 <= int(line) <= len(self._choices):
             return Incoming(self.sender_id, self.sender_name, "button", self._choices[int(line) - 1])
         return Incoming(self.sender_id, self.sender_name, "text", line)
@@ -84,7 +117,7 @@ class TerminalChat:
                     break
                 if not line:
                     continue
-                result = await self.engine.handle(self.to_incoming(line))
+                result = await self.engine.handle(self.to_incoming(line), PrintedChannel(self._write))
                 for reply in result.replies:
                     self.show(reply)
                 self.show_outgoing(result.notify)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.app import build_engine
 from bot.engine.core import Engine
-from bot.engine.messages import Incoming, Outgoing, Reply
+from bot.engine.messages import Attachment, Channel, Incoming, Outgoing, Reply
 from bot.sales.visits.extract import VisitExtractor
 from config import Settings
 from knowledge.service import KnowledgeBase
@@ -25,8 +25,8 @@ class Chat:
     clock: Clock
     notified: list[Outgoing] = field(default_factory=list)  # messages to others, oldest first
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
-        result = await self.engine.handle(incoming)
+    async def _handle(self, incoming: Incoming, channel: Channel | None = None) -> list[Reply]:
+        result = await self.engine.handle(incoming, channel)
         self.notified.extend(result.notify)
         return result.replies
 
@@ -35,6 +35,15 @@ class Chat:
 
     async def press(self, user_id: int, data: str) -> list[Reply]:
         return await self._handle(Incoming(user_id, f"U{user_id}", "button", data))
+
+    async def send_document(
+        self, user_id: int, attachment: Attachment, *, caption: str = "", channel: Channel | None = None
+    ) -> list[Reply]:
+        """A sent file; the engine fetches it through ``engine.files`` (set one in the test)."""
+        incoming = Incoming(
+            user_id, f"U{user_id}", "document", caption, unsupported="文件", attachment=attachment
+        )
+        return await self._handle(incoming, channel)
 
     async def send_unsupported(self, user_id: int, what: str) -> list[Reply]:
         return await self._handle(Incoming(user_id, f"U{user_id}", "unsupported", unsupported=what))

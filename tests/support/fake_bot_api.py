@@ -55,6 +55,8 @@ from typing import Any
 __all__ = ["Call", "FakeBotAPI", "Fault"]
 
 DEFAULT_TOKEN = "123456789:TEST-fake-bot-api-token"
+#: getFile refuses files bigger than this, as the real Bot API does for bots ("file is too big").
+BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 # A 1x1 transparent PNG: what push_photo() "uploads" unless given other bytes.
 TINY_PNG = bytes.fromhex(
@@ -376,6 +378,7 @@ class FakeBotAPI:
         self._messages: dict[tuple[Any, int], dict[str, Any]] = {}  # (chat_id, message_id) -> message
         self._files: dict[str, dict[str, Any]] = {}  # file_id -> {"data", "file_path", ...}
         self._file_counter = itertools.count(1)
+        self._downloads: list[str] = []
         self._callback_counter = itertools.count(1)
         self._faults: list[Fault] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -805,6 +808,43 @@ class FakeBotAPI:
                 message["caption"] = caption
             return self._enqueue({"message": message})
 
+    def push_document(
+        self,
+        user_id: int,
+        file_name: str | None,
+        data: bytes,
+        *,
+        mime_type: str = "application/octet-stream",
+        file_size: int | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A document message; ``data`` is downloadable through getFile + base_file_url.
+        ``file_size`` declares another size than ``len(data)`` (a 25 MB file without 25 MB of
+        bytes: getFile then refuses it as the real server does past 20 MB)."""
+        with self._cond:
+            message = self._user_message(user_id, chat_id, "Test", None)
+            file_id = self._store_file(data, "documents", "", file_name or "", mime_type)
+            if file_size is not None:
+                self._files[file_id]["declared_size"] = file_size
+            document: dict[str, Any] = {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "mime_type": mime_type,
+                "file_size": len(data) if file_size is None else file_size,
+            }
+            if file_name is not None:
+                document["file_name"] = file_name
+            message["document"] = document
+            if caption is not None:
+                message["caption"] = caption
+            return self._enqueue({"message": message})
+
+    def downloads(self) -> list[str]:
+        """file_paths the bot downloaded through base_file_url, in order."""
+        with self._cond:
+            return list(self._downloads)
+
     # ------------------------------------------------------------------ files
     def _store_file(self, data: bytes, folder: str, suffix: str, filename: str, mime: str) -> str:
         n = next(self._file_counter)
@@ -825,6 +865,7 @@ class FakeBotAPI:
         with self._cond:
             for info in self._files.values():
                 if info["file_path"] == file_path:
+                    self._downloads.append(file_path)
                     return info["data"]
         return None
 
@@ -1091,10 +1132,13 @@ class FakeBotAPI:
             info = self._files.get(str(p.get("file_id")))
             if info is None:
                 raise _APIError(400, "Bad Request: invalid file_id")
+            size = info.get("declared_size") or len(info["data"])
+            if size > BOT_DOWNLOAD_LIMIT:
+                raise _APIError(400, "Bad Request: file is too big")
             return {
                 "file_id": p["file_id"],
                 "file_unique_id": f"u{p['file_id']}",
-                "file_size": len(info["data"]),
+                "file_size": size,
                 "file_path": info["file_path"],
             }
 

@@ -75,3 +75,18 @@ def test_photos_and_documents_go_to_the_outbox_and_others_messages_are_labelled(
     assert (tmp_path / "report.xlsx").read_bytes() == b"PK"
     assert f"[图片] {tmp_path / 'chart.png'}" in printed and f"[文件] {tmp_path / 'report.xlsx'}" in printed
     assert "给我的" in printed and "(发给 42) 给别人的" in printed
+
+
+async def test_upload_sends_a_local_file_as_a_document(engine, tmp_path):
+    async with engine.db.transaction() as session:
+        await users.add_user(session, 3002, "王经理", "manager", "华东")
+    notes = tmp_path / "终端话术.md"
+    notes.write_text(
+        "## 终端导入\n\n客户第一次到访展厅，先请他看三分钟的产品短片，再带他看样机。\n", encoding="utf-8"
+    )
+    printed: list[str] = []
+    script = Script(f"/upload {notes}", f"/upload {tmp_path / 'missing.md'}")
+    await TerminalChat(engine, 3002, "王经理", read=script, write=printed.append, outbox=tmp_path).run()
+    assert "📥 正在导入“终端话术.md”……" in printed
+    assert any("“终端话术.md”已加入本团队的知识库" in line for line in printed)
+    assert any("“missing.md”下载失败" in line for line in printed)
