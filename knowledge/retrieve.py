@@ -39,6 +39,7 @@ class Retrieval:
     coverage: float  # idf-weighted share of the query's tokens found in the best passage
     best_dense: float  # cosine of the best dense match (0 when the dense leg is off)
     bm25_z: float = 0.0  # how far the best BM25 score stands out from the corpus, in standard deviations
+    bm25_share: float = 0.0  # the best BM25 score over the idf mass of the query's distinct tokens
 
 
 class HybridRetriever:
@@ -65,7 +66,7 @@ class HybridRetriever:
         normalized = normalize_for_index(question)
         tokens = self.tokenizer.tokens(normalized)
         fused: dict[int, float] = {}
-        bm25_z = 0.0
+        bm25_z = bm25_best = 0.0
         bm25_rank: dict[int, int] = {}
         dense_rank: dict[int, int] = {}
         dense_sim: dict[int, float] = {}
@@ -74,6 +75,7 @@ class HybridRetriever:
             scores = self.index.bm25_scores(tokens)
             if len(scores) > 1 and scores.std() > 0:
                 bm25_z = float((scores.max() - scores.mean()) / scores.std())
+            bm25_best = float(scores.max()) if len(scores) else 0.0
             order = np.argsort(-scores)[: self.depth]
             for rank, i in enumerate(int(i) for i in order if scores[i] > 0):
                 bm25_rank[i] = rank
@@ -102,7 +104,15 @@ class HybridRetriever:
             for group in groups
         ]
         coverage = self._coverage(tokens, hits[0].chunk) if hits else 0.0
-        return Retrieval(hits, tokens, coverage, max(dense_sim.values(), default=0.0), bm25_z)
+        idf_mass = sum(self.index.idf(t) for t in set(tokens))
+        return Retrieval(
+            hits,
+            tokens,
+            coverage,
+            max(dense_sim.values(), default=0.0),
+            bm25_z,
+            bm25_best / idf_mass if idf_mass else 0.0,
+        )
 
     def _coverage(self, tokens: list[str], chunk: StoredChunk) -> float:
         distinct = set(tokens)
