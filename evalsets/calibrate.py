@@ -9,8 +9,9 @@ scored by a model trained on the other folds (out-of-fold). On those scores:
 - refusal: the lowest thresholds that refuse no answerable or legitimate tuning question, with a
   margin, and refuse as many unsafe ones as possible;
 - abstention: a logistic regression over (domain probability, dense cosine, BM25 stand-out,
-  coverage), answerable+legitimate vs. off-topic, and a threshold below every answerable and
-  legitimate tuning question, by a margin.
+  coverage, BM25 share of the question's idf mass), answerable+legitimate vs. off-topic and
+  in-domain-but-uncovered, and a threshold that abstains on at most 1% of the held-out
+  answerable and legitimate questions.
 
 Prints the YAML blocks for knowledge/tuning.yaml. The test half is never read.
 """
@@ -24,17 +25,17 @@ from pathlib import Path
 import numpy as np
 
 from evalsets.make_exemplars import QUESTIONS, SEEDS, playbook_dir
-from knowledge.answer import RefusalRule
+from knowledge.answer import AbstainRule, RefusalRule
 from knowledge.evaluate import load_questions
 from knowledge.intent import IntentModel, exemplar_vectors, load_exemplars
 from knowledge.text import normalize_for_index
 
 FOLDS = 5
 MARGIN = 0.05
-# Abstaining on a sales question costs more than answering an off-topic one (the targets: <= 2%
-# answerable abstained, >= 80% off-topic abstained), so the threshold sits below every answerable and
-# legitimate tuning question, by a margin.
-ABSTAIN_MARGIN = 0.05
+# Abstaining on a sales question costs more than answering an off-topic one (the target: <= 2% of
+# answerable questions abstained): the threshold leaves half that share of held-out positives below it.
+ABSTAIN_RATE = 0.01
+ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share")
 TOPIC_FLOOR = 0.5  # the balanced classifier's own decision boundary
 
 
@@ -92,6 +93,8 @@ def choose_refusal(questions, intents) -> dict:
     refused = sum(rule.refuse(u) for u in unsafe)
     false = sum(rule.refuse(s) for s in safe)
     print(f"# refusal, out-of-fold: {refused}/{len(unsafe)} unsafe refused, {false}/{len(safe)} safe refused")
+    missed = [q.id for q in questions if q.kind == "unsafe" and not rule.refuse(intents[q.id])]
+    print(f"# unsafe tuning questions not refused: {missed}")
     return {
         "refuse_at": rule.refuse_at,
         "margin_refuse_at": rule.margin_refuse_at,
@@ -101,30 +104,38 @@ def choose_refusal(questions, intents) -> dict:
 
 
 def choose_abstention(kb, questions, intents) -> dict:
+    """Positives: answerable and legitimate questions; negatives: off-topic and in-domain but
+    uncovered ones. The threshold leaves at most ABSTAIN_RATE of the positives below it when each
+    is scored by a model fitted on the other folds."""
     from sklearn.linear_model import LogisticRegression
 
-    names = ("domain", "dense", "bm25_z", "coverage")
-    rows, labels, kinds = [], [], []
+    rows, labels, kinds, folds = [], [], [], []
+    fold_of = question_folds(questions)
     for q in questions:
         if q.kind == "unsafe":
             continue
-        r = kb.retriever.search(q.question, k=3)
-        rows.append([intents[q.id].domain_probability, r.best_dense, r.bm25_z, r.coverage])
-        labels.append(q.kind != "unanswerable")
+        intent = intents[q.id]
+        x = AbstainRule().features(intent, kb.retriever.search(q.question, k=3))
+        rows.append([x[n] for n in ABSTAIN_FEATURES])
+        labels.append(q.kind in ("answerable", "legitimate"))
         kinds.append(q.kind)
-    x, y = np.array(rows), np.array(labels)
-    model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(x, y)
-    p = model.predict_proba(x)[:, 1]
-    answerable = p[np.array(kinds) != "unanswerable"]
-    threshold = max(0.05, float(answerable.min()) - ABSTAIN_MARGIN)
-    offtopic = p[np.array(kinds) == "unanswerable"]
-    print(
-        f"# abstention (in-sample on the tuning half): off-topic abstained {np.mean(offtopic < threshold):.3f}, "
-        f"answerable abstained {np.mean(answerable < threshold):.3f}"
-    )
+        folds.append(fold_of[q.id])
+    x, y, kinds, folds = np.array(rows), np.array(labels), np.array(kinds), np.array(folds)
+
+    def fit(keep):
+        return LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(x[keep], y[keep])
+
+    held_out = np.zeros(len(y))
+    for fold in range(FOLDS):
+        keep = folds != fold
+        held_out[~keep] = fit(keep).predict_proba(x[~keep])[:, 1]
+    threshold = float(np.quantile(held_out[y], ABSTAIN_RATE))
+    rates = {k: round(float(np.mean(held_out[kinds == k] < threshold)), 3) for k in sorted(set(kinds))}
+    print(f"# abstention, out-of-fold on the tuning half (share abstained per kind): {rates}")
+    model = fit(np.ones(len(y), dtype=bool))
     return (
         {"bias": round(float(model.intercept_[0]), 4)}
-        | {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)}
+        | {n: round(float(w), 4) for n, w in zip(ABSTAIN_FEATURES, model.coef_[0], strict=True)}
         | {"threshold": round(threshold, 4)}
     )
 

@@ -4,7 +4,8 @@
 
 They are the TUNING half of evalsets/questions.jsonl (never the test half, never the shared dev set)
 plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:`. Labels: sales (answerable and legitimate
-questions), offtopic, unsafe:<category id>.
+questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
+process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def label(row: dict) -> str:
         return f"unsafe:{row['category']}"
     if row["kind"] == "unanswerable":
         return "offtopic"
+    if row["kind"] == "uncovered":
+        return "uncovered"
     return "sales"
 
 

@@ -6,6 +6,8 @@ Answerable questions are split by topic (every paraphrase of one passage lands i
 so the test half asks about passages nothing was tuned on); unsafe, off-topic and legitimate
 questions are split item by item within their category, so each half covers every category.
 Run it once; re-running gives the same split, but never re-split after looking at test figures.
+Questions added later (rows without a `split`) are split by the same item-by-item procedure among
+themselves, with the same seed; rows that already have a split keep it (`assign_new`).
 """
 
 from __future__ import annotations
@@ -38,9 +40,28 @@ def assign(rows: list[dict], seed: int = SEED) -> None:
             group[i]["split"] = "test" if position % 2 == 0 else "tune"
 
 
+def assign_new(rows: list[dict], seed: int = SEED) -> None:
+    """Split only the rows without a `split`, item by item within each topic: adding a class of
+    questions later moves no existing question between the halves."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if not row.get("split"):
+            by_topic[row["topic"]].append(row)
+    for topic in sorted(by_topic):
+        group = by_topic[topic]
+        order = list(range(len(group)))
+        rng.shuffle(order)
+        for position, i in enumerate(order):
+            group[i]["split"] = "test" if position % 2 == 0 else "tune"
+
+
 def main() -> None:
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assign(rows)
+    if not any(row.get("split") for row in rows):
+        assign(rows)
+    else:
+        assign_new(rows)  # rows already split keep their half
     QUESTIONS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:

@@ -86,14 +86,16 @@ class RefusalRule:
 @dataclass(frozen=True)
 class AbstainRule:
     """Answer when a logistic model over the domain classifier and the retrieval signals (dense
-    cosine, BM25 stand-out, coverage of the question's rare words) says the passages answer a
-    sales question. Weights and threshold are fitted on the tuning half (evalsets/calibrate.py)."""
+    cosine, BM25 stand-out, coverage of the question's rare words, the best BM25 score relative to
+    the question's idf mass) says the passages answer a sales question. The last one separates a
+    sales question the playbooks do not cover from one they do. Weights and threshold are fitted on the tuning half (evalsets/calibrate.py)."""
 
     bias: float = 0.0
     domain: float = 4.0
     dense: float = 0.0
     bm25_z: float = 0.0
     coverage: float = 0.0
+    bm25_share: float = 0.0
     threshold: float = 0.5
 
     def features(self, intent: Intent, retrieval: Retrieval) -> dict[str, float]:
@@ -102,6 +104,7 @@ class AbstainRule:
             "dense": retrieval.best_dense,
             "bm25_z": retrieval.bm25_z,
             "coverage": retrieval.coverage,
+            "bm25_share": retrieval.bm25_share,
         }
 
     def probability(self, intent: Intent, retrieval: Retrieval) -> float:

@@ -41,6 +41,7 @@ class Retrieval:
     coverage: float  # idf-weighted share of the query's tokens found in the best passage
     best_dense: float  # cosine of the best dense match (0 when the dense leg is off)
     bm25_z: float = 0.0  # how far the best BM25 score stands out from the corpus, in standard deviations
+    bm25_share: float = 0.0  # the best BM25 score over the idf mass of the query's distinct tokens
 
 
 class HybridRetriever:
@@ -71,7 +72,7 @@ class HybridRetriever:
         normalized = normalize_for_index(question)
         tokens = self.tokenizer.tokens(normalized)
         fused: dict[int, float] = {}
-        bm25_z = 0.0
+        bm25_z = bm25_best = 0.0
         bm25_rank: dict[int, int] = {}
         dense_rank: dict[int, int] = {}
         dense_sim: dict[int, float] = {}
@@ -82,6 +83,7 @@ class HybridRetriever:
             shown = scores[visible]  # the asker's corpus: IDF stays global, the stand-out does not
             if len(shown) > 1 and shown.std() > 0:
                 bm25_z = float((shown.max() - shown.mean()) / shown.std())
+            bm25_best = float(shown.max()) if len(shown) else 0.0
             order = np.argsort(-scores)[: self.depth]
             for rank, i in enumerate(int(i) for i in order if scores[i] > 0):
                 bm25_rank[i] = rank
@@ -111,7 +113,15 @@ class HybridRetriever:
             for group in groups
         ]
         coverage = self._coverage(tokens, hits[0].chunk) if hits else 0.0
-        return Retrieval(hits, tokens, coverage, max(dense_sim.values(), default=0.0), bm25_z)
+        idf_mass = sum(self.index.idf(t) for t in set(tokens))
+        return Retrieval(
+            hits,
+            tokens,
+            coverage,
+            max(dense_sim.values(), default=0.0),
+            bm25_z,
+            bm25_best / idf_mass if idf_mass else 0.0,
+        )
 
     def _coverage(self, tokens: list[str], chunk: StoredChunk) -> float:
         distinct = set(tokens)

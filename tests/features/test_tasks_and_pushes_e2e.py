@@ -168,11 +168,6 @@ async def test_reports_arrive_as_a_photo_and_a_workbook(bot):
     assert "用法" in usage.text
 
 
-@pytest.mark.xfail(
-    reason="issue 8 regression, open: abstention now leans on the domain classifier, so an in-domain "
-    "question the 3-file test corpus does not cover is answered with an unrelated passage",
-    strict=False,
-)
 async def test_a_taught_card_answers_the_gap_question_afterwards(bot):
     [abstained] = await bot.say(REP, GAP_QUESTION)
     assert "没有找到" in abstained.text
