@@ -1,7 +1,7 @@
 """knowledge usage: the sources shown under each answer, and the asker's team on feedback
 
-Revision ID: 0006_chatdocs
-Revises: 0005_drills
+Revision ID: 0007_chatdocs
+Revises: 0006_leaks
 Create Date: 2026-12-01
 
 Self-contained on purpose (no import of store.models).
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0006_chatdocs'
-down_revision: str | Sequence[str] | None = '0005_drills'
+revision: str = '0007_chatdocs'
+down_revision: str | Sequence[str] | None = '0006_leaks'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
