@@ -97,6 +97,9 @@ class AbstainRule:
     coverage: float = 0.0
     bm25_share: float = 0.0
     threshold: float = 0.5
+    #: answer without weighing the rest when the question restates a top passage's title this
+    #: closely (Retrieval.title_match); 1.0 = only the title's own words, in any order
+    title_answer_at: float = 0.85
 
     def features(self, intent: Intent, retrieval: Retrieval) -> dict[str, float]:
         return {
@@ -115,6 +118,8 @@ class AbstainRule:
     def abstain(self, intent: Intent, retrieval: Retrieval) -> bool:
         if not retrieval.hits:
             return True
+        if retrieval.title_match >= self.title_answer_at:
+            return False
         return self.probability(intent, retrieval) < self.threshold
 
 

@@ -42,6 +42,9 @@ class Retrieval:
     best_dense: float  # cosine of the best dense match (0 when the dense leg is off)
     bm25_z: float = 0.0  # how far the best BM25 score stands out from the corpus, in standard deviations
     bm25_share: float = 0.0  # the best BM25 score over the idf mass of the query's distinct tokens
+    title_match: float = (
+        0.0  # how closely the question restates the best passage's title (an FAQ row's question)
+    )
 
 
 class HybridRetriever:
@@ -121,7 +124,25 @@ class HybridRetriever:
             max(dense_sim.values(), default=0.0),
             bm25_z,
             bm25_best / idf_mass if idf_mass else 0.0,
+            self._title_match(tokens, hits[0].chunk) if hits else 0.0,
         )
+
+    def _title_match(self, tokens: list[str], chunk: StoredChunk) -> float:
+        """Idf-weighted F1 of the question's and the title's words: 1.0 when the rep asks the very
+        question an FAQ row or a card is titled with, low for a long section heading or a partial
+        overlap. The abstention rule answers such a question whatever the domain classifier thinks
+        of its topic (a product's delivery time is off-topic for the playbooks, not for a team's
+        own FAQ sheet)."""
+        asked = set(tokens)
+        title = set(self.tokenizer.tokens(normalize_for_index(chunk.title))) if chunk.title else set()
+        common = asked & title
+        if not common:
+            return 0.0
+        weight = self.index.idf
+        shared = sum(weight(t) for t in common)
+        precision = shared / sum(weight(t) for t in title)
+        recall = shared / sum(weight(t) for t in asked)
+        return 2 * precision * recall / (precision + recall)
 
     def _coverage(self, tokens: list[str], chunk: StoredChunk) -> float:
         distinct = set(tokens)

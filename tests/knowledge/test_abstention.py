@@ -42,3 +42,31 @@ def test_in_domain_questions_the_documents_do_not_cover_abstain(module_kb, quest
 def test_questions_the_documents_cover_are_answered(module_kb, question):
     answer = module_kb.answerer.answer_sync(question)
     assert not answer.abstained and not answer.refused and answer.sources
+
+
+FAQ_ROWS = [
+    ("交货期一般多久", "标准机型下单后20个工作日内发货，定制机型另行约定。"),
+    ("报价最低能打几折", "经理审批后最低九折，超过需大区总监签字。"),
+]
+
+
+@pytest.mark.slow
+def test_a_rep_asking_an_faq_rows_own_question_is_answered_from_it(indexed_kb, tmp_path):
+    """Product facts read as off-topic to the domain classifier; once a team's FAQ sheet holds the
+    question, asking it (in either word order) answers from that row, for that team only."""
+    sheet = tmp_path / "faq.csv"
+    sheet.write_text("问题,答案\n" + "".join(f"{q},{a}\n" for q, a in FAQ_ROWS), encoding="utf-8")
+    indexed_kb.ingestor.ingest_upload(sheet, "常见问题.csv", 3)
+    for question, answer in FAQ_ROWS:
+        got = indexed_kb.answerer.answer_sync(question, team_id=3)
+        assert not got.abstained and answer[:8] in got.answer, (question, got.answer)
+        assert indexed_kb.answerer.answer_sync(question, team_id=4).abstained
+    assert indexed_kb.answerer.answer_sync("下周北京会不会降温", team_id=3).abstained
+
+
+def test_the_title_match_answers_whatever_the_domain_says():
+    rule = AbstainRule(bias=-5.0, domain=1.0, threshold=0.5)
+    intent = Intent(0.0, 0.0, 0.05, None, False)
+    hit = Retrieval([object()], [], 0.2, 0.85, 3.0, 0.6, title_match=1.0)  # type: ignore[list-item]
+    partial = Retrieval([object()], [], 0.2, 0.85, 3.0, 0.6, title_match=0.5)  # type: ignore[list-item]
+    assert not rule.abstain(intent, hit) and rule.abstain(intent, partial)
