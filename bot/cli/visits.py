@@ -46,8 +46,13 @@ REPO = Path(__file__).resolve().parents[2]
 VISIT_EVALSET = REPO / "evalsets" / "visit_reports.jsonl"
 #: The splits of VISIT_EVALSET and how they are reported. "holdout" was written later, before the
 #: second tuning round, when the test half's errors had been seen once.
-EVAL_SPLITS = {"tune": "tune half", "test": "test half", "holdout": "holdout"}
-HELD_OUT = ("test", "holdout")
+EVAL_SPLITS = {
+    "tune": "tune half",
+    "test": "test half",
+    "holdout": "holdout",
+    "holdout2": "second holdout (written before the parser2 fixes)",
+}
+HELD_OUT = ("test", "holdout", "holdout2")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -76,7 +81,7 @@ def eval_visits(
         ),
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="With --file: only the rows of this split (tune / test / holdout)")
+        str | None, typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2)")
     ] = None,
     today: Annotated[
         str | None,
