@@ -55,7 +55,7 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         if start <= now < end and works_on(person, day):
             due[morning_key(person.team_id, day, person.id)] = person
     outgoing = []
-    for key in await engine.db.claim_each(MORNING, due, engine.worker):
+    for key in await engine.db.claim_each(MORNING, due, engine.worker, at=now):
         person = due[key]
         async with engine.db.transaction() as session:
             rows, done = await person_day(session, person, day)
@@ -113,7 +113,7 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
                     due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
     outgoing = []
     summaries: dict[int, str] = {}
-    for key in await engine.db.claim_each(EVENING, due, engine.worker):
+    for key in await engine.db.claim_each(EVENING, due, engine.worker, at=now):
         team, manager = due[key]
         if team.id not in summaries:
             async with engine.db.transaction() as session:
