@@ -119,15 +119,15 @@ async def amend_visit(
         if effective != visit.effective:
             changes.append(("effective", effective, "effective", str(visit.effective), str(effective)))
         await visits.change_visit(session, visit, viewer.user_id, changes)
-        if visit.amount_wan != old_amount or visit.customer_id != old_customer_id:
+        moved = visit.customer_id != old_customer_id
+        if visit.amount_wan != old_amount or moved:
             if was_latest:
                 await _carry_amount(session, viewer, old_customer_id)
-            if visit.customer_id != old_customer_id or not was_latest:
-                if await _is_latest(session, visit.customer_id, visit.id):
-                    await _carry_amount(session, viewer, visit.customer_id)
-        if visit.outcome == "deal_won" and old_outcome != "deal_won":
-            if await _is_latest(session, visit.customer_id, visit.id):
-                await _update_customer(session, viewer, visit.customer_id, milestone=MILESTONES[-1])
+            if (moved or not was_latest) and await _is_latest(session, visit.customer_id, visit.id):
+                await _carry_amount(session, viewer, visit.customer_id)
+        won_now = visit.outcome == "deal_won" and old_outcome != "deal_won"
+        if won_now and await _is_latest(session, visit.customer_id, visit.id):
+            await _update_customer(session, viewer, visit.customer_id, milestone=MILESTONES[-1])
     shown = [(field, old, new_text) for _c, _v, field, old, new_text in changes if field != "effective"]
     return Amended(visit.id, customer.name, shown)
 
