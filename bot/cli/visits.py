@@ -81,7 +81,8 @@ def eval_visits(
         ),
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2)")
+        str | None,
+        typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2)"),
     ] = None,
     today: Annotated[
         str | None,
