@@ -93,11 +93,18 @@ _BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
 # One-character lead words that also start company names (和顺家具, 泰和…, 在…): see _cut_company_window.
 _NAME_LIKE_LEADS = set("和跟给帮是在")
 PLACE_WORDS = lexicon.words("place_words")
+PLACE_NAMES = lexicon.words("place_names")
+# A named place, maybe with its district, then what marks it as where (杭州余杭的, 江阴那边的, 昆山那家).
+_PLACE_NAME_RE = (
+    rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+[\u4e00-\u9fff]{{0,3}}?"
+    r"(?:那边的?|这边的?|那家|这家|的)"
+)
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|"
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
+_PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
     "签",
@@ -118,9 +125,11 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&·]+")
 _PRONOUNS = ("他们", "我们", "客户", "对方", "这家", "那家", "人家", "公司")
 _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[\]~～…]")
 _FALLBACK_LEAD = re.compile(
-    r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
-    r"(?!了)(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})"
+    r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|跑了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
+    r"(?!了)(?P<name>[\u4e00-\u9fffA-Za-z]{2,16})"
 )
+# What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
+_NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
 
 _CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;\n]+|(?<!\d)\.(?!\d)|\s+")
@@ -297,8 +306,11 @@ def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
 
 def _fallback_customer(text: str, contact_start: int | None) -> str | None:
     for m in _FALLBACK_LEAD.finditer(text):
-        name = _BOUNDARY.split(m["name"])[0].split("的")[0]
+        name = _BOUNDARY.split(m["name"])[0]
+        place = _PLACE_BEFORE_OF.match(name)
+        name = (name[place.end() :] if place else name).split("的")[0]  # 杭州余杭的百晟家居: after 的
         name = re.sub(r"^(?:一趟|趟|一下)", "", name)
+        name = _NAME_RUNS_ON.split(name)[0]  # no punctuation (voice): 徽商智造见了采购 → 徽商智造
         if 2 <= len(name) <= 8 and _body_ok(name) and not _contains(name, ("见", "聊", "谈", "说")):
             return name
     if contact_start is not None:
