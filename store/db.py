@@ -128,6 +128,17 @@ class Database:
             taken = await claimed_keys(session, kind, keys, at=at)
         return [key for key in keys if key not in taken and await self.claim(kind, key, by, at=at)]
 
+    async def settle_each(self, kind: str, keys: Iterable[str], *, sent: bool = True) -> None:
+        """``store.claims.settle`` for each of ``keys`` in one short transaction."""
+        from store.claims import settle
+
+        keys = list(keys)
+        if not keys:
+            return
+        async with self.transaction() as session:
+            for key in keys:
+                await settle(session, kind, key, sent=sent)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

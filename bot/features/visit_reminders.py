@@ -44,6 +44,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
             await visits.mark_reminded(session, [visit.id], now)
             rep = await users.get_user(session, visit.rep_id)
         if rep is None or not rep.active:
+            await engine.db.settle_each(CLAIM_KIND, [key])  # nobody to remind: done
             continue
         body = text(
             "reminder_text",
