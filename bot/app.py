@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.engine.core import Engine
 from bot.routes import build_routes
 from bot.sales.drills.coach import DrillCoach
+from bot.sales.parsing.outcome_meaning import OutcomeReader
 from bot.sales.rules import default_rules
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
 from bot.sales.workcalendar import refresh_from_store
@@ -37,6 +38,16 @@ def warm_up(kb: KnowledgeBase) -> None:
     log.info("model and index loaded")
 
 
+def outcome_reader_for(kb: KnowledgeBase, settings: Settings) -> OutcomeReader | None:
+    """The visit-outcome classifier over the embedding model the knowledge base already loads;
+    None (the outcome words alone) if it cannot be trained."""
+    try:
+        return OutcomeReader(kb.index.embedder, settings.cache_dir)
+    except Exception as exc:  # no model on this machine…: visit reports are still read by their words
+        log.warning("visit outcome classifier unavailable, reading outcomes by their words: %s", exc)
+        return None
+
+
 async def build_engine(
     settings: Settings,
     *,
@@ -55,5 +66,5 @@ async def build_engine(
     ensure_playbook_indexed(kb)
     async with db.transaction() as session:
         await refresh_from_store(session)
-    visit_reader = visit_reader or extractor_from_settings(settings)
+    visit_reader = visit_reader or extractor_from_settings(settings, outcome_reader_for(kb, settings))
     return Engine(settings, db, kb, build_routes(), visit_reader, clock=clock, drill_coach=drill_coach)

@@ -16,6 +16,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,22 +109,35 @@ class Database:
     async def upgrade(self) -> None:
         await upgrade(self.engine)
 
-    async def claim(self, kind: str, key: str, by: str) -> bool:
+    async def claim(self, kind: str, key: str, by: str, *, at: datetime | None = None) -> bool:
         """``store.claims.claim`` in a short transaction of its own (committed before returning)."""
         from store.claims import claim
 
         async with self.transaction() as session:
-            return await claim(session, kind, key, by)
+            return await claim(session, kind, key, by, at=at)
 
-    async def claim_each(self, kind: str, keys: Iterable[str], by: str) -> list[str]:
+    async def claim_each(
+        self, kind: str, keys: Iterable[str], by: str, *, at: datetime | None = None
+    ) -> list[str]:
         """The keys ``by`` wins, in order: one cheap read skips those claimed already, then each
         of the others is claimed in its own short transaction (see ``store.claims.claim``)."""
         from store.claims import claimed_keys
 
         keys = list(keys)
         async with self.transaction() as session:
-            taken = await claimed_keys(session, kind, keys)
-        return [key for key in keys if key not in taken and await self.claim(kind, key, by)]
+            taken = await claimed_keys(session, kind, keys, at=at)
+        return [key for key in keys if key not in taken and await self.claim(kind, key, by, at=at)]
+
+    async def settle_each(self, kind: str, keys: Iterable[str], *, sent: bool = True) -> None:
+        """``store.claims.settle`` for each of ``keys`` in one short transaction."""
+        from store.claims import settle
+
+        keys = list(keys)
+        if not keys:
+            return
+        async with self.transaction() as session:
+            for key in keys:
+                await settle(session, kind, key, sent=sent)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

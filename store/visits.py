@@ -102,6 +102,28 @@ async def visits_for_customer(
     return list(await session.scalars(stmt))
 
 
+async def latest_visit_ids(session: AsyncSession, customer_id: int) -> list[int]:
+    """The customer's visits that are not voided, latest first (by visit day, then as logged), by
+    every rep: which one is the customer's latest is not a question of who may read it."""
+    stmt = (
+        select(Visit.id)
+        .where(Visit.customer_id == customer_id, Visit.voided_at.is_(None))
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+    )
+    return list(await session.scalars(stmt))
+
+
+async def latest_stated_amount(session: AsyncSession, customer_id: int) -> float | None:
+    """The amount of the customer's latest visit (not voided) that states one."""
+    stmt = (
+        select(Visit.amount_wan)
+        .where(Visit.customer_id == customer_id, Visit.voided_at.is_(None), Visit.amount_wan.is_not(None))
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
+
+
 async def visits_between(session: AsyncSession, viewer: Viewer, start: date, end: date) -> list[Visit]:
     """Visits with ``start <= visited_on <= end``, oldest first, voided ones left out (for reports,
     quotas and exports)."""

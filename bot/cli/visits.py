@@ -46,8 +46,13 @@ REPO = Path(__file__).resolve().parents[2]
 VISIT_EVALSET = REPO / "evalsets" / "visit_reports.jsonl"
 #: The splits of VISIT_EVALSET and how they are reported. "holdout" was written later, before the
 #: second tuning round, when the test half's errors had been seen once.
-EVAL_SPLITS = {"tune": "tune half", "test": "test half", "holdout": "holdout"}
-HELD_OUT = ("test", "holdout")
+EVAL_SPLITS = {
+    "tune": "tune half",
+    "test": "test half",
+    "holdout": "holdout",
+    "holdout2": "second holdout (written before the parser2 fixes)",
+}
+HELD_OUT = ("test", "holdout", "holdout2")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -76,7 +81,8 @@ def eval_visits(
         ),
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="With --file: only the rows of this split (tune / test / holdout)")
+        str | None,
+        typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2)"),
     ] = None,
     today: Annotated[
         str | None,
@@ -89,15 +95,23 @@ def eval_visits(
         bool, typer.Option(help="Also list every wrong field (never a held-out split's: it is not tuned on)")
     ] = False,
     dev_file: Annotated[Path, typer.Option(help="The shared dev file (skipped when absent)")] = DEV_FILE,
+    meaning: Annotated[
+        bool,
+        typer.Option(
+            help="Judge the outcome on the report's meaning too, as the bot does (loads the embedding "
+            "model); --no-meaning: by its words alone"
+        ),
+    ] = True,
 ) -> None:
     """Per-field accuracy of the rule-based visit parser (customer, contact, outcome, next date, amount)."""
     from bot.sales.parsing.evaluate import evaluate_visit_parser
 
     day = _parse_day(today) if today else date.today()
+    reader = _outcome_reader() if meaning else None
     if file is not None:
         if not file.exists():
             raise typer.BadParameter(f"not found: {file}")
-        report = evaluate_visit_parser(file, day, split=split)
+        report = evaluate_visit_parser(file, day, split=split, outcome_reader=reader)
         if as_json:
             typer.echo(json.dumps(report, ensure_ascii=False, default=str))
             return
@@ -108,10 +122,10 @@ def eval_visits(
     reports: dict[str, dict[str, Any]] = {}
     titles: dict[str, str] = {}
     for half in EVAL_SPLITS:
-        reports[half] = evaluate_visit_parser(VISIT_EVALSET, day, split=half)
+        reports[half] = evaluate_visit_parser(VISIT_EVALSET, day, split=half, outcome_reader=reader)
         titles[half] = f"{EVAL_SPLITS[half]} of {VISIT_EVALSET.name}: {reports[half]['n']} reports"
     if dev_file.exists():
-        reports["dev"] = evaluate_visit_parser(dev_file, day)
+        reports["dev"] = evaluate_visit_parser(dev_file, day, outcome_reader=reader)
         titles["dev"] = f"shared dev file {dev_file.name}: {reports['dev']['n']} reports (read from {day})"
     if as_json:
         typer.echo(json.dumps(reports, ensure_ascii=False, default=str))
@@ -120,6 +134,15 @@ def eval_visits(
         _print_report(titles[name], report, errors and name not in HELD_OUT)
     if errors:
         typer.echo("(the errors of the held-out splits are not listed: they are not tuned on)")
+
+
+def _outcome_reader():
+    from bot.sales.parsing.outcome_meaning import OutcomeReader
+    from config import get_settings
+    from knowledge.embeddings import Embedder
+
+    settings = get_settings()
+    return OutcomeReader(Embedder(settings.embedding_model, settings.models_dir), settings.cache_dir)
 
 
 def _parse_day(value: str) -> date:

@@ -80,7 +80,7 @@ async def _profile(ctx: Context, customer: Customer) -> Reply:
     else:
         lines.append(text("customer_no_contacts"))
     upcoming = sorted(
-        (v for v in history if v.next_date is not None and v.next_date >= ctx.today),
+        (v for v in history if v.next_date is not None and v.next_date >= ctx.today and v.voided_at is None),
         key=lambda v: v.next_date,
     )
     if upcoming:

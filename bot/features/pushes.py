@@ -55,7 +55,8 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         if start <= now < end and works_on(person, day):
             due[morning_key(person.team_id, day, person.id)] = person
     outgoing = []
-    for key in await engine.db.claim_each(MORNING, due, engine.worker):
+    nothing: list[str] = []  # claimed, with nothing to send: done (else its lease would run out)
+    for key in await engine.db.claim_each(MORNING, due, engine.worker, at=now):
         person = due[key]
         async with engine.db.transaction() as session:
             rows, done = await person_day(session, person, day)
@@ -66,11 +67,13 @@ async def morning_push(engine: Engine, now: datetime) -> list[Outgoing]:
         elif drill:
             reply = Reply(text("push_daily_drill_only", name=person.name, day=md(day)))
         else:
+            nothing.append(key)
             continue
         if drill:  # 今日一练, with one tap to start (teams turn it on with /drillpush)
             line, button = drill
             reply = replace(reply, text=f"{reply.text}\n\n{line}", buttons=(*reply.buttons, (button,)))
         outgoing.append(Outgoing(person.telegram_id, reply, claim=(MORNING, key)))
+    await engine.db.settle_each(MORNING, nothing)
     return outgoing
 
 
@@ -113,7 +116,7 @@ async def evening_summary(engine: Engine, now: datetime) -> list[Outgoing]:
                     due[f"{team.id}:{day.isoformat()}:{manager.id}"] = (team, manager)
     outgoing = []
     summaries: dict[int, str] = {}
-    for key in await engine.db.claim_each(EVENING, due, engine.worker):
+    for key in await engine.db.claim_each(EVENING, due, engine.worker, at=now):
         team, manager = due[key]
         if team.id not in summaries:
             async with engine.db.transaction() as session:

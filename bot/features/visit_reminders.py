@@ -35,7 +35,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
     async with engine.db.transaction() as session:
         due = await visits.due_reminders(session, local.date())
     outgoing: list[Outgoing] = []
-    won = set(await engine.db.claim_each(CLAIM_KIND, [reminder_key(v) for v in due], engine.worker))
+    won = set(await engine.db.claim_each(CLAIM_KIND, [reminder_key(v) for v in due], engine.worker, at=now))
     for visit in due:
         key = reminder_key(visit)
         if key not in won:
@@ -44,6 +44,7 @@ async def remind_next_steps(engine: Engine, now: datetime) -> list[Outgoing]:
             await visits.mark_reminded(session, [visit.id], now)
             rep = await users.get_user(session, visit.rep_id)
         if rep is None or not rep.active:
+            await engine.db.settle_each(CLAIM_KIND, [key])  # nobody to remind: done
             continue
         body = text(
             "reminder_text",

@@ -78,10 +78,11 @@ async def test_the_morning_push_goes_out_once_across_a_restart_and_two_processes
             results = await asyncio.gather(first.engine.tick(), second.tick(), first.engine.tick())
         finally:
             await second.db.dispose()
-        pushes = [o for result in results for o in result if o.recipient_id == REP]
+        outgoing = [o for result in results for o in result]
+        pushes = [o for o in outgoing if o.recipient_id == REP]
         assert len(pushes) == 1
-        transport = first.application.bot_data["transport"]
-        await transport.send_all(first.application.bot, pushes)
+        transport = first.application.bot_data["transport"]  # sent and settled, as run_tick does
+        await first.engine.delivered(outgoing, await transport.send_all(first.application.bot, outgoing))
         push = await first.fake.await_reply(REP)
         assert "早上好" in push.text and "明天上午给华东机械回电话" in push.text
         assert [d.split(":")[0] for d in button_data(push)] == ["td", "tn"]

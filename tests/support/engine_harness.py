@@ -55,7 +55,10 @@ class Chat:
             await users.add_user(session, telegram_id, name, role, team)
 
     async def tick(self) -> list[Outgoing]:
-        return await self.engine.tick()
+        """One tick, its messages taken as delivered (settled, as a transport does after sending)."""
+        outgoing = await self.engine.tick()
+        await self.engine.delivered(outgoing, [])
+        return outgoing
 
 
 def buttons(reply: Reply) -> dict[str, str]:

@@ -75,7 +75,7 @@ async def publish(ctx: Context, data: dict[str, Any]) -> Outcome:
         async with ctx.db.transaction() as session:
             task, people = await create_from_draft(session, ctx.viewer, data)
             pushed = await claims.claimed_keys(
-                session, MORNING, [morning_key(p.team_id, day, p.id) for p in people]
+                session, MORNING, [morning_key(p.team_id, day, p.id) for p in people], at=ctx.now
             )
     except AccessDenied:
         return Stay([Reply(text("task_not_allowed_target"))])

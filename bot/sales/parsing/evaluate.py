@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sales.parsing.dates import parse_date
+from bot.sales.parsing.outcome_meaning import OutcomeReader
 from bot.sales.parsing.visit_text import ParsedVisit, parse_visit
 from store.customers import normalize_company_name
 
@@ -105,16 +106,18 @@ def evaluate_visit_parser(
     today: date | None = None,
     known_customers: tuple[str, ...] = (),
     split: str | None = None,
+    outcome_reader: OutcomeReader | None = None,
 ) -> dict[str, Any]:
     """{"n": N, "fields": {field: accuracy}, "errors": [{"id", "field", "expected", "got", "text"}]}.
 
-    ``today`` is used for rows that carry none of their own (default: the real today)."""
+    ``today`` is used for rows that carry none of their own (default: the real today);
+    ``outcome_reader``: the outcome judged on the meaning too, as the bot does (else by the words)."""
     rows = load_rows(path, split)
     correct = dict.fromkeys(FIELDS, 0)
     errors: list[dict[str, Any]] = []
     for row in rows:
         day = date.fromisoformat(row["today"]) if row.get("today") else (today or date.today())
-        got = parse_visit(row["text"], day, known_customers)
+        got = parse_visit(row["text"], day, known_customers, outcome_reader)
         for field, (ok, expected, value) in _field_results(got, row["expected"], day).items():
             if ok:
                 correct[field] += 1
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--today", type=date.fromisoformat, default=None)
-    parser.add_argument("--split", choices=("tune", "test"), default=None)
+    parser.add_argument("--split", choices=("tune", "test", "holdout", "holdout2"), default=None)
     args = parser.parse_args(argv)
     report = evaluate_visit_parser(args.path, args.today, split=args.split)
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))

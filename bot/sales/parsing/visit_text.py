@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
@@ -17,6 +18,9 @@ from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
 from store.customers import to_simplified_script
 from store.models import OUTCOMES, VISIT_KINDS
+
+if TYPE_CHECKING:
+    from bot.sales.parsing.outcome_meaning import OutcomeReader
 
 __all__ = ["OUTCOMES", "VISIT_KINDS", "ParsedVisit", "parse_visit"]
 
@@ -29,10 +33,14 @@ NO_SHOW_WORDS = _OUTCOME_WORDS["no_show"]
 NOT_INTERESTED_WORDS = _OUTCOME_WORDS["not_interested"]
 FOLLOWUP_WORDS = _OUTCOME_WORDS["need_followup"]  # hedges turn an otherwise positive visit into a follow-up
 INTERESTED_WORDS = _OUTCOME_WORDS["interested"]
+INTEREST_WORDS = _OUTCOME_WORDS["interest"]  # interest itself, which a negator turns into a refusal
 ABSENT_WORDS = _OUTCOME_WORDS["absent"]
 MET_WORDS = _OUTCOME_WORDS["met"]
 CONTACT_LEFT_WORDS = _OUTCOME_WORDS["contact_left"]
-_NEGATORS = ("没有", "没", "未", "不", "别")
+# A negator right before a word, a degree word allowed in between (不感兴趣, 不是很感兴趣, 没那么满意).
+_NEGATED_BEFORE = re.compile(
+    r"(?:没有|没|未|不|别|并非)(?:是|太|很|怎么|那么|大|咋|特别|是很|是太|是特别|什么|啥)?$"
+)
 #: (kind, words) in the order they are tried; every kind is one of store.models.VISIT_KINDS.
 KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(lexicon.sections("kinds").items())
 DEFAULT_KIND = "上门"
@@ -85,11 +93,18 @@ _BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
 # One-character lead words that also start company names (和顺家具, 泰和…, 在…): see _cut_company_window.
 _NAME_LIKE_LEADS = set("和跟给帮是在")
 PLACE_WORDS = lexicon.words("place_words")
+PLACE_NAMES = lexicon.words("place_names")
+# A named place, maybe with its district, then what marks it as where (杭州余杭的, 江阴那边的, 昆山那家).
+_PLACE_NAME_RE = (
+    rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+[\u4e00-\u9fff]{{0,3}}?"
+    r"(?:那边的?|这边的?|那家|这家|的)"
+)
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|"
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
+_PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
     "签",
@@ -110,9 +125,11 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&·]+")
 _PRONOUNS = ("他们", "我们", "客户", "对方", "这家", "那家", "人家", "公司")
 _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[\]~～…]")
 _FALLBACK_LEAD = re.compile(
-    r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
-    r"(?!了)(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})"
+    r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|跑了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
+    r"(?!了)(?P<name>[\u4e00-\u9fffA-Za-z]{2,16})"
 )
+# What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
+_NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
 
 _CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;\n]+|(?<!\d)\.(?!\d)|\s+")
@@ -152,8 +169,7 @@ class ParsedVisit:
 
 # ================================================================ helpers
 def _negated(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 2) : pos]
-    return any(before.endswith(neg) for neg in _NEGATORS)
+    return bool(_NEGATED_BEFORE.search(text[max(0, pos - 5) : pos]))
 
 
 def _contains(text: str, words: Sequence[str], allow_negated: bool = False) -> bool:
@@ -290,8 +306,11 @@ def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
 
 def _fallback_customer(text: str, contact_start: int | None) -> str | None:
     for m in _FALLBACK_LEAD.finditer(text):
-        name = _BOUNDARY.split(m["name"])[0].split("的")[0]
+        name = _BOUNDARY.split(m["name"])[0]
+        place = _PLACE_BEFORE_OF.match(name)
+        name = (name[place.end() :] if place else name).split("的")[0]  # 杭州余杭的百晟家居: after 的
         name = re.sub(r"^(?:一趟|趟|一下)", "", name)
+        name = _NAME_RUNS_ON.split(name)[0]  # no punctuation (voice): 徽商智造见了采购 → 徽商智造
         if 2 <= len(name) <= 8 and _body_ok(name) and not _contains(name, ("见", "聊", "谈", "说")):
             return name
     if contact_start is not None:
@@ -450,20 +469,32 @@ def extract_contact(
 
 
 # ================================================================ outcome, date, step, kind, grade
-def classify_outcome(text: str) -> str:
+@dataclass(frozen=True)
+class OutcomeCue:
+    """What the outcome words of a report say: the outcome, and how sure the wording is of it.
+
+    ``strength``: "strong" (a lost or won deal, a no-show, a refusal, in so many words), "weak" (a
+    hedge, interest, an absence, a negated interest), or "none" (no outcome word: follow-up by default).
+    """
+
+    outcome: str
+    strength: str
+
+
+def outcome_cue(text: str) -> OutcomeCue:
     """The outcome whose wording appears first in this order: a lost deal, a won deal, a no-show, a
-    refusal, a weak loss (没戏), a hedge, an absence with nobody met, interest; with none of them the
-    visit needs a follow-up."""
+    refusal, a weak loss (没戏), a negated interest (不是很感兴趣), a hedge, an absence with nobody
+    met, interest; with none of them the visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
-        return "deal_lost"
+        return OutcomeCue("deal_lost", "strong")
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
-        return "deal_won"
+        return OutcomeCue("deal_won", "strong")
     if _contains(text, NO_SHOW_WORDS, allow_negated=True):
-        return "no_show"
+        return OutcomeCue("no_show", "strong")
     if _contains(text, NOT_INTERESTED_WORDS, allow_negated=True):
-        return "not_interested"
+        return OutcomeCue("not_interested", "strong")
     if _contains(text, DEAL_LOST_WEAK_WORDS, allow_negated=True):
-        return "deal_lost"
+        return OutcomeCue("deal_lost", "weak")
     contrast = max((m.end() for m in _CONTRAST.finditer(text)), default=0)
     after = text[contrast:]
     if (
@@ -471,14 +502,26 @@ def classify_outcome(text: str) -> str:
         and _contains(after, INTERESTED_WORDS)
         and not _contains(after, FOLLOWUP_WORDS, allow_negated=True)
     ):
-        return "interested"  # 价格有点高，但是很认可: what follows the last 但 decides
+        return OutcomeCue("interested", "weak")  # 价格有点高，但是很认可: what follows the last 但 decides
+    if _only_negated(text, INTEREST_WORDS):
+        return OutcomeCue("not_interested", "weak")  # 对这个不是很感兴趣
     if _contains(text, FOLLOWUP_WORDS, allow_negated=True):
-        return "need_followup"
+        return OutcomeCue("need_followup", "weak")
     if _contains(text, ABSENT_WORDS, allow_negated=True) and not _contains(text, MET_WORDS):
-        return "no_show"  # the person sought was away and nobody else was met
+        return OutcomeCue("no_show", "weak")  # the person sought was away and nobody else was met
     if _contains(text, INTERESTED_WORDS):
-        return "interested"
-    return "need_followup"
+        return OutcomeCue("interested", "weak")
+    return OutcomeCue("need_followup", "none")
+
+
+def _only_negated(text: str, words: Sequence[str]) -> bool:
+    """Some of ``words`` occur, and every occurrence is negated."""
+    return _contains(text, words, allow_negated=True) and not _contains(text, words)
+
+
+def classify_outcome(text: str) -> str:
+    """The outcome by its wording alone (see outcome_cue)."""
+    return outcome_cue(text).outcome
 
 
 def _year_written(found: DateMatch) -> bool:
@@ -614,7 +657,19 @@ def _simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
-def parse_visit(text: str, today: date, known_customers: Sequence[str] = ()) -> ParsedVisit:
+def outcome_text(typed: str) -> str:
+    """The report as its outcome is read from: simplified, a departed contact's clauses blanked."""
+    text = _simplified((typed or "").strip())
+    return _blank(text, _contact_left_spans(text)[0])
+
+
+def parse_visit(
+    text: str,
+    today: date,
+    known_customers: Sequence[str] = (),
+    outcome_reader: OutcomeReader | None = None,
+) -> ParsedVisit:
+    """``outcome_reader``: the outcome judged on the report's meaning too (without one, by its words)."""
     typed = (text or "").strip()
     text = _simplified(typed)
     left_clauses, left_tails = _contact_left_spans(text)
@@ -624,7 +679,8 @@ def parse_visit(text: str, today: date, known_customers: Sequence[str] = ()) -> 
     if customer and customer not in known_customers:
         customer = _as_typed(customer, text, typed)
     next_date = choose_next_date(text, today)
-    outcome = classify_outcome(about_present)
+    cue = outcome_cue(about_present)
+    outcome = outcome_reader.read(about_present, cue) if outcome_reader is not None else cue.outcome
     if next_date is not None and next_date.coarse and outcome in ("deal_lost", "not_interested"):
         next_date = None  # 明年再说 after a refusal is a brush-off, not a follow-up date
     next_step, step_spans = extract_next_step(text, next_date, outcome)

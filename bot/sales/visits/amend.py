@@ -1,6 +1,11 @@
 """Changing a saved visit: only its author may, for EDIT_WINDOW after logging it, and every change
 is kept (who, when, old → new). A voided visit stays on file but counts nowhere. Runs inside the
-caller's transaction; knows no chat."""
+caller's transaction; knows no chat.
+
+What a visit set on its customer follows the visit when it is the customer's latest: an amount edited
+there becomes the customer's expected amount (one removed, or a latest visit voided, gives back the
+amount of the latest visit before it that states one), and an outcome edited to a won deal moves the
+customer to the last milestone. The next step and date are read from the visits themselves."""
 
 from __future__ import annotations
 
@@ -11,9 +16,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sales.visits.logbook import effectiveness_of, resolve_contact, resolve_customer, rules_for
-from store import visits
+from store import customers, visits
 from store.access import Viewer, can_see
-from store.models import Visit
+from store.models import MILESTONES, Visit
 
 EDIT_WINDOW = timedelta(days=7)
 
@@ -83,6 +88,8 @@ async def amend_visit(
     if visit is None:
         return None
     before = form_values(visit)
+    old_customer_id, old_amount, old_outcome = visit.customer_id, visit.amount_wan, visit.outcome
+    was_latest = await _is_latest(session, visit.customer_id, visit.id)
     customer = await resolve_customer(session, viewer, values["customer"])
     may_edit = can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id)
     contact = await resolve_contact(session, viewer, customer, values, may_edit)
@@ -112,6 +119,15 @@ async def amend_visit(
         if effective != visit.effective:
             changes.append(("effective", effective, "effective", str(visit.effective), str(effective)))
         await visits.change_visit(session, visit, viewer.user_id, changes)
+        moved = visit.customer_id != old_customer_id
+        if visit.amount_wan != old_amount or moved:
+            if was_latest:
+                await _carry_amount(session, viewer, old_customer_id)
+            if (moved or not was_latest) and await _is_latest(session, visit.customer_id, visit.id):
+                await _carry_amount(session, viewer, visit.customer_id)
+        won_now = visit.outcome == "deal_won" and old_outcome != "deal_won"
+        if won_now and await _is_latest(session, visit.customer_id, visit.id):
+            await _update_customer(session, viewer, visit.customer_id, milestone=MILESTONES[-1])
     shown = [(field, old, new_text) for _c, _v, field, old, new_text in changes if field != "effective"]
     return Amended(visit.id, customer.name, shown)
 
@@ -119,6 +135,29 @@ async def amend_visit(
 async def void_visit(session: AsyncSession, viewer: Viewer, visit_id: int, now: datetime) -> Visit | None:
     """Void the visit; None if the viewer may not (or no longer) change it."""
     visit = await editable_visit(session, viewer, visit_id, now)
-    if visit is None or not await visits.void_visit(session, visit, viewer.user_id):
+    if visit is None:
         return None
+    was_latest = await _is_latest(session, visit.customer_id, visit.id)
+    if not await visits.void_visit(session, visit, viewer.user_id):
+        return None
+    if was_latest and visit.amount_wan is not None:
+        await _carry_amount(session, viewer, visit.customer_id)
     return visit
+
+
+async def _is_latest(session: AsyncSession, customer_id: int, visit_id: int) -> bool:
+    latest = await visits.latest_visit_ids(session, customer_id)
+    return bool(latest) and latest[0] == visit_id
+
+
+async def _carry_amount(session: AsyncSession, viewer: Viewer, customer_id: int) -> None:
+    """The customer's expected amount: that of its latest visit (not voided) stating one."""
+    amount = await visits.latest_stated_amount(session, customer_id)
+    await _update_customer(session, viewer, customer_id, expected_amount_wan=amount)
+
+
+async def _update_customer(session: AsyncSession, viewer: Viewer, customer_id: int, **fields: Any) -> None:
+    """Only on a customer the viewer may edit (as when the visit was saved)."""
+    customer = await customers.get_customer(session, viewer, customer_id)
+    if customer is not None and can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id):
+        await customers.update_customer(session, viewer, customer_id, **fields)

@@ -30,6 +30,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.sales.parsing.amounts import parse_amount_wan
 from bot.sales.parsing.customers import company_core, match_customer, normalize_company
 from bot.sales.parsing.dates import parse_date
+from bot.sales.parsing.outcome_meaning import OutcomeReader
 from bot.sales.parsing.visit_text import parse_visit
 from config import Settings
 from knowledge.llm import ChatClient, LLMError, Message, structured_request, structured_value
@@ -87,8 +88,13 @@ class VisitDraft:
     llm_fields: frozenset[str] = field(default_factory=frozenset)  # filled or changed by the LLM
 
 
-def by_rules(report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
-    p = parse_visit(report, today, known_customers)
+def by_rules(
+    report: str,
+    today: date,
+    known_customers: Sequence[str] = (),
+    outcome_reader: OutcomeReader | None = None,
+) -> VisitDraft:
+    p = parse_visit(report, today, known_customers, outcome_reader)
     return VisitDraft(
         customer=p.customer,
         contact_name=p.contact_name,
@@ -190,15 +196,21 @@ def cross_check(
 
 
 class VisitExtractor:
-    def __init__(self, client: ChatClient | None = None) -> None:
+    def __init__(self, client: ChatClient | None = None, outcome_reader: OutcomeReader | None = None) -> None:
+        """``outcome_reader``: the rules judge the outcome on the report's meaning too (see
+        bot.sales.parsing.outcome_meaning); without one, on its words."""
         self.client = client
+        self.outcome_reader = outcome_reader
 
     @property
     def uses_llm(self) -> bool:
         return self.client is not None
 
     async def extract(self, report: str, today: date, known_customers: Sequence[str] = ()) -> VisitDraft:
-        rules = by_rules(report, today, known_customers)
+        if self.outcome_reader is None:
+            rules = by_rules(report, today, known_customers)
+        else:  # one embedding: off the event loop
+            rules = await asyncio.to_thread(by_rules, report, today, known_customers, self.outcome_reader)
         if self.client is None:
             return rules
         try:
@@ -272,9 +284,11 @@ def _fields(reply) -> VisitFields:
         raise LLMError(f"fields out of range: {where or 'shape'}") from None
 
 
-def extractor_from_settings(settings: Settings) -> VisitExtractor:
+def extractor_from_settings(
+    settings: Settings, outcome_reader: OutcomeReader | None = None
+) -> VisitExtractor:
     if not settings.llm_enabled:
-        return VisitExtractor()
+        return VisitExtractor(outcome_reader=outcome_reader)
     from knowledge.llm import client_for
 
-    return VisitExtractor(client_for(settings))
+    return VisitExtractor(client_for(settings), outcome_reader)

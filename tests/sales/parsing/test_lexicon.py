@@ -13,7 +13,7 @@ EVALSET = Path(__file__).resolve().parents[3] / "evalsets" / "visit_reports.json
 
 def test_every_outcome_section_is_a_store_outcome() -> None:
     sections = lexicon.sections("outcomes")
-    named = {name.removesuffix("_weak") for name in sections} - {"absent", "met", "contact_left"}
+    named = {name.removesuffix("_weak") for name in sections} - {"absent", "met", "contact_left", "interest"}
     assert named == set(OUTCOMES)
     assert all(sections[name] for name in sections)
 
@@ -43,6 +43,25 @@ def test_evalset_is_labelled_and_split_once() -> None:
     assert len(rows) >= 200
     assert len({r["id"] for r in rows}) == len(rows) == len({r["text"] for r in rows})
     splits = Counter(r["split"] for r in rows)
-    assert set(splits) == {"tune", "test", "holdout"} and abs(splits["tune"] - splits["test"]) <= 1
+    assert (
+        set(splits) == {"tune", "test", "holdout", "holdout2"} and abs(splits["tune"] - splits["test"]) <= 1
+    )
     assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
+
+
+def test_the_outcome_exemplars_are_labelled_with_store_outcomes_and_not_taken_from_the_evalset() -> None:
+    from bot.sales.parsing.outcome_meaning import load_exemplars
+
+    exemplars = load_exemplars()
+    assert {e.label for e in exemplars} == set(OUTCOMES)
+    reports = {json.loads(line)["text"] for line in EVALSET.read_text(encoding="utf-8").splitlines() if line}
+    assert not {e.text for e in exemplars} & reports
+
+
+def test_a_negated_interest_reads_as_a_refusal_and_is_never_interest() -> None:
+    from bot.sales.parsing.visit_text import classify_outcome
+
+    for report in ("对我们的系统不是很感兴趣", "对方没什么意向", "他们并不看好这个方向"):
+        assert classify_outcome(report) == "not_interested", report
+    assert classify_outcome("对我们的系统很感兴趣") == "interested"

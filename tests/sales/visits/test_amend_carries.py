@@ -1,0 +1,115 @@
+"""An edit or a void of a saved visit carries through to its customer when the visit is the
+customer's latest: the expected amount follows the edited amount, and voiding the latest visit gives
+back the previous visit's amount (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from bot.sales.visits.amend import amend_visit, form_values, void_visit
+from bot.sales.visits.logbook import save_visit
+from store import Database, customers, visits
+from store.models import MILESTONES, utcnow
+from tests.support.store_fixtures import World
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+DAY = date(2026, 11, 23)
+
+
+def _values(day: date, amount: float | None, *, customer: dict[str, Any] | None = None, **extra: Any):
+    return {
+        "customer": customer or {"id": None, "name": "青松电气"},
+        "contact": None,
+        "visited_on": day.isoformat(),
+        "kind": "上门",
+        "outcome": extra.pop("outcome", "interested"),
+        "next_step": extra.pop("next_step", None),
+        "next_date": extra.pop("next_date", None),
+        "amount": amount,
+        "notes": "",
+    }
+
+
+async def _log(db: Database, world: World, day: date, amount: float | None, **extra: Any):
+    viewer = world.viewer(world.rep_a1)
+    async with db.transaction() as s:
+        found = await customers.find_customers(s, viewer, "青松电气")
+        customer = {"id": found[0].id, "name": found[0].name} if found else None
+        return await save_visit(s, viewer, _values(day, amount, customer=customer, **extra))
+
+
+async def _expected_amount(db: Database, world: World, customer_id: int) -> float | None:
+    async with db.transaction() as s:
+        customer = await customers.get_customer(s, world.viewer(world.rep_a1), customer_id)
+        assert customer is not None
+        return customer.expected_amount_wan
+
+
+async def _edit(db: Database, world: World, visit_id: int, **changes: Any):
+    viewer = world.viewer(world.rep_a1)
+    async with db.transaction() as s:
+        visit = await visits.get_visit(s, viewer, visit_id)
+        assert visit is not None
+        values = form_values(visit) | changes
+        return await amend_visit(s, viewer, visit_id, values, utcnow())
+
+
+async def test_editing_the_latest_visits_amount_sets_the_customers_expected_amount(db, world) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), 20)
+    latest = await _log(db, world, DAY, 30)
+    assert await _expected_amount(db, world, latest.customer_id) == 30
+
+    await _edit(db, world, latest.visit_id, amount=45.0)
+    assert await _expected_amount(db, world, latest.customer_id) == 45
+
+    await _edit(db, world, latest.visit_id, amount=None)  # the amount taken out: the previous one's
+    assert await _expected_amount(db, world, latest.customer_id) == 20
+
+    await _edit(db, world, first.visit_id, amount=99.0)  # not the latest: the customer keeps its own
+    assert await _expected_amount(db, world, latest.customer_id) == 20
+
+
+async def test_voiding_the_latest_visit_restores_the_previous_visits_amount(db, world) -> None:
+    await _log(db, world, DAY - timedelta(days=7), 20)
+    latest = await _log(db, world, DAY, 30)
+    async with db.transaction() as s:
+        assert await void_visit(s, world.viewer(world.rep_a1), latest.visit_id, utcnow()) is not None
+    assert await _expected_amount(db, world, latest.customer_id) == 20
+
+
+async def test_voiding_an_older_visit_leaves_the_customer_alone(db, world) -> None:
+    older = await _log(db, world, DAY - timedelta(days=7), 20)
+    latest = await _log(db, world, DAY, 30)
+    async with db.transaction() as s:
+        assert await void_visit(s, world.viewer(world.rep_a1), older.visit_id, utcnow()) is not None
+    assert await _expected_amount(db, world, latest.customer_id) == 30
+
+
+async def test_voiding_the_only_visit_with_an_amount_clears_it(db, world) -> None:
+    only = await _log(db, world, DAY, 30)
+    async with db.transaction() as s:
+        await void_visit(s, world.viewer(world.rep_a1), only.visit_id, utcnow())
+    assert await _expected_amount(db, world, only.customer_id) is None
+
+
+async def test_an_outcome_edited_to_a_won_deal_on_the_latest_visit_moves_the_milestone(db, world) -> None:
+    latest = await _log(db, world, DAY, None)
+    await _edit(db, world, latest.visit_id, outcome="deal_won")
+    async with db.transaction() as s:
+        customer = await customers.get_customer(s, world.viewer(world.rep_a1), latest.customer_id)
+        assert customer is not None and customer.milestone == MILESTONES[-1]
+
+
+async def test_an_edited_next_step_is_what_the_customer_shows_next(db, world) -> None:
+    latest = await _log(
+        db, world, DAY, None, next_step="发方案", next_date=(DAY + timedelta(days=3)).isoformat()
+    )
+    await _edit(db, world, latest.visit_id, next_step="上门演示")
+    async with db.transaction() as s:
+        history = await visits.visits_for_customer(s, world.viewer(world.rep_a1), latest.customer_id)
+        due = await visits.due_reminders(s, DAY + timedelta(days=3))
+    assert history[0].next_step == "上门演示"
+    assert [v.next_step for v in due] == ["上门演示"]
