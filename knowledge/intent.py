@@ -7,10 +7,11 @@ examples; see evalsets/make_exemplars.py):
 
 - unsafe vs. safe, with two extra features from the policy's patterns (a pattern hit, a defensive
   cue), so "客户要回扣我怎么拒绝" lands on the safe side of "怎么给回扣";
-- in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …)
-  and the sales questions of the kind no coaching playbook answers (a product's price list, an
-  internal process, a named competitor's spec: label `uncovered`). The abstention rule weighs this
-  against the retrieval signals, so a card a manager teaches later still answers such a question.
+- in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …).
+  Sales questions the starter playbooks happen not to cover (a product's price list, an internal
+  process, a named competitor's spec: label `uncovered`) are in-domain: whether the knowledge covers
+  them is the retrieval signals' call in the abstention rule, because a team's own documents or a
+  taught card may cover exactly such a question.
 
 A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
 exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
@@ -33,7 +34,7 @@ from knowledge.policy import Category, Policy
 EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
 UNSAFE_PREFIX = "unsafe:"
 OFFTOPIC = "offtopic"
-UNCOVERED = "uncovered"
+UNCOVERED = "uncovered"  # a sales topic the starter playbooks lack (in-domain)
 FLAG_SCALE = 1.0  # weight of the pattern features next to a unit-length embedding
 _VECTORS: dict[str, np.ndarray] = {}  # exemplar vectors already computed in this process
 
@@ -111,7 +112,7 @@ class IntentModel:
 
         self.policy = policy
         unsafe = np.array([e.unsafe for e in exemplars])
-        in_domain = np.array([e.label not in (OFFTOPIC, UNCOVERED) for e in exemplars])
+        in_domain = np.array([e.label != OFFTOPIC for e in exemplars])  # uncovered: a sales topic
         flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
         self._unsafe = classifier()
         self._unsafe.fit(np.hstack([vectors, flags]), unsafe)
