@@ -70,7 +70,7 @@ def indexed_kb(kb, corpus):
     return kb
 
 
-pytest_plugins = ("tests.support.store_fixtures",)
+pytest_plugins = ("tests.support.store_fixtures", "tests.support.chroma_server")
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ the other answers within seconds; what one deletes the other stops answering."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,51 +12,14 @@ import pytest
 from knowledge.scope import document_source
 from tests.conftest import MODELS_DIR
 
+# the `chroma_server` fixture: tests/support/chroma_server.py
+
 pytestmark = pytest.mark.slow
 
 TEAM = 5
 QUESTION = "展会上怎么收集客户名片"
 DOCUMENT = "## 展会名片收集\n展会上先递上自己的名片，再请对方扫码加微信，当晚把名片按意向分级整理。\n"
 WITHIN_S = 10.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    chroma = Path(sys.executable).with_name("chroma")
-    if not chroma.exists():
-        pytest.skip(f"no chroma CLI beside {sys.executable}")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.skip(f"`chroma run` did not start: {(tmp_path / 'chroma.log').read_text()[-300:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
 
 
 def _process_kb(home: Path, url: str, embedder):
