@@ -5,12 +5,11 @@ the other answers within seconds; what one deletes the other stops answering."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from knowledge.scope import document_source
-from tests.conftest import MODELS_DIR
+from tests.support.chroma_server import process_kb
 
 # the `chroma_server` fixture: tests/support/chroma_server.py
 
@@ -20,14 +19,6 @@ TEAM = 5
 QUESTION = "展会上怎么收集客户名片"
 DOCUMENT = "## 展会名片收集\n展会上先递上自己的名片，再请对方扫码加微信，当晚把名片按意向分级整理。\n"
 WITHIN_S = 10.0
-
-
-def _process_kb(home: Path, url: str, embedder):
-    from config import load_settings
-    from knowledge.service import open_knowledge_base
-
-    settings = load_settings(coach_home=home, coach_models_dir=MODELS_DIR, chroma_url=url)
-    return open_knowledge_base(settings, embedder=embedder, composer=None)
 
 
 def _wait_for(condition) -> float:
@@ -40,8 +31,8 @@ def _wait_for(condition) -> float:
 
 
 def test_a_document_ingested_by_one_process_is_answered_by_the_other(chroma_server, tmp_path, embedder):
-    first = _process_kb(tmp_path / "p1", chroma_server, embedder)
-    second = _process_kb(tmp_path / "p2", chroma_server, embedder)
+    first = process_kb(tmp_path / "p1", chroma_server, embedder)
+    second = process_kb(tmp_path / "p2", chroma_server, embedder)
 
     def second_answers() -> bool:
         answer = second.answerer.answer_sync(QUESTION, team_id=TEAM)

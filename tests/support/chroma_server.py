@@ -1,5 +1,6 @@
 """A real `chroma run` server on a free port, for the tests of several processes sharing one
-knowledge base (skipped, with the reason, where the server cannot start)."""
+knowledge base (skipped, with the reason, where the server cannot start), and the knowledge base
+one such process opens on it."""
 
 from __future__ import annotations
 
@@ -49,3 +50,13 @@ def chroma_server(tmp_path):
         server.terminate()
         server.wait(10)
         log.close()
+
+
+def process_kb(home: Path, url: str, embedder):
+    """The knowledge base of one bot process on the server at ``url`` (its own cache and BM25)."""
+    from config import load_settings
+    from knowledge.service import open_knowledge_base
+    from tests.conftest import MODELS_DIR
+
+    settings = load_settings(coach_home=home, coach_models_dir=MODELS_DIR, chroma_url=url)
+    return open_knowledge_base(settings, embedder=embedder, composer=None)

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from tests.conftest import MODELS_DIR
 from tests.features.documents.test_documents import MemoryFiles
+from tests.support.chroma_server import process_kb
 from tests.support.engine_harness import button, engine_chat
 
 pytestmark = pytest.mark.slow
@@ -20,14 +20,6 @@ MANAGER, REP, OTHER_REP = 3201, 3202, 3203
 QUESTION = "展会上怎么收集客户名片"
 DOCUMENT = "## 展会名片收集\n\n展会上先递上自己的名片，再请对方扫码加微信，当晚把名片按意向分级整理。\n"
 WITHIN_S = 10.0
-
-
-def _process_kb(home, url, embedder):
-    from config import load_settings
-    from knowledge.service import open_knowledge_base
-
-    settings = load_settings(coach_home=home, coach_models_dir=MODELS_DIR, chroma_url=url)
-    return open_knowledge_base(settings, embedder=embedder, composer=None)
 
 
 async def _within(condition) -> float:
@@ -42,8 +34,8 @@ async def _within(condition) -> float:
 async def test_a_document_sent_to_one_process_is_answered_by_the_other(
     settings, db, chroma_server, tmp_path, embedder
 ):
-    first_kb = _process_kb(tmp_path / "p1", chroma_server, embedder)
-    second_kb = _process_kb(tmp_path / "p2", chroma_server, embedder)
+    first_kb = process_kb(tmp_path / "p1", chroma_server, embedder)
+    second_kb = process_kb(tmp_path / "p2", chroma_server, embedder)
     async with (
         engine_chat(settings, db.url, first_kb) as first,
         engine_chat(settings, db.url, second_kb) as second,
