@@ -32,6 +32,11 @@ def assign(rows: list[dict], seed: int = SEED) -> None:
             row["split"] = "test" if row["topic"] in test_topics else "tune"
         else:
             by_topic[row["topic"]].append(row)
+    _alternate_within_topics(by_topic, rng)
+
+
+def _alternate_within_topics(by_topic: dict[str, list[dict]], rng: random.Random) -> None:
+    """Half of each topic's rows to each half, item by item in a shuffled order."""
     for topic in sorted(by_topic):
         group = by_topic[topic]
         order = list(range(len(group)))
@@ -48,12 +53,7 @@ def assign_new(rows: list[dict], seed: int = SEED) -> None:
     for row in rows:
         if not row.get("split"):
             by_topic[row["topic"]].append(row)
-    for topic in sorted(by_topic):
-        group = by_topic[topic]
-        order = list(range(len(group)))
-        rng.shuffle(order)
-        for position, i in enumerate(order):
-            group[i]["split"] = "test" if position % 2 == 0 else "tune"
+    _alternate_within_topics(by_topic, rng)
 
 
 def main() -> None:
