@@ -11,6 +11,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
+# How the e5 model is run: "onnx" (onnxruntime, no torch: the default wherever `coach model build`
+# exported it) or "torch" (sentence-transformers; also what EMBEDDING_INT8 and other models use).
+EmbeddingRuntime = Literal["onnx", "torch"]
+DEFAULT_EMBEDDING_RUNTIME: EmbeddingRuntime = "onnx"
 
 
 class Settings(BaseSettings):
@@ -20,7 +24,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     chroma_url: str | None = None
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    embedding_int8: bool = False  # int8 linear layers: ~1.3x faster encoding, slightly worse ranking
+    embedding_runtime: EmbeddingRuntime = DEFAULT_EMBEDDING_RUNTIME
+    embedding_int8: bool = False  # torch runtime only: int8 linear layers, ~1.3x faster, worse ranking
     coach_models_dir: Path | None = None  # where built models live; default COACH_HOME/models
 
     llm_base_url: str | None = None

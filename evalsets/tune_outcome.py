@@ -20,7 +20,7 @@ from bot.sales.parsing.evaluate import load_rows
 from bot.sales.parsing.outcome_meaning import NEVER, OutcomeReader, combine
 from bot.sales.parsing.visit_text import outcome_cue, outcome_text
 from config import get_settings
-from knowledge.embeddings import Embedder
+from knowledge.embeddings import embedder_for
 from knowledge.text import normalize_for_index
 
 EVALSET = Path(__file__).with_name("visit_reports.jsonl")
@@ -31,7 +31,7 @@ STRENGTHS = ("strong", "weak", "none")
 
 def main() -> None:
     settings = get_settings()
-    embedder = Embedder(settings.embedding_model, settings.models_dir)
+    embedder = embedder_for(settings)
     rows = load_rows(EVALSET, "tune")
     texts = [outcome_text(r["text"]) for r in rows]
     cues = [outcome_cue(t) for t in texts]

@@ -39,6 +39,8 @@ MARKER_FILE = ".e5_build_version"
 E5_MODEL_NAME = "multilingual-e5-small"
 MINILM_MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_SEQ_LENGTH = 512
+QUERY_PROMPT = "query: "  # e5's input prefixes (the ONNX encoder prepends the same)
+PASSAGE_PROMPT = "passage: "
 
 QK = 32
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
@@ -200,6 +202,7 @@ def _write_folder(folder: Path, hp: dict[str, int | float], tensors: dict[str, n
         },
     )
     save_file(_hf_state_dict(hp, tensors), str(folder / "model.safetensors"), metadata={"format": "pt"})
+    (folder / "model.safetensors").chmod(0o644)  # written 0600; the image runs as another user
 
     shutil.copyfile(tokenizer_json_file(), folder / "tokenizer.json")
     specials = {
@@ -243,7 +246,7 @@ def _write_folder(folder: Path, hp: dict[str, int | float], tensors: dict[str, n
         folder / "config_sentence_transformers.json",
         {
             # sentence-transformers' encode_document() looks up "document" first (default: no prefix).
-            "prompts": {"query": "query: ", "passage": "passage: ", "document": "passage: "},
+            "prompts": {"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT, "document": PASSAGE_PROMPT},
             "default_prompt_name": None,
             "similarity_fn_name": "cosine",
         },

@@ -1,7 +1,7 @@
 """What a question is after, judged on its meaning: an illegal tactic (and which one), a sales
 question, or something off-topic.
 
-Two logistic regressions over the e5 query embedding, trained at start-up on the labelled exemplars
+Two logistic regressions over the e5 query embedding, trained on the labelled exemplars
 in knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
 examples; see evalsets/make_exemplars.py):
 
@@ -15,7 +15,8 @@ examples; see evalsets/make_exemplars.py):
 
 A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
 exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
-exemplar. Exemplar vectors are cached on disk, keyed by the model and the exemplars' text.
+exemplar. Exemplar vectors are cached on disk, keyed by the model, its runtime and the exemplars'
+text, and so are the fitted regressions (knowledge/linear_probe.py), keyed by their training data.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.embeddings import Embedder
+from knowledge.linear_probe import fit_probe
 from knowledge.policy import Category, Policy
 
 EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
@@ -71,9 +73,8 @@ def exemplar_vectors(embedder: Embedder, exemplars: Sequence[Exemplar], cache_di
     from knowledge.text import normalize_for_index
 
     texts = [normalize_for_index(e.text) for e in exemplars]
-    key = hashlib.sha256(json.dumps([embedder.model_name, texts], ensure_ascii=False).encode()).hexdigest()[
-        :24
-    ]
+    identity = [embedder.model_name, embedder.runtime, texts]
+    key = hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()[:24]
     if key in _VECTORS:
         return _VECTORS[key]
     cached = cache_dir / f"intent-{key}.npy" if cache_dir else None
@@ -98,26 +99,15 @@ class IntentModel:
         vectors: np.ndarray,
         normalized_texts: Sequence[str],
         regularization: float = 4.0,
+        cache_dir: Path | None = None,
     ) -> None:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        def classifier():
-            # e5 vectors crowd into a narrow cone (unrelated sentences score cosine ~0.8):
-            # standardizing each dimension first lets a linear model see the differences.
-            return make_pipeline(
-                StandardScaler(), LogisticRegression(C=regularization, max_iter=5000, class_weight="balanced")
-            )
-
+        """``cache_dir``: where the fitted classifiers are kept (knowledge/linear_probe.py)."""
         self.policy = policy
         unsafe = np.array([e.unsafe for e in exemplars])
         in_domain = np.array([e.label != OFFTOPIC for e in exemplars])  # uncovered: a sales topic
         flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
-        self._unsafe = classifier()
-        self._unsafe.fit(np.hstack([vectors, flags]), unsafe)
-        self._domain = classifier()
-        self._domain.fit(vectors, in_domain)
+        self._unsafe = fit_probe(np.hstack([vectors, flags]), unsafe, regularization, cache_dir, "unsafe")
+        self._domain = fit_probe(vectors, in_domain, regularization, cache_dir, "domain")
         self._unsafe_vectors = vectors[unsafe]
         self._safe_vectors = vectors[~unsafe]
         self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
@@ -128,8 +118,8 @@ class IntentModel:
 
     def assess(self, normalized: str, vector: np.ndarray) -> Intent:
         features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
-        p_unsafe = float(self._unsafe.predict_proba(features)[0, 1])
-        p_domain = float(self._domain.predict_proba(vector[None, :])[0, 1])
+        p_unsafe = float(self._unsafe.proba(features)[0, 1])
+        p_domain = float(self._domain.proba(vector)[0, 1])
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
         category = self.policy.pattern_category(normalized)
         pattern_hit = category is not None
@@ -160,4 +150,4 @@ def train_intent_model(
     exemplars = list(exemplars if exemplars is not None else load_exemplars())
     vectors = exemplar_vectors(embedder, exemplars, cache_dir)
     texts = [normalize_for_index(e.text) for e in exemplars]
-    return IntentModel(policy, exemplars, vectors, texts, regularization)
+    return IntentModel(policy, exemplars, vectors, texts, regularization, cache_dir)

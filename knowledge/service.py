@@ -9,7 +9,7 @@ import yaml
 
 from config import Settings
 from knowledge.answer import AbstainRule, Answerer, Composer, RefusalRule
-from knowledge.embeddings import Embedder
+from knowledge.embeddings import Embedder, embedder_for
 from knowledge.index import KnowledgeIndex, open_chroma
 from knowledge.ingest import Ingestor
 from knowledge.intent import IntentModel, train_intent_model
@@ -62,9 +62,7 @@ def llm_composer(settings: Settings) -> Composer | None:
 def open_knowledge_base(
     settings: Settings, *, composer: Composer | None = None, embedder: Embedder | None = None
 ) -> KnowledgeBase:
-    embedder = embedder or Embedder(
-        settings.embedding_model, settings.models_dir, quantize=settings.embedding_int8
-    )
+    embedder = embedder or embedder_for(settings)
     index = KnowledgeIndex(
         open_chroma(settings.chroma_url, settings.chroma_path), embedder, cache_dir=settings.cache_dir
     )

@@ -219,19 +219,22 @@ def eval_retrieval(
 
 
 def _shared_embedder(settings):
-    from knowledge.embeddings import Embedder
+    from knowledge.embeddings import embedder_for
 
-    return Embedder(settings.embedding_model, settings.models_dir)
+    return embedder_for(settings)
 
 
 @model_app.command("build")
 def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if present")] = False) -> None:
-    """Build the default offline embedding model (multilingual-e5-small) under COACH_HOME/models."""
-    from knowledge.e5_build import build_e5_model
+    """Build the default offline embedding model (multilingual-e5-small) under COACH_HOME/models,
+    and its ONNX export, which `coach ask` and `coach run` use without loading torch."""
+    from knowledge.e5_build import E5_MODEL_NAME, build_e5_model
+    from knowledge.e5_onnx import build_e5_onnx
 
     settings = get_settings()
-    path = build_e5_model(settings.models_dir / "multilingual-e5-small", force=force)
+    path = build_e5_model(settings.models_dir / E5_MODEL_NAME, force=force)
     typer.echo(str(path))
+    typer.echo(str(build_e5_onnx(path, force=force)))
 
 
 # ---- the bot ---------------------------------------------------------------------------------

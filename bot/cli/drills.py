@@ -27,11 +27,11 @@ def eval_drills(
     from bot.sales.drills.loader import drills_in
     from bot.sales.drills.scoring import OfflineScorer, cached_encoder, save_weights
     from config import get_settings
-    from knowledge.embeddings import Embedder
+    from knowledge.embeddings import embedder_for
     from knowledge.service import PLAYBOOKS_DIR
 
     settings = get_settings()
-    embedder = Embedder(settings.embedding_model, settings.models_dir)
+    embedder = embedder_for(settings)
     encode = cached_encoder(embedder.embed_queries)
     drills = {d.key: d for d in drills_in(PLAYBOOKS_DIR)}
     tuning, test = split(load_examples(file))

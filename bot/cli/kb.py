@@ -20,7 +20,7 @@ def stats(
     from bot.sales.knowledge_usage.chart import render_usage_png
     from bot.sales.knowledge_usage.data import collect_usage, summary_text, team_document_names
     from config import get_settings
-    from knowledge.embeddings import Embedder
+    from knowledge.embeddings import embedder_for
     from knowledge.index import KnowledgeIndex, open_chroma
     from store import users
     from store.db import open_database
@@ -33,7 +33,7 @@ def stats(
     # the index only (its documents' names): the embedding model is never loaded for this
     index = KnowledgeIndex(
         open_chroma(settings.chroma_url, settings.chroma_path),
-        Embedder(settings.embedding_model, settings.models_dir),
+        embedder_for(settings),
         cache_dir=settings.cache_dir,
     )
 

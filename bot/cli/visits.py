@@ -139,10 +139,10 @@ def eval_visits(
 def _outcome_reader():
     from bot.sales.parsing.outcome_meaning import OutcomeReader
     from config import get_settings
-    from knowledge.embeddings import Embedder
+    from knowledge.embeddings import embedder_for
 
     settings = get_settings()
-    return OutcomeReader(Embedder(settings.embedding_model, settings.models_dir), settings.cache_dir)
+    return OutcomeReader(embedder_for(settings), settings.cache_dir)
 
 
 def _parse_day(value: str) -> date:

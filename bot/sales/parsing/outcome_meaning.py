@@ -3,7 +3,7 @@
 A logistic regression over the e5 query embedding of the report, trained at start-up on the labelled
 exemplar sentences in lexicon/outcome_exemplars.jsonl (written by hand, none taken from evalsets/).
 Its vectors are cached like knowledge/intent.py's (in the process and on disk, keyed by the model and
-the exemplars' text).
+the exemplars' text), and so is the fitted regression (knowledge/linear_probe.py).
 
 The two readings are combined by the strength of the wording (visit_text.OutcomeCue): the classifier's
 reading replaces the words' when its probability reaches the threshold for that strength. The
@@ -26,6 +26,7 @@ from bot.sales.parsing.lexicon import HERE as LEXICON_DIR
 from bot.sales.parsing.visit_text import OutcomeCue
 from knowledge.embeddings import Embedder
 from knowledge.intent import Exemplar, exemplar_vectors
+from knowledge.linear_probe import fit_probe
 from knowledge.text import normalize_for_index
 
 EXEMPLARS_FILE = LEXICON_DIR / "outcome_exemplars.jsonl"
@@ -50,18 +51,10 @@ class OutcomeReader:
         override_at: Mapping[str, float] = OVERRIDE_AT,
         regularization: float = REGULARIZATION,
     ) -> None:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
         exemplars = list(exemplars if exemplars is not None else load_exemplars())
         vectors = exemplar_vectors(embedder, exemplars, cache_dir)
-        # e5 vectors crowd into a narrow cone: standardize each dimension first (as knowledge/intent.py).
-        self._model = make_pipeline(
-            StandardScaler(), LogisticRegression(C=regularization, max_iter=5000, class_weight="balanced")
-        )
-        self._model.fit(vectors, [e.label for e in exemplars])
-        self._labels: list[str] = [str(label) for label in self._model.classes_]
+        self._model = fit_probe(vectors, [e.label for e in exemplars], regularization, cache_dir, "outcome")
+        self._labels: list[str] = list(self._model.labels)
         self._embedder = embedder
         self.override_at = dict(override_at)
 
@@ -70,7 +63,7 @@ class OutcomeReader:
         return self.probabilities_of(vector)
 
     def probabilities_of(self, vector: np.ndarray) -> dict[str, float]:
-        row = self._model.predict_proba(vector[None, :])[0]
+        row = self._model.proba(vector)[0]
         return dict(zip(self._labels, (float(p) for p in row), strict=True))
 
     def read(self, text: str, cue: OutcomeCue) -> str:
