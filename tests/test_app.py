@@ -4,6 +4,7 @@ nothing, neither the embedding model nor the chunks nor the BM25 index."""
 from __future__ import annotations
 
 import bm25s
+import onnxruntime
 import pytest
 from chromadb.api.models.Collection import Collection
 
@@ -12,6 +13,7 @@ from bot.app import build_engine, warm_up
 from bot.engine.messages import Incoming
 from config import DEFAULT_EMBEDDING_MODEL
 from knowledge.embeddings import Embedder
+from knowledge.index import KnowledgeIndex
 from knowledge.service import open_knowledge_base
 from store import users
 from store.db import Database
@@ -55,8 +57,10 @@ async def test_after_the_warm_up_the_first_question_loads_nothing(
     warm_up(warm)
     cold = _fresh_kb(settings)
 
-    monkeypatch.setattr(knowledge.embeddings, "resolve_embedding_model", _refuse)  # the model
-    monkeypatch.setattr(Collection, "get", _refuse_chunks)  # the chunks, read from Chroma
+    monkeypatch.setattr(knowledge.embeddings, "resolve_embedding_model", _refuse)  # the model (torch)
+    monkeypatch.setattr(onnxruntime, "InferenceSession", _refuse)  # … or its ONNX export
+    monkeypatch.setattr(KnowledgeIndex, "_cached_chunks", _refuse)  # the chunks, from the cache …
+    monkeypatch.setattr(Collection, "get", _refuse_chunks)  # … or read from Chroma
     monkeypatch.setattr(bm25s.BM25, "load", _refuse)  # the BM25 index, from its cache
     monkeypatch.setattr(bm25s.BM25, "index", _refuse)  # … or built afresh
     with pytest.raises(Loaded):  # without the warm-up, the first search loads them
