@@ -150,6 +150,14 @@ class Embedder:
         else:
             self._load()
 
+    def load_in_background(self) -> threading.Thread:
+        """Start ``load()`` on a thread: the tokenizer and the ONNX session (Rust and C++, which
+        release the GIL) then open while the caller loads jieba and Chroma; the first vector waits
+        for them."""
+        thread = threading.Thread(target=self.load, name="load-embedder", daemon=True)
+        thread.start()
+        return thread
+
     def embed_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)

@@ -302,6 +302,8 @@ class KnowledgeIndex:
 
     def _cached_chunks(self) -> tuple[list[StoredChunk], Counter[str]]:
         stamp, count = self._read_stamp(), self._collection.count()
+        if not stamp and count:  # written before version stamps: stamp it once, so it has a key
+            stamp = self._seen_stamp = self._write_stamp()
         path = self._chunks_file(stamp, count)
         if path is not None and path.exists():
             try:
@@ -448,10 +450,14 @@ class KnowledgeIndex:
         got = self._stamps.get(ids=[_STAMP_ID], include=["metadatas"])
         return str(got["metadatas"][0].get("stamp", "")) if got["ids"] else ""
 
-    def _changed(self) -> None:
-        """After a write: a new version token for every process, and this one's cache dropped."""
+    def _write_stamp(self) -> str:
         stamp = uuid.uuid4().hex
         self._stamps.upsert(ids=[_STAMP_ID], embeddings=[[0.0]], metadatas=[{"stamp": stamp}])
+        return stamp
+
+    def _changed(self) -> None:
+        """After a write: a new version token for every process, and this one's cache dropped."""
+        stamp = self._write_stamp()
         with self._lock:
             self._seen_stamp = stamp
             self._invalidate()

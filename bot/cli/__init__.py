@@ -122,10 +122,13 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per question")] = False,
 ) -> None:
     """Answer a question from the playbooks."""
+    from knowledge.embeddings import embedder_for
     from knowledge.service import open_knowledge_base
 
     settings = get_settings()
-    kb = open_knowledge_base(settings)
+    embedder = embedder_for(settings)
+    embedder.load_in_background()  # the encoder opens while the index and the tokenizer load
+    kb = open_knowledge_base(settings, embedder=embedder)
     questions = [question] if question is not None else (line.strip() for line in sys.stdin)
 
     async def run() -> None:  # one event loop for every question (an LLM client is bound to it)
