@@ -129,6 +129,7 @@ def main() -> None:
         "chunks_indexed": kb.index.count(),
         "open_s": round(t0 - started, 2),
         "model_load_s": model_load_s,
+        "embedding_runtime": kb.index.embedder.runtime,
     }
     asker = 1 if args.teams else None
     if summary is None:

@@ -1,6 +1,7 @@
 """Embedding speed: passages/s for ~300-character Chinese chunks, query latency, load time, peak RSS.
 
     .venv/bin/python bench/embed_speed.py [--n 200] [--model multilingual-e5-small] [--fp32]
+        [--runtime onnx|torch]
 
 Prints one JSON object.  The passages are generated here from a built-in sentence list, so the
 numbers do not depend on any corpus.  Speeds on a shared machine are noisy: run it a few times
@@ -83,12 +84,17 @@ def main(argv: list[str] | None = None) -> int:
     quant = parser.add_mutually_exclusive_group()
     quant.add_argument("--fp32", dest="quantize", action="store_const", const=False, help="disable int8")
     quant.add_argument("--int8", dest="quantize", action="store_const", const=True, help="force int8")
+    parser.add_argument(
+        "--runtime", choices=["onnx", "torch"], default=os.environ.get("EMBEDDING_RUNTIME", "onnx")
+    )
     args = parser.parse_args(argv)
 
     from knowledge.embeddings import Embedder
 
     passages = make_passages(args.n)
-    emb = Embedder(args.model, args.models_dir, batch_size=args.batch_size, quantize=args.quantize)
+    emb = Embedder(
+        args.model, args.models_dir, batch_size=args.batch_size, quantize=args.quantize, runtime=args.runtime
+    )
 
     t0 = time.perf_counter()
     emb.embed_query("预热")  # loads the model
@@ -107,10 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
 
-    import torch
-
     result = {
         "model": args.model,
+        "runtime": emb.runtime,
         "quantize": emb.quantize,
         "n_passages": len(passages),
         "passage_chars": 300,
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "query_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
         "load_s": round(load_s, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None,
         "loadavg": Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None,
     }
     print(json.dumps(result, ensure_ascii=False))

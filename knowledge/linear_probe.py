@@ -69,7 +69,9 @@ def fit_probe(
 ) -> LinearProbe:
     """The probe fitted on ``features``/``labels``, from ``cache_dir`` when this exact fit is there."""
     labels = [str(label) for label in labels]
-    cached = cache_dir / f"probe-{name}-{_cache_key(features, labels, regularization)}.npz" if cache_dir else None
+    cached = (
+        cache_dir / f"probe-{name}-{_cache_key(features, labels, regularization)}.npz" if cache_dir else None
+    )
     if cached is not None and cached.exists():
         with np.load(cached, allow_pickle=False) as saved:
             return LinearProbe(

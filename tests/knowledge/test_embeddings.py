@@ -117,9 +117,10 @@ def test_passages_shape_and_norm(embedder: Embedder) -> None:
 
 @pytest.mark.slow
 @needs_e5
-def test_query_keeps_thread_setting(embedder: Embedder) -> None:
+def test_query_keeps_thread_setting() -> None:
     import torch
 
+    embedder = Embedder(E5_MODEL_NAME, MODELS_DIR, runtime="torch")  # the one-thread switch is torch's
     embedder._load()
     before = torch.get_num_threads()
     embedder.embed_query(QUERIES[1])
