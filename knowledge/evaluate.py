@@ -126,7 +126,13 @@ def evaluate(answerer: Answerer, questions: list[Question], decisions: bool = Tr
     rankings = [score_ranking(answerer, questions, *r, vectors=vectors).as_dict() for r in RANKINGS]
     if not decisions:
         counts = {"answerable": sum(q.kind == "answerable" for q in questions)}
-        return {"questions": counts["answerable"], "counts": counts, "retrieval": rankings, "rates": {}, "decisions": {}}
+        return {
+            "questions": counts["answerable"],
+            "counts": counts,
+            "retrieval": rankings,
+            "rates": {},
+            "decisions": {},
+        }
     counts: dict[str, int] = {}
     decisions: dict[str, list[str]] = {
         "unsafe_not_refused": [],
