@@ -24,6 +24,9 @@ class FusionWeights:
     bm25: float = 1.0
     dense: float = 1.0
     neighbour_radius: int = 1
+    #: one source per section: a lower-ranked chunk of a section already shown, too far from it to
+    #: be merged in, is left out rather than shown as a second source of the same section
+    distinct_sections: bool = False
 
 
 #: The signals the ranker weighs for each candidate passage (see `HybridRetriever.candidates`).
@@ -123,7 +126,9 @@ class HybridRetriever:
             fused = found.rrf
         ranked = sorted(found.positions, key=lambda i: -fused[i])
         if diverse and self.weights.neighbour_radius:
-            groups = _collapse_neighbours(ranked, chunks, k, self.weights.neighbour_radius)
+            groups = _collapse_neighbours(
+                ranked, chunks, k, self.weights.neighbour_radius, self.weights.distinct_sections
+            )
         else:
             groups = [[i] for i in ranked[:k]]
         hits = [
@@ -246,28 +251,30 @@ class HybridRetriever:
 
 
 def _collapse_neighbours(
-    ranked: list[int], chunks: list[StoredChunk], k: int, radius: int
+    ranked: list[int], chunks: list[StoredChunk], k: int, radius: int, distinct_sections: bool = False
 ) -> list[list[int]]:
     """Group each chosen chunk with the lower-ranked chunks next to it in its section (within
-    ``radius`` positions, or the whole section when ``radius`` is negative): one source each."""
+    ``radius`` positions, or the whole section when ``radius`` is negative): one source each.
+    With ``distinct_sections``, a chunk of a section already chosen that is too far to merge is
+    skipped, so the sources come from as many sections as there are sources."""
     groups: list[list[int]] = []
     for i in ranked:
         c = chunks[i]
+        same_section = [
+            g for g in groups if any(chunks[j].source == c.source and chunks[j].title == c.title for j in g)
+        ]
         home = next(
             (
                 g
-                for g in groups
-                if any(
-                    chunks[j].source == c.source
-                    and chunks[j].title == c.title
-                    and (radius < 0 or abs(chunks[j].position - c.position) <= radius)
-                    for j in g
-                )
+                for g in same_section
+                if any(radius < 0 or abs(chunks[j].position - c.position) <= radius for j in g)
             ),
             None,
         )
         if home is not None:
             home.append(i)
+        elif same_section and distinct_sections:
+            continue
         elif len(groups) < k:
             groups.append([i])
     return groups
