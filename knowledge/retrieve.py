@@ -188,7 +188,7 @@ class HybridRetriever:
                 bm25_rank[i] = rank
                 rrf[i] = rrf.get(i, 0.0) + self.weights.bm25 / (RRF_K + rank)
         if mode in ("hybrid", "dense") and chunks:
-            position = {c.chunk_id: i for i, c in enumerate(chunks)}
+            position = self.index.positions()
             vector = query_vector if query_vector is not None else self.index.embedder.embed_query(normalized)
             found = self.index.dense_search(vector, self.depth, scopes)
             for rank, (chunk_id, similarity) in enumerate(c for c in found if c[0] in position):
@@ -199,6 +199,8 @@ class HybridRetriever:
         positions = [i for i in rrf if not chunks[i].flagged]
         best_dense = max(dense_sim.values(), default=0.0)
         floor_dense = min(dense_sim.values(), default=0.0)
+        idf = {t: self.index.idf(t) for t in set(tokens)}
+        idf_mass = sum(idf.values())
         features = np.array(
             [
                 [
@@ -207,7 +209,7 @@ class HybridRetriever:
                     float(scores[i]) / bm25_best if bm25_best > 0 else 0.0,
                     10 * (dense_sim.get(i, floor_dense) - best_dense),
                     self._title_match(tokens, chunks[i]),
-                    self._coverage(tokens, chunks[i]),
+                    _covered(idf, chunks[i].tokens) / idf_mass if idf_mass else 0.0,
                 ]
                 for i in positions
             ],
@@ -248,6 +250,12 @@ class HybridRetriever:
         present = set(chunk.tokens)
         weights = {t: self.index.idf(t) for t in distinct}
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
+
+def _covered(idf: dict[str, float], tokens: tuple[str, ...]) -> float:
+    """The idf mass of the question's tokens (``idf``'s keys) that occur in ``tokens``."""
+    present = set(tokens)
+    return sum(w for t, w in idf.items() if t in present)
 
 
 def _collapse_neighbours(
