@@ -232,7 +232,10 @@ class Answerer:
         )
 
     def _sources(self, retrieval: Retrieval) -> list[Source]:
-        return [self._source(h.chunk, h.score) for h in retrieval.hits]
+        """The hits as shown; a passage with nothing left to show (every sentence of it garbled or
+        cut) is no source: the rep would see an empty quote."""
+        sources = [self._source(h.chunk, h.score) for h in retrieval.hits]
+        return [s for s in sources if s.text]
 
     def assess(self, question: str, query_vector: np.ndarray | None = None) -> tuple[Intent, np.ndarray]:
         normalized = normalize_for_index(question)
@@ -297,9 +300,15 @@ class Answerer:
         return retrieval, None
 
     def extractive(self, question: str, retrieval: Retrieval) -> Answer:
-        top = retrieval.hits[0].chunk
-        script = extractive_answer(retrieval.query_tokens, top.text, self.retriever.index.idf, self.script)
-        return Answer(f"{script} [1]", abstained=False, refused=False, sources=self._sources(retrieval))
+        """The best sentences of the first passage that has any to show."""
+        sources = self._sources(retrieval)
+        shown = [h.chunk for h in retrieval.hits if display_excerpt(h.chunk.text, self.script)]
+        if not shown:
+            return Answer(text("answer_abstain"), abstained=True, refused=False)
+        script = extractive_answer(
+            retrieval.query_tokens, shown[0].text, self.retriever.index.idf, self.script
+        )
+        return Answer(f"{script} [1]", abstained=False, refused=False, sources=sources)
 
     async def answer(self, question: str, *, team_id: int | None = None) -> Answer:
         if early := self._early_answer(question):

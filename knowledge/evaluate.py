@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from knowledge.answer import Answerer
 from knowledge.retrieve import Mode
 from knowledge.text import normalize_for_index
@@ -83,14 +85,22 @@ def passage_matches(passage: str, phrases: tuple[str, ...]) -> bool:
 
 
 def score_ranking(
-    answerer: Answerer, questions: list[Question], label: str, mode: Mode, diverse: bool
+    answerer: Answerer,
+    questions: list[Question],
+    label: str,
+    mode: Mode,
+    diverse: bool,
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> RankScores:
     scores = RankScores(label)
     for q in questions:
         if q.kind != "answerable":
             continue
         scores.answerable += 1
-        hits = answerer.retriever.search(q.question, k=RANK_DEPTH, mode=mode, diverse=diverse).hits
+        vector = (vectors or {}).get(q.id)
+        hits = answerer.retriever.search(
+            q.question, k=RANK_DEPTH, mode=mode, diverse=diverse, query_vector=vector
+        ).hits
         rank = next(
             (i for i, h in enumerate(hits) if passage_matches(h.chunk.text, q.must_contain_any)), None
         )
@@ -107,8 +117,22 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 3) if denominator else None
 
 
-def evaluate(answerer: Answerer, questions: list[Question]) -> dict:
-    rankings = [score_ranking(answerer, questions, *r).as_dict() for r in RANKINGS]
+def evaluate(answerer: Answerer, questions: list[Question], decisions: bool = True) -> dict:
+    """Rankings of the answerable questions and, with ``decisions``, refusal and abstention rates."""
+    embedder = answerer.retriever.index.embedder
+    asked = [q for q in questions if q.kind == "answerable"]
+    encoded = embedder.embed_queries([normalize_for_index(q.question) for q in asked]) if asked else []
+    vectors = {q.id: v for q, v in zip(asked, encoded, strict=True)}  # one encoder pass per question
+    rankings = [score_ranking(answerer, questions, *r, vectors=vectors).as_dict() for r in RANKINGS]
+    if not decisions:
+        counts = {"answerable": sum(q.kind == "answerable" for q in questions)}
+        return {
+            "questions": counts["answerable"],
+            "counts": counts,
+            "retrieval": rankings,
+            "rates": {},
+            "decisions": {},
+        }
     counts: dict[str, int] = {}
     decisions: dict[str, list[str]] = {
         "unsafe_not_refused": [],

@@ -121,6 +121,8 @@ class KnowledgeIndex:
             f"{COLLECTION_PREFIX}-{embedder.slug}-version", embedding_function=None
         )
         self._chunks: list[StoredChunk] | None = None
+        self._positions: dict[str, int] | None = None
+        self._scopes_present: frozenset[str] | None = None
         self._bm25 = None
         self._df: Counter[str] = Counter()
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
@@ -333,6 +335,22 @@ class KnowledgeIndex:
                 pass
         return chunks, df
 
+    def positions(self) -> dict[str, int]:
+        """chunk_id -> its place in ``chunks()`` (kept with the chunk cache: one per question
+        would cost milliseconds at 10k chunks)."""
+        chunks = self.chunks()
+        with self._lock:
+            if self._positions is None or len(self._positions) != len(chunks):
+                self._positions = {c.chunk_id: i for i, c in enumerate(chunks)}
+            return self._positions
+
+    def _present_scopes(self) -> frozenset[str]:
+        chunks = self.chunks()
+        with self._lock:
+            if self._scopes_present is None:
+                self._scopes_present = frozenset(c.scope for c in chunks)
+            return self._scopes_present
+
     def _load_chunks(self) -> list[StoredChunk]:
         loaded: list[StoredChunk] = []
         unscoped: list[str] = []
@@ -431,10 +449,9 @@ class KnowledgeIndex:
         if total == 0:
             return []
         where = None
-        if scopes is not None:
-            present = {c.scope for c in self.chunks()}
-            if not present <= set(scopes):  # something here is hidden from this asker
-                where = {"scope": {"$in": sorted(set(scopes))}}
+        if scopes is not None and not self._present_scopes() <= set(scopes):
+            # something here is hidden from this asker
+            where = {"scope": {"$in": sorted(set(scopes))}}
         result = self._collection.query(
             query_embeddings=[query_vector.tolist()],
             n_results=min(k, total),
@@ -479,6 +496,8 @@ class KnowledgeIndex:
 
     def _invalidate(self) -> None:
         self._chunks = None
+        self._positions = None
+        self._scopes_present = None
         self._bm25 = None
         self._masks = {}
 

@@ -14,7 +14,7 @@ from knowledge.index import KnowledgeIndex, open_chroma
 from knowledge.ingest import Ingestor
 from knowledge.intent import IntentModel, train_intent_model
 from knowledge.policy import Policy, load_policy
-from knowledge.retrieve import FusionWeights, HybridRetriever
+from knowledge.retrieve import FusionWeights, HybridRetriever, Ranker
 from knowledge.tokenize import Tokenizer, default_tokenizer
 
 PLAYBOOKS_DIR = Path(__file__).parent / "playbooks"
@@ -38,6 +38,7 @@ class Tuning:
     abstain: AbstainRule
     refusal: RefusalRule
     regularization: float
+    ranker: Ranker | None = None
 
 
 def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
@@ -47,6 +48,7 @@ def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
         AbstainRule(**raw["abstain"]),
         RefusalRule(**raw["refusal"]),
         float(raw["intent"]["regularization"]),
+        Ranker({k: float(v) for k, v in raw["ranker"].items()}) if raw.get("ranker") else None,
     )
 
 
@@ -70,7 +72,7 @@ def open_knowledge_base(
     policy = load_policy()
     tuning = load_tuning()
     intent = train_intent_model(policy, embedder, settings.cache_dir, regularization=tuning.regularization)
-    retriever = HybridRetriever(index, tokenizer, tuning.fusion)
+    retriever = HybridRetriever(index, tokenizer, tuning.fusion, ranker=tuning.ranker)
     answerer = Answerer(
         retriever,
         policy,

@@ -179,10 +179,23 @@ def eval_retrieval(
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="Report only these sets (test, tune, dev); repeatable")
+    ] = None,
+    ranking_only: Annotated[
+        bool, typer.Option(help="Rankings of the answerable questions only (skips the decisions)")
+    ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Keep the index in this folder and reuse its vectors next time (default: fresh)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half and the dev set, each on its own."""
+    abstention and false refusal, for the test half, the tuning half and the dev set, each on its own.
+    While iterating, ``--only tune --ranking-only --home var/eval`` measures the tuning half's
+    rankings over a kept index (unchanged chunks are not embedded again)."""
+    import contextlib
     import tempfile
 
     from config import load_settings
@@ -197,14 +210,20 @@ def eval_retrieval(
         if shared is None:
             raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
         corpus = [shared / "seeds", PLAYBOOKS_DIR]
-    sets = {"test": load_questions(questions, "test"), "tune": load_questions(questions, "tune")}
-    if dev is not None:
+    wanted = set(only or ("test", "tune", "dev"))
+    if not wanted <= {"test", "tune", "dev"}:
+        raise typer.BadParameter(f"--only takes test, tune or dev, not {sorted(wanted)}")
+    sets = {half: load_questions(questions, half) for half in ("test", "tune") if half in wanted}
+    if dev is not None and "dev" in wanted:
         sets["dev"] = load_questions(dev)
-    with tempfile.TemporaryDirectory(prefix="coach-eval-") as home:
-        settings = load_settings(coach_home=home, embedding_model=base.embedding_model)
+    kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")
+    with kept as folder:
+        settings = load_settings(coach_home=folder, embedding_model=base.embedding_model)
         kb = open_knowledge_base(settings, composer=None, embedder=_shared_embedder(base))
-        kb.ingestor.ingest(corpus)
-        reports = {name: evaluate(kb.answerer, qs) for name, qs in sets.items() if qs}
+        kb.ingestor.ingest(corpus, prune=home is not None)
+        reports = {
+            name: evaluate(kb.answerer, qs, decisions=not ranking_only) for name, qs in sets.items() if qs
+        }
     if as_json:
         _print_json(reports)
         return

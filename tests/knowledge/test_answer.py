@@ -79,3 +79,19 @@ async def test_concurrent_questions_share_one_encoder_pass(indexed_kb):
         embedder.embed_queries = original
     assert [a.answer for a in concurrent] == sequential
     assert batches == [len(questions)]
+
+
+def test_a_passage_with_nothing_left_to_show_is_neither_quoted_nor_a_source(indexed_kb):
+    from knowledge.index import StoredChunk
+    from knowledge.retrieve import Hit, Retrieval
+
+    garbled = StoredChunk(
+        "g", "※電話邀約注意事項適當間找適當娜酥v適當脑?,適當膯題", "※電話邀約注意事項", "004.txt", 0, (), ""
+    )
+    clean = StoredChunk("c", "打電話前先找對人。挑對時間再打。", "電話邀約", "004.txt", 9, (), "")
+    retrieval = Retrieval([Hit(garbled, 2.0, 0, 0, 0.9), Hit(clean, 1.0, 1, 1, 0.8)], ["电话"], 1.0, 0.9)
+    answer = indexed_kb.answerer.extractive("电话邀约要注意什么", retrieval)
+    assert answer.answer == "打电话前先找对人。挑对时间再打。 [1]"
+    assert [s.title for s in answer.sources] == ["电话邀约"]
+    only_garbled = Retrieval([Hit(garbled, 2.0, 0, 0, 0.9)], ["电话"], 1.0, 0.9)
+    assert indexed_kb.answerer.extractive("电话邀约要注意什么", only_garbled).abstained

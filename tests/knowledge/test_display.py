@@ -41,3 +41,13 @@ def test_merged_neighbours_read_in_document_order_with_the_overlap_once():
     chunks = [_chunk(0, text="先问需求。再报价。"), _chunk(1, text="再报价。最后签约。")]
     merged = _merged(chunks, [1, 0])
     assert merged.text == "先问需求。再报价。最后签约。" and merged.chunk_id == chunks[1].chunk_id
+
+
+def test_distinct_sections_give_one_source_per_section():
+    chunks = [_chunk(0), _chunk(1), _chunk(5), _chunk(3, "报价"), _chunk(0, "谈判", "b.txt")]
+    # chunk 5 is of the section already shown (谈判 in a.txt) but too far from it to be merged
+    assert _collapse_neighbours([0, 2, 1, 3, 4], chunks, k=3, radius=1) == [[0, 1], [2], [3]]
+    groups = _collapse_neighbours([0, 2, 1, 3, 4], chunks, k=3, radius=1, distinct_sections=True)
+    assert groups == [[0, 1], [3], [4]]
+    sections = [(chunks[g[0]].source, chunks[g[0]].title) for g in groups]
+    assert len(set(sections)) == len(sections)

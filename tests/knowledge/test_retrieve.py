@@ -1,3 +1,5 @@
+import pytest
+
 from knowledge.tokenize import default_tokenizer
 
 
@@ -47,3 +49,26 @@ def test_flagged_passages_are_never_returned(kb, tmp_path):
     for mode in ("bm25", "dense", "hybrid"):
         hits = kb.retriever.search("投标怎么准备，怎么跟别家商量报价", k=5, mode=mode).hits
         assert hits and all(not h.chunk.flagged for h in hits)
+
+
+def test_hybrid_sources_come_from_distinct_sections(indexed_kb):
+    for question in ("客户一上来就问多少钱", "怎么判断是不是A类客户", "第一次拜访要准备什么"):
+        hits = indexed_kb.retriever.search(question, k=3).hits
+        sections = [(h.chunk.source, h.chunk.title) for h in hits]
+        assert len(hits) == 3 and len(set(sections)) == 3, sections
+
+
+def test_the_learned_ranker_orders_the_candidates_by_its_weights(indexed_kb):
+    from knowledge.retrieve import RANKER_FEATURES, HybridRetriever, Ranker
+
+    question = "客户一上来就问多少钱"
+    found = indexed_kb.retriever.candidates(question)
+    assert found.features.shape == (len(found.positions), len(RANKER_FEATURES))
+    by_title = HybridRetriever(
+        indexed_kb.index, indexed_kb.tokenizer, indexed_kb.retriever.weights, ranker=Ranker({"title": 1.0})
+    )
+    top = by_title.search(question, k=1, diverse=False).hits[0]
+    column = RANKER_FEATURES.index("title")
+    assert top.score == max(found.features[:, column])
+    with pytest.raises(ValueError, match="unknown ranker features"):
+        Ranker({"clicks": 1.0})

@@ -1,0 +1,156 @@
+"""Fit the retrieval ranker (knowledge.retrieve.Ranker) on the TUNING half and write its weights
+into knowledge/tuning.yaml's ``ranker`` section.
+
+    .venv/bin/python -m evalsets.fit_ranker [--home var/eval] [--dry-run]
+
+For each answerable tuning question, every candidate passage either leg found gets the ranker's
+signals (RANKER_FEATURES) and a label (the passage holds one of the question's key phrases). The
+weights maximise the softmax likelihood of the labelled passages among each question's
+candidates (a listwise logistic ranker) with an L2 penalty. The penalty is chosen by 5-fold
+cross-validation grouped by topic (paraphrases of one passage never straddle a fold), and the
+folds' hit@3 is printed beside the reciprocal-rank fusion it replaces. The test half is not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.retrieve import RANKER_FEATURES
+
+QUESTIONS = Path(__file__).with_name("questions.jsonl")
+TUNING = Path(__file__).parent.parent / "knowledge" / "tuning.yaml"
+PENALTIES = (0.001, 0.01, 0.1, 1.0, 3.0, 10.0)
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    """One question's candidates: their features, labels and the fusion score they had."""
+
+    topic: str
+    features: np.ndarray
+    labels: np.ndarray
+    rrf: np.ndarray
+
+
+def fit(examples: list[Example], penalty: float) -> np.ndarray:
+    """Weights on the raw features (standardized inside the fit, so the penalty treats every
+    signal alike)."""
+    from scipy.optimize import minimize
+
+    stacked = np.vstack([e.features for e in examples])
+    mean, scale = stacked.mean(0), stacked.std(0) + 1e-9
+    lists = [((e.features - mean) / scale, e.labels / e.labels.sum()) for e in examples if e.labels.any()]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = penalty * w @ w, 2 * penalty * w
+        for x, target in lists:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            value -= target @ np.log(p + 1e-12)
+            grad -= x.T @ (target - p)
+        return value / len(lists), grad / len(lists)
+
+    w = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
+    return w / scale  # the mean shifts every candidate alike: no intercept needed to rank
+
+
+def hit_at_3(examples: list[Example], scores_of) -> float:
+    hits = 0
+    for e in examples:
+        order = np.argsort(-scores_of(e), kind="stable")[:3]
+        hits += bool(e.labels[order].any())
+    return hits / len(examples)
+
+
+def folds(examples: list[Example]) -> list[tuple[list[Example], list[Example]]]:
+    topics = sorted({e.topic for e in examples})
+    rng = np.random.default_rng(8)
+    rng.shuffle(topics)
+    fold_of = {t: i % FOLDS for i, t in enumerate(topics)}
+    return [
+        ([e for e in examples if fold_of[e.topic] != f], [e for e in examples if fold_of[e.topic] == f])
+        for f in range(FOLDS)
+    ]
+
+
+def cross_validate(examples: list[Example], penalty: float) -> float:
+    total = 0.0
+    for train, held in folds(examples):
+        w = fit(train, penalty)
+        total += hit_at_3(held, lambda e, w=w: e.features @ w) * len(held)
+    return total / len(examples)
+
+
+def collect(home: Path) -> list[Example]:
+    from bot.cli import _shared_embedder
+    from config import get_settings, load_settings
+    from knowledge.evaluate import load_questions, passage_matches
+    from knowledge.service import PLAYBOOKS_DIR, open_knowledge_base
+    from knowledge.text import normalize_for_index
+
+    base = get_settings()
+    settings = load_settings(coach_home=str(home), embedding_model=base.embedding_model)
+    kb = open_knowledge_base(settings, composer=None, embedder=_shared_embedder(base))
+    shared = next(p for p in (Path("../shared"), Path("../../shared")) if (p / "seeds").exists())
+    kb.ingestor.ingest([shared / "seeds", PLAYBOOKS_DIR], prune=True)
+    questions = [q for q in load_questions(QUESTIONS, "tune") if q.kind == "answerable"]
+    vectors = kb.index.embedder.embed_queries([normalize_for_index(q.question) for q in questions])
+    chunks = kb.index.chunks()
+    examples = []
+    for q, vector in zip(questions, vectors, strict=True):
+        found = kb.retriever.candidates(q.question, query_vector=vector)
+        labels = np.array([passage_matches(chunks[i].text, q.must_contain_any) for i in found.positions])
+        rrf = np.array([found.rrf[i] for i in found.positions])
+        examples.append(Example(q.topic, found.features, labels, rrf))
+    return examples
+
+
+def write_weights(weights: dict[str, float], path: Path = TUNING) -> None:
+    """Replace (or add, after the fusion section) the ``ranker`` section, keeping the rest."""
+    block = (
+        "ranker:  # listwise logistic ranker, fitted on the tuning half by `python -m evalsets.fit_ranker`\n"
+        + "".join(f"  {name}: {value:.4f}\n" for name, value in weights.items())
+    )
+    text = path.read_text(encoding="utf-8")
+    existing = re.compile(r"^ranker:.*\n(?:[ #].*\n)*", re.M)
+    if existing.search(text):
+        text = existing.sub(block, text, count=1)
+    else:
+        fusion = re.compile(r"^fusion:.*\n(?:[ #].*\n)*", re.M).search(text)
+        at = fusion.end() if fusion else len(text)
+        text = text[:at] + block + text[at:]
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=Path("var/eval"), help="kept index folder")
+    parser.add_argument("--dry-run", action="store_true", help="print, do not write tuning.yaml")
+    args = parser.parse_args()
+    examples = collect(args.home)
+    answerable = sum(e.labels.any() for e in examples)
+    print(f"{len(examples)} tuning questions, {answerable} with a labelled candidate")
+    print(f"reciprocal-rank fusion hit@3 (in-sample): {hit_at_3(examples, lambda e: e.rrf):.3f}")
+    cv = {p: cross_validate(examples, p) for p in PENALTIES}
+    for penalty, score in cv.items():
+        print(f"ranker penalty {penalty:g}: cross-validated hit@3 {score:.3f}")
+    best = max(PENALTIES, key=lambda p: (round(cv[p], 6), p))  # ties: the stronger penalty
+    weights = dict(zip(RANKER_FEATURES, (round(float(w), 4) for w in fit(examples, best)), strict=True))
+    print(
+        f"chosen penalty {best:g}; in-sample hit@3 {hit_at_3(examples, lambda e: e.features @ np.array(list(weights.values()))):.3f}"
+    )
+    print(weights)
+    if not args.dry_run:
+        write_weights(weights)
+        print(f"written: {TUNING}")
+
+
+if __name__ == "__main__":
+    main()
