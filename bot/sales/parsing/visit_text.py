@@ -560,6 +560,11 @@ def _only_negated(text: str, words: Sequence[str]) -> bool:
     return _contains(text, words, allow_negated=True) and not _contains(text, words)
 
 
+def outcome_clauses(text: str) -> list[str]:
+    """The clauses of a report its outcome may be read from (at least two characters each)."""
+    return [text[start:end] for start, end in _clauses(text) if len(text[start:end].strip()) >= 2]
+
+
 def classify_outcome(text: str) -> str:
     """The outcome by its wording alone (see outcome_cue)."""
     return outcome_cue(text).outcome
