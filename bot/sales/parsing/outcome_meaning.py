@@ -12,9 +12,9 @@ whose reading is surest); the two readings are averaged.
 The classifier and the outcome words are combined by the strength of the wording
 (visit_text.OutcomeCue): the classifier's reading replaces the words' when its probability reaches
 the threshold for that strength. The thresholds and the regularization are chosen by
-``python -m evalsets.tune_outcome``: cross-validation over the exemplars, which the outcome words were
-never written from (the words were written while reading the tune split, whose figure flatters them,
-so the tune split cannot say how far to trust them).
+``python -m evalsets.tune_outcome``: the exemplars, which the outcome words were never written from,
+each read by a classifier trained on the other folds, scored together with the tune split (whose
+words were written while reading it, so alone it would always say "trust the words").
 
 The parser gets a reader explicitly (bot/app.py builds one over the knowledge base's embedder); without
 one, the outcome words alone decide.
@@ -37,9 +37,9 @@ from knowledge.text import normalize_for_index
 EXEMPLARS_FILE = LEXICON_DIR / "outcome_exemplars.jsonl"
 NEVER = 1.01  # a threshold no probability reaches: the words decide at that strength
 #: The classifier's probability that overrides the outcome words, per strength of the words, and the
-#: classifier's regularization (chosen by cross-validation over the exemplars: evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": 0.8, "none": 0.5}
-REGULARIZATION = 0.25
+#: classifier's regularization (chosen over the cross-validated exemplars and the tune split: evalsets/tune_outcome.py).
+OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": NEVER, "none": 0.5}
+REGULARIZATION = 4.0
 
 
 def fit_classifier(vectors: np.ndarray, labels: Sequence[str], regularization: float = REGULARIZATION):
