@@ -83,7 +83,9 @@ def eval_visits(
     ] = None,
     split: Annotated[
         str | None,
-        typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3)"),
+        typer.Option(
+            help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3)"
+        ),
     ] = None,
     today: Annotated[
         str | None,
