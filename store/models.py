@@ -371,6 +371,8 @@ class Visit(Base):
         one_of("outcome", OUTCOMES),
         one_of("need", NEEDS, nullable=True),
         one_of("interest", INTERESTS, nullable=True),
+        one_of("milestone_before", MILESTONES, nullable=True),
+        one_of("milestone_set", MILESTONES, nullable=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -392,6 +394,10 @@ class Visit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
     voided_at: Mapped[datetime | None]  # a voided visit is kept but counts nowhere
+    #: the milestone this visit moved its customer to (None: it moved none), and the one it stood at
+    #: before, given back when the visit is voided or its won deal is edited away
+    milestone_set: Mapped[str | None] = mapped_column(String(20))
+    milestone_before: Mapped[str | None] = mapped_column(String(20))
 
     customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
     contact: Mapped[Contact | None] = relationship(lazy="joined")

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.access import AccessDenied, Viewer, can_see, visible
@@ -226,6 +226,37 @@ async def void_visit(session: AsyncSession, visit: Visit, by: int) -> bool:
     )
     await session.flush()
     return True
+
+
+async def note_milestone_move(
+    session: AsyncSession, visit: Visit, before: str | None, after: str | None
+) -> None:
+    """Keep on the visit the milestone it moved its customer from and to (``after`` None: none)."""
+    visit.milestone_before, visit.milestone_set = (before, after) if after is not None else (None, None)
+    await session.flush()
+
+
+async def visit_holding_milestone(
+    session: AsyncSession, visit: Visit, customer_id: int, milestone: str, holding_outcome: str | None
+) -> Visit | None:
+    """Another visit of the customer (not voided, the latest such) that keeps it at the ``milestone``
+    ``visit`` moved it to: one that set the same milestone, one logged later that moved it again, or
+    one whose outcome (``holding_outcome``) leads to that milestone by itself."""
+    others = [
+        Visit.milestone_set == milestone,
+        and_(Visit.id > visit.id, Visit.milestone_set.is_not(None)),
+    ]
+    if holding_outcome is not None:
+        others.append(Visit.outcome == holding_outcome)
+    stmt = (
+        select(Visit)
+        .where(
+            Visit.customer_id == customer_id, Visit.id != visit.id, Visit.voided_at.is_(None), or_(*others)
+        )
+        .order_by(Visit.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(stmt)
 
 
 async def changes_of(session: AsyncSession, visit_id: int) -> list[VisitChange]:

@@ -51,8 +51,9 @@ EVAL_SPLITS = {
     "test": "test half",
     "holdout": "holdout",
     "holdout2": "second holdout (written before the parser2 fixes)",
+    "holdout3": "third holdout (written and labelled before the parser3 fixes, never tuned on)",
 }
-HELD_OUT = ("test", "holdout", "holdout2")
+HELD_OUT = ("test", "holdout", "holdout2", "holdout3")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -82,7 +83,9 @@ def eval_visits(
     ] = None,
     split: Annotated[
         str | None,
-        typer.Option(help="With --file: only the rows of this split (tune / test / holdout / holdout2)"),
+        typer.Option(
+            help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3)"
+        ),
     ] = None,
     today: Annotated[
         str | None,

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 FieldKind = Literal["text", "choice", "date", "amount", "phone", "email", "lookup"]
 WEEKDAY_NAMES = "一二三四五六日"
 
+#: A month-day typed without a year (11月20日, 11/20): the parser reads it forward, a past-only field back.
+_YEARLESS_MONTH_DAY = re.compile(r"^(?!.*(?:\d{4}|[今明去前后]年|下))(?:.*月.*|\d{1,2}\s*[./-]\s*\d{1,2}.*)$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
@@ -104,6 +106,8 @@ def parse_answer(field: Field, raw: str, today: date) -> Any:
         if found is None:
             raise Invalid("form_invalid_date")
         day = found[0]
+        if field.past_only and day > today and _YEARLESS_MONTH_DAY.match(found[1]):
+            day = _year_before(day)
         limits = "next_date" if field.future_only else "visited_on" if field.past_only else field.name
         if problems := refusals(check_date(limits, day, today, raw)):
             raise Invalid.of(problems[0])
@@ -125,6 +129,13 @@ def parse_answer(field: Field, raw: str, today: date) -> Any:
             raise Invalid("form_invalid_email")
         return raw
     raise ValueError(f"{field.kind} fields are not typed in")
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 2月29日 of a leap year, a year back
+        return day
 
 
 def show_date(iso: str) -> str:

@@ -12,13 +12,14 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "test half of visit_reports.jsonl" in result.stdout
     assert "holdout of visit_reports.jsonl" in result.stdout
     assert "second holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 4  # no dev file here
+    assert "third holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 5  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
     )
     report = json.loads(as_json.stdout)
-    assert set(report) == {"tune", "test", "holdout", "holdout2"}
+    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3"}
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
 

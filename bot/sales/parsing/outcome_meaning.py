@@ -1,14 +1,20 @@
 """The outcome of a visit report judged on its meaning, next to its outcome words.
 
-A logistic regression over the e5 query embedding of the report, trained at start-up on the labelled
-exemplar sentences in lexicon/outcome_exemplars.jsonl (written by hand, none taken from evalsets/).
-Its vectors are cached like knowledge/intent.py's (in the process and on disk, keyed by the model and
-the exemplars' text), and so is the fitted regression (knowledge/linear_probe.py).
+A logistic regression over the e5 query embedding, trained at start-up on the labelled exemplar
+sentences in lexicon/outcome_exemplars.jsonl (written by hand, none taken from evalsets/). Its vectors
+are cached like knowledge/intent.py's (in the process and on disk, keyed by the model and the
+exemplars' text), and so is the fitted regression (knowledge/linear_probe.py).
 
-The two readings are combined by the strength of the wording (visit_text.OutcomeCue): the classifier's
-reading replaces the words' when its probability reaches the threshold for that strength. The
-thresholds were chosen on the tune split of evalsets/visit_reports.jsonl only
-(``python -m evalsets.tune_outcome``).
+A long report's embedding is dominated by what it says besides the customer's reaction (the way
+there, who was met), so a report is read twice: whole, and by its most decided clause (the clause
+whose reading is surest); the two readings are averaged.
+
+The classifier and the outcome words are combined by the strength of the wording
+(visit_text.OutcomeCue): the classifier's reading replaces the words' when its probability reaches
+the threshold for that strength. The thresholds and the regularization are chosen by
+``python -m evalsets.tune_outcome``: the exemplars, which the outcome words were never written from,
+each read by a classifier trained on the other folds, scored together with the tune split (whose
+words were written while reading it, so alone it would always say "trust the words").
 
 The parser gets a reader explicitly (bot/app.py builds one over the knowledge base's embedder); without
 one, the outcome words alone decide.
@@ -23,18 +29,38 @@ from pathlib import Path
 import numpy as np
 
 from bot.sales.parsing.lexicon import HERE as LEXICON_DIR
-from bot.sales.parsing.visit_text import OutcomeCue
+from bot.sales.parsing.visit_text import OutcomeCue, outcome_clauses
 from knowledge.embeddings import Embedder
 from knowledge.intent import Exemplar, exemplar_vectors
-from knowledge.linear_probe import fit_probe
+from knowledge.linear_probe import LinearProbe, fit_probe
 from knowledge.text import normalize_for_index
 
 EXEMPLARS_FILE = LEXICON_DIR / "outcome_exemplars.jsonl"
 NEVER = 1.01  # a threshold no probability reaches: the words decide at that strength
-#: The classifier's probability that overrides the outcome words, per strength of the words
-#: (chosen on the tune split by evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": NEVER, "none": 0.8}
-REGULARIZATION = 0.25
+#: The classifier's probability that overrides the outcome words, per strength of the words, and the
+#: classifier's regularization (chosen over the cross-validated exemplars and the tune split: evalsets/tune_outcome.py).
+OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": NEVER, "none": 0.5}
+REGULARIZATION = 4.0
+
+
+def fit_classifier(
+    vectors: np.ndarray,
+    labels: Sequence[str],
+    regularization: float = REGULARIZATION,
+    cache_dir: Path | None = None,
+) -> LinearProbe:
+    """A logistic regression over standardized e5 vectors (knowledge/linear_probe.py), kept in
+    ``cache_dir`` keyed by its training data."""
+    return fit_probe(vectors, labels, regularization, cache_dir, "outcome")
+
+
+def read_probabilities(model: LinearProbe, whole: np.ndarray, clauses: np.ndarray) -> dict[str, float]:
+    """The average of the whole report's reading and its most decided clause's."""
+    row = model.proba(whole)[0]
+    if len(clauses):
+        by_clause = model.proba(clauses)
+        row = (row + by_clause[int(np.argmax(by_clause.max(axis=1)))]) / 2
+    return dict(zip(model.labels, (float(p) for p in row), strict=True))
 
 
 def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
@@ -53,18 +79,14 @@ class OutcomeReader:
     ) -> None:
         exemplars = list(exemplars if exemplars is not None else load_exemplars())
         vectors = exemplar_vectors(embedder, exemplars, cache_dir)
-        self._model = fit_probe(vectors, [e.label for e in exemplars], regularization, cache_dir, "outcome")
-        self._labels: list[str] = list(self._model.labels)
+        self._model = fit_classifier(vectors, [e.label for e in exemplars], regularization, cache_dir)
         self._embedder = embedder
         self.override_at = dict(override_at)
 
     def probabilities(self, text: str) -> dict[str, float]:
-        vector = self._embedder.embed_query(normalize_for_index(text))
-        return self.probabilities_of(vector)
-
-    def probabilities_of(self, vector: np.ndarray) -> dict[str, float]:
-        row = self._model.proba(vector)[0]
-        return dict(zip(self._labels, (float(p) for p in row), strict=True))
+        clauses = outcome_clauses(text)
+        vectors = self._embedder.embed_queries([normalize_for_index(t) for t in (text, *clauses)])
+        return read_probabilities(self._model, vectors[0], vectors[1:])
 
     def read(self, text: str, cue: OutcomeCue) -> str:
         """The outcome: the words', unless the classifier is sure enough for their strength."""

@@ -100,10 +100,11 @@ _PLACE_NAME_RE = (
     r"(?:那边的?|这边的?|那家|这家|的)"
 )
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|{_PLACE_NAME_RE}|"
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
+_PLACE_WORD = re.compile("|".join(sorted(PLACE_WORDS, key=len, reverse=True)))
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
@@ -127,6 +128,12 @@ _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[
 _FALLBACK_LEAD = re.compile(
     r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|跑了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
     r"(?!了)(?P<name>[\u4e00-\u9fffA-Za-z]{2,16})"
+)
+#: English words before a company name in a mixed report (Visited 海纳百川 today): lexicon/latin_lead_words.txt.
+LATIN_LEAD_WORDS = frozenset(w.casefold() for w in lexicon.words("latin_lead_words"))
+_LATIN_LEAD = re.compile(
+    r"(?i:(?<![A-Za-z])(?:" + "|".join(sorted(LATIN_LEAD_WORDS, key=len, reverse=True)) + r"))\s+"
+    r"(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,15})"
 )
 # What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
 _NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
@@ -199,8 +206,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 def company_spans(text: str) -> list[tuple[str, int, int]]:
     """Company names found by their suffix (华东机械, 市第一人民医院…): (name, start, end), left to right."""
     found: list[tuple[str, int, int]] = []
+    places = _place_word_spans(text)
     for m in _SUFFIX_CHAIN.finditer(text):
         left = m.start()
+        if any(start <= left < end for start, end in places):
+            continue  # 工业园区的恒锐精密: 工业 belongs to the place, not to a company
         window_start = left
         while window_start > 0 and left - window_start < 12 and not _BOUNDARY.match(text[window_start - 1]):
             window_start -= 1
@@ -222,6 +232,11 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+def _place_word_spans(text: str) -> list[tuple[int, int]]:
+    """Where the place words of lexicon/place_words.txt stand in ``text`` (开发区, 工业园区…)."""
+    return [(m.start(), m.end()) for m in _PLACE_WORD.finditer(text)]
+
+
 def _long_name_before(text: str, window_start: int, left: int) -> str | None:
     """A name longer than the look-back window before a suffix (after the last lead word), whole."""
     run_start = window_start
@@ -238,7 +253,7 @@ def _long_name_before(text: str, window_start: int, left: int) -> str | None:
 def _leading_company(text: str) -> tuple[str, int, int] | None:
     """A report that opens with a bare name followed by a person or role: 光明乳业 采购 老刘…"""
     m = re.match(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,10})[\s，,]+", text)
-    if not m:
+    if not m or m["name"].casefold() in LATIN_LEAD_WORDS:  # Met 陈经理 at 明泰纺织
         return None
     name = _cut_company_window(m["name"], "")
     if not name or _contains(name, _NOT_COMPANY_WORDS, allow_negated=True) or _ROLE.search(name):
@@ -305,6 +320,10 @@ def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
 
 
 def _fallback_customer(text: str, contact_start: int | None) -> str | None:
+    for m in _LATIN_LEAD.finditer(text):
+        name = _BOUNDARY.split(m["name"])[0]
+        if 2 <= len(name) <= 8 and _body_ok(_trim_body(name)):
+            return _trim_body(name)
     for m in _FALLBACK_LEAD.finditer(text):
         name = _BOUNDARY.split(m["name"])[0]
         place = _PLACE_BEFORE_OF.match(name)
@@ -323,7 +342,29 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
                     name = name[idx + len(word) :]
             if _body_ok(name) and not _DEPT_BEFORE.search(name):
                 return name
-    return None
+    return _opening_name(text)
+
+
+#: Every outcome word: a report's opening word that says how the visit went is no name (白跑 …).
+_ALL_OUTCOME_WORDS = tuple(w for words in _OUTCOME_WORDS.values() for w in words)
+
+
+def _opening_name(text: str) -> str | None:
+    """A terse report that opens with a bare name and a space or comma (九州通达 没约上): the name,
+    when it is none of the words a report otherwise opens with (a time, a verb, an outcome)."""
+    m = re.match(r"(?P<name>[\u4e00-\u9fff]{2,8})[\s，,]+\S", text)
+    if not m:
+        return None
+    name = m["name"]
+    if (
+        not _body_ok(name)
+        or _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
+        or _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
+        or _contains(name, COMPANY_LEAD_WORDS, allow_negated=True)
+        or find_dates(name, date(2000, 1, 1))
+    ):
+        return None
+    return name
 
 
 def extract_customer(
@@ -517,6 +558,11 @@ def outcome_cue(text: str) -> OutcomeCue:
 def _only_negated(text: str, words: Sequence[str]) -> bool:
     """Some of ``words`` occur, and every occurrence is negated."""
     return _contains(text, words, allow_negated=True) and not _contains(text, words)
+
+
+def outcome_clauses(text: str) -> list[str]:
+    """The clauses of a report its outcome may be read from (at least two characters each)."""
+    return [text[start:end] for start, end in _clauses(text) if len(text[start:end].strip()) >= 2]
 
 
 def classify_outcome(text: str) -> str:

@@ -5,7 +5,9 @@ caller's transaction; knows no chat.
 What a visit set on its customer follows the visit when it is the customer's latest: an amount edited
 there becomes the customer's expected amount (one removed, or a latest visit voided, gives back the
 amount of the latest visit before it that states one), and an outcome edited to a won deal moves the
-customer to the last milestone. The next step and date are read from the visits themselves."""
+customer to the last milestone. A visit keeps the milestone it moved its customer from: voiding it, or
+editing its won deal away, gives that milestone back unless the customer has moved on since (by hand,
+or by another visit). The next step and date are read from the visits themselves."""
 
 from __future__ import annotations
 
@@ -126,8 +128,13 @@ async def amend_visit(
             if (moved or not was_latest) and await _is_latest(session, visit.customer_id, visit.id):
                 await _carry_amount(session, viewer, visit.customer_id)
         won_now = visit.outcome == "deal_won" and old_outcome != "deal_won"
-        if won_now and await _is_latest(session, visit.customer_id, visit.id):
-            await _update_customer(session, viewer, visit.customer_id, milestone=MILESTONES[-1])
+        won_undone = old_outcome == "deal_won" and (visit.outcome != "deal_won" or moved)
+        if won_undone:
+            await _give_back_milestone(session, viewer, visit, old_customer_id)
+        if (won_now or (moved and visit.outcome == "deal_won")) and await _is_latest(
+            session, visit.customer_id, visit.id
+        ):
+            await _move_milestone(session, viewer, visit, MILESTONES[-1])
     shown = [(field, old, new_text) for _c, _v, field, old, new_text in changes if field != "effective"]
     return Amended(visit.id, customer.name, shown)
 
@@ -142,7 +149,38 @@ async def void_visit(session: AsyncSession, viewer: Viewer, visit_id: int, now: 
         return None
     if was_latest and visit.amount_wan is not None:
         await _carry_amount(session, viewer, visit.customer_id)
+    await _give_back_milestone(session, viewer, visit, visit.customer_id)
     return visit
+
+
+async def _move_milestone(session: AsyncSession, viewer: Viewer, visit: Visit, milestone: str) -> None:
+    customer = await customers.get_customer(session, viewer, visit.customer_id)
+    if customer is None or customer.milestone == milestone:
+        return
+    if not can_see(viewer, owner_id=customer.owner_id, team_id=customer.team_id):
+        return
+    before = customer.milestone
+    await customers.update_customer(session, viewer, customer.id, milestone=milestone)
+    await visits.note_milestone_move(session, visit, before, milestone)
+
+
+async def _give_back_milestone(session: AsyncSession, viewer: Viewer, visit: Visit, customer_id: int) -> None:
+    """The milestone the visit moved its customer from, back on the customer while the customer still
+    stands where the visit put it. Another visit that keeps it there (a second won deal) takes over
+    the milestone to give back, for when it is voided in turn."""
+    if visit.milestone_set is None:
+        return
+    before, milestone = visit.milestone_before, visit.milestone_set
+    await visits.note_milestone_move(session, visit, None, None)
+    customer = await customers.get_customer(session, viewer, customer_id)
+    if customer is None or customer.milestone != milestone:
+        return
+    holding = "deal_won" if milestone == MILESTONES[-1] else None
+    holder = await visits.visit_holding_milestone(session, visit, customer_id, milestone, holding)
+    if holder is None:
+        await _update_customer(session, viewer, customer_id, milestone=before)
+    elif holder.milestone_set is None:
+        await visits.note_milestone_move(session, holder, before, milestone)
 
 
 async def _is_latest(session: AsyncSession, customer_id: int, visit_id: int) -> bool:

@@ -175,8 +175,11 @@ async def save_visit(session: AsyncSession, viewer: Viewer, values: dict[str, An
         changes = customer_changes_after_visit(customer, values["outcome"], values.get("amount"))
         if values.get("annual_output"):
             changes["annual_output_wan"] = values["annual_output"]
+        milestone_before = customer.milestone
         if changes:
             customer = await customers.update_customer(session, viewer, customer.id, **changes)
+        if customer.milestone != milestone_before:  # kept on the visit: a void gives it back
+            await visits.note_milestone_move(session, visit, milestone_before, customer.milestone)
     return SavedVisit(
         visit_id=visit.id,
         customer_id=customer.id,

@@ -44,9 +44,10 @@ def test_evalset_is_labelled_and_split_once() -> None:
     assert len({r["id"] for r in rows}) == len(rows) == len({r["text"] for r in rows})
     splits = Counter(r["split"] for r in rows)
     assert (
-        set(splits) == {"tune", "test", "holdout", "holdout2"} and abs(splits["tune"] - splits["test"]) <= 1
+        set(splits) == {"tune", "test", "holdout", "holdout2", "holdout3"}
+        and abs(splits["tune"] - splits["test"]) <= 1
     )
-    assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80
+    assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80 and splits["holdout3"] >= 60
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
 
 

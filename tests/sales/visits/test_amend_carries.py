@@ -1,6 +1,8 @@
 """An edit or a void of a saved visit carries through to its customer when the visit is the
 customer's latest: the expected amount follows the edited amount, and voiding the latest visit gives
-back the previous visit's amount (SQLite and PostgreSQL)."""
+back the previous visit's amount; voiding a won visit, or editing its won deal away, gives back the
+milestone the customer stood at before it unless something moved the customer on since (SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -113,3 +115,75 @@ async def test_an_edited_next_step_is_what_the_customer_shows_next(db, world) ->
         due = await visits.due_reminders(s, DAY + timedelta(days=3))
     assert history[0].next_step == "上门演示"
     assert [v.next_step for v in due] == ["上门演示"]
+
+
+async def _milestone(db: Database, world: World, customer_id: int) -> str | None:
+    async with db.transaction() as s:
+        customer = await customers.get_customer(s, world.viewer(world.rep_a1), customer_id)
+        assert customer is not None
+        return customer.milestone
+
+
+async def _set_milestone(db: Database, world: World, customer_id: int, milestone: str) -> None:
+    async with db.transaction() as s:
+        await customers.update_customer(s, world.viewer(world.rep_a1), customer_id, milestone=milestone)
+
+
+async def _void(db: Database, world: World, visit_id: int) -> None:
+    async with db.transaction() as s:
+        assert await void_visit(s, world.viewer(world.rep_a1), visit_id, utcnow()) is not None
+
+
+async def test_voiding_a_won_visit_gives_back_the_milestone_before_it(db, world) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), None)
+    await _set_milestone(db, world, first.customer_id, MILESTONES[4])
+    won = await _log(db, world, DAY, 50, outcome="deal_won")
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[-1]
+
+    await _void(db, world, won.visit_id)
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[4]
+
+
+async def test_editing_a_won_deal_away_gives_back_the_milestone_and_editing_it_back_moves_it_again(
+    db, world
+) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), None)
+    await _set_milestone(db, world, first.customer_id, MILESTONES[3])
+    won = await _log(db, world, DAY, None, outcome="deal_won")
+
+    await _edit(db, world, won.visit_id, outcome="need_followup")
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[3]
+    await _edit(db, world, won.visit_id, outcome="deal_won")
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[-1]
+    await _void(db, world, won.visit_id)
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[3]
+
+
+async def test_a_milestone_set_by_hand_after_the_won_visit_is_kept_when_it_is_voided(db, world) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), None)
+    await _set_milestone(db, world, first.customer_id, MILESTONES[2])
+    won = await _log(db, world, DAY, None, outcome="deal_won")
+    await _set_milestone(db, world, won.customer_id, MILESTONES[6])  # the manager moved it since
+
+    await _void(db, world, won.visit_id)
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[6]
+
+
+async def test_voiding_one_of_two_won_visits_keeps_the_last_milestone_until_both_are_void(db, world) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), None)
+    await _set_milestone(db, world, first.customer_id, MILESTONES[5])
+    won = await _log(db, world, DAY - timedelta(days=3), None, outcome="deal_won")
+    again = await _log(db, world, DAY, None, outcome="deal_won")  # a second won deal (a renewal)
+
+    await _void(db, world, won.visit_id)
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[-1]
+    await _void(db, world, again.visit_id)  # the last won deal gone: the milestone before both
+    assert await _milestone(db, world, won.customer_id) == MILESTONES[5]
+
+
+async def test_voiding_a_visit_that_moved_no_milestone_leaves_it(db, world) -> None:
+    first = await _log(db, world, DAY - timedelta(days=7), None)
+    await _set_milestone(db, world, first.customer_id, MILESTONES[4])
+    plain = await _log(db, world, DAY, None, outcome="interested")
+    await _void(db, world, plain.visit_id)
+    assert await _milestone(db, world, plain.customer_id) == MILESTONES[4]
