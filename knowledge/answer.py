@@ -66,17 +66,21 @@ def meaningless(question: str) -> bool:
 
 @dataclass(frozen=True)
 class RefusalRule:
-    """Refuse when the classifier or the nearest exemplars are sure, or when a policy pattern agrees
-    with a weaker classifier score. Chosen on the tuning half (evalsets/calibrate.py)."""
+    """Refuse when the combined classifier, both classifiers together or the nearest exemplars are
+    sure, or when a policy pattern agrees with a weaker classifier score. Chosen on the tuning half
+    (evalsets/calibrate.py)."""
 
     refuse_at: float = 0.5
     margin_refuse_at: float = 0.05
     pattern_refuse_at: float = 0.2
     topic_refuse_at: float = 0.5
+    agree_refuse_at: float = 1.0  # both the meaning and the wording classifier at least this sure
 
     def refuse(self, intent: Intent) -> bool:
         p = intent.unsafe_probability
         if p >= self.refuse_at or intent.unsafe_margin >= self.margin_refuse_at:
+            return True
+        if intent.agreement >= self.agree_refuse_at:
             return True
         if intent.pattern_hit:
             return p >= self.pattern_refuse_at

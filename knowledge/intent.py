@@ -1,12 +1,17 @@
 """What a question is after, judged on its meaning: an illegal tactic (and which one), a sales
 question, or something off-topic.
 
-Two logistic regressions over the e5 query embedding, trained at start-up on the labelled exemplars
-in knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
+Logistic regressions trained at start-up on the labelled exemplars in
+knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
 examples; see evalsets/make_exemplars.py):
 
-- unsafe vs. safe, with two extra features from the policy's patterns (a pattern hit, a defensive
-  cue), so "客户要回扣我怎么拒绝" lands on the safe side of "怎么给回扣";
+- unsafe vs. safe over the e5 query embedding (its meaning), with two extra features from the
+  policy's patterns (a pattern hit, a defensive cue), so "客户要回扣我怎么拒绝" lands on the safe side
+  of "怎么给回扣";
+- unsafe vs. safe over the question's character n-grams (its wording: "偷偷", "冒充", "假的" wherever
+  they stand). The two are combined as a weighted mean of their log-odds, and their agreement (the
+  lower of the two) is a signal of its own: on the tuning half's out-of-fold scores either
+  classifier alone is fooled by single safe questions the other gets right;
 - in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …).
   Sales questions the starter playbooks happen not to cover (a product's price list, an internal
   process, a named competitor's spec: label `uncovered`) are in-domain: whether the knowledge covers
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,16 +56,26 @@ class Exemplar:
 
 
 NEIGHBOURS = 3
+# The wording classifier: character n-grams of the normalized question (in Chinese a word is one to
+# three characters), so "偷偷", "冒充", "假的" count wherever they stand and whatever surrounds them.
+WORDING_NGRAMS = (1, 3)
 
 
 @dataclass(frozen=True)
 class Intent:
-    unsafe_probability: float
+    unsafe_probability: float  # meaning and wording classifiers combined (weighted mean log-odds)
     unsafe_margin: float  # mean cosine to the nearest unsafe exemplars minus to the nearest safe ones
     domain_probability: float
     category: Category | None  # the likeliest unsafe category (pattern, topic, else nearest exemplar)
     pattern_hit: bool  # a tactic pattern, outside a defensive sentence
     topic_hit: bool = False  # only a subject word, outside a defensive sentence
+    meaning_probability: float = 0.0  # the e5 classifier alone
+    wording_probability: float = 0.5  # the character n-gram classifier alone
+
+    @property
+    def agreement(self) -> float:
+        """How unsafe both classifiers find the question: the lower of the two."""
+        return min(self.meaning_probability, self.wording_probability)
 
 
 def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
@@ -98,7 +114,10 @@ class IntentModel:
         vectors: np.ndarray,
         normalized_texts: Sequence[str],
         regularization: float = 4.0,
+        wording_regularization: float = 10.0,
+        wording_weight: float = 2.0,
     ) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
@@ -118,6 +137,12 @@ class IntentModel:
         self._unsafe.fit(np.hstack([vectors, flags]), unsafe)
         self._domain = classifier()
         self._domain.fit(vectors, in_domain)
+        self.wording_weight = wording_weight
+        self._wording = make_pipeline(
+            TfidfVectorizer(analyzer="char", ngram_range=WORDING_NGRAMS, sublinear_tf=True),
+            LogisticRegression(C=wording_regularization, max_iter=5000, class_weight="balanced"),
+        )
+        self._wording.fit(list(normalized_texts), unsafe)
         self._unsafe_vectors = vectors[unsafe]
         self._safe_vectors = vectors[~unsafe]
         self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
@@ -128,7 +153,10 @@ class IntentModel:
 
     def assess(self, normalized: str, vector: np.ndarray) -> Intent:
         features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
-        p_unsafe = float(self._unsafe.predict_proba(features)[0, 1])
+        p_meaning = float(self._unsafe.predict_proba(features)[0, 1])
+        p_wording = float(self._wording.predict_proba([normalized])[0, 1])
+        w = self.wording_weight
+        p_unsafe = _sigmoid((_logit(p_meaning) + w * _logit(p_wording)) / (1 + w))
         p_domain = float(self._domain.predict_proba(vector[None, :])[0, 1])
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
         category = self.policy.pattern_category(normalized)
@@ -138,7 +166,18 @@ class IntentModel:
         if category is None and len(self._unsafe_vectors):
             nearest = int(np.argmax(self._unsafe_vectors @ vector))
             category = self.policy.category(self._unsafe_categories[nearest])
-        return Intent(p_unsafe, margin, p_domain, category, pattern_hit, topic is not None)
+        return Intent(
+            p_unsafe, margin, p_domain, category, pattern_hit, topic is not None, p_meaning, p_wording
+        )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _nearest_mean(vectors: np.ndarray, vector: np.ndarray) -> float:
@@ -154,10 +193,14 @@ def train_intent_model(
     cache_dir: Path | None,
     exemplars: Sequence[Exemplar] | None = None,
     regularization: float = 4.0,
+    wording_regularization: float = 10.0,
+    wording_weight: float = 2.0,
 ) -> IntentModel:
     from knowledge.text import normalize_for_index
 
     exemplars = list(exemplars if exemplars is not None else load_exemplars())
     vectors = exemplar_vectors(embedder, exemplars, cache_dir)
     texts = [normalize_for_index(e.text) for e in exemplars]
-    return IntentModel(policy, exemplars, vectors, texts, regularization)
+    return IntentModel(
+        policy, exemplars, vectors, texts, regularization, wording_regularization, wording_weight
+    )

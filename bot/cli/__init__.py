@@ -173,13 +173,17 @@ def eval_retrieval(
     dev: Annotated[
         Path | None, typer.Option(help="Also report this set (the shared dev set) on its own")
     ] = None,
+    holdout: Annotated[
+        Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout)")
+    ] = Path("evalsets/questions_holdout.jsonl"),
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half and the dev set, each on its own."""
+    abstention and false refusal, for the test half, the tuning half, the holdout set and the dev set,
+    each on its own."""
     import tempfile
 
     from config import load_settings
@@ -195,6 +199,8 @@ def eval_retrieval(
             raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
         corpus = [shared / "seeds", PLAYBOOKS_DIR]
     sets = {"test": load_questions(questions, "test"), "tune": load_questions(questions, "tune")}
+    if holdout is not None and holdout.exists():
+        sets["holdout"] = load_questions(holdout, "holdout")
     if dev is not None:
         sets["dev"] = load_questions(dev)
     with tempfile.TemporaryDirectory(prefix="coach-eval-") as home:
