@@ -87,6 +87,18 @@ def out_of_fold_intents(kb, questions, tuning, cache_dir: Path):
     return intents, exemplar_intents
 
 
+def topic_thresholds(safe, ceiling: float) -> dict[str, float]:
+    """For each category whose subject words occur in safe questions: just above the highest of
+    their scores. Other categories keep the global topic threshold."""
+    by_category: dict[str, float] = {}
+    for i in safe:
+        if i.topic_hit and i.category is not None:
+            by_category[i.category.id] = max(by_category.get(i.category.id, 0.0), i.unsafe_probability)
+    return {
+        c: round(max(TOPIC_FLOOR, min(ceiling, p + MARGIN)), 3) for c, p in sorted(by_category.items())
+    }
+
+
 def choose_refusal(questions, intents, exemplar_intents=()) -> dict:
     """Thresholds just above the highest out-of-fold score of any safe tuning question or safe
     exemplar, on each path of RefusalRule."""
@@ -108,6 +120,7 @@ def choose_refusal(questions, intents, exemplar_intents=()) -> dict:
         # a subject word alone never refuses: the classifier must at least lean unsafe
         topic_refuse_at=round(max(TOPIC_FLOOR, min(ceiling, top_safe_with_topic + MARGIN)), 3),
         agree_refuse_at=round(min(0.99, top_agreement + MARGIN / 5), 3),
+        topic_refuse_at_by_category=topic_thresholds(safe, ceiling),
     )
     low = sorted(round(u.unsafe_probability, 2) for u in unsafe if u.pattern_hit)[:5]
     print(f"# lowest classifier scores of unsafe tuning questions with a pattern hit: {low}")
@@ -126,6 +139,7 @@ def choose_refusal(questions, intents, exemplar_intents=()) -> dict:
         "pattern_refuse_at": rule.pattern_refuse_at,
         "topic_refuse_at": rule.topic_refuse_at,
         "agree_refuse_at": rule.agree_refuse_at,
+        "topic_refuse_at_by_category": rule.topic_refuse_at_by_category,
     }
 
 
@@ -193,7 +207,12 @@ def main() -> None:
         abstain = choose_abstention(kb, questions, intents)
     print("refusal:")
     for key, value in refusal.items():
-        print(f"  {key}: {value}")
+        if isinstance(value, dict):
+            print(f"  {key}:")
+            for name, v in value.items():
+                print(f"    {name}: {v}")
+        else:
+            print(f"  {key}: {value}")
     print("abstain:")
     for key, value in abstain.items():
         print(f"  {key}: {value}")

@@ -75,6 +75,9 @@ class RefusalRule:
     pattern_refuse_at: float = 0.2
     topic_refuse_at: float = 0.5
     agree_refuse_at: float = 1.0  # both the meaning and the wording classifier at least this sure
+    #: per category, where its subject words occur in safe tuning questions or exemplars: a weak
+    #: subject word ("手机号") must not set the bar for a strong one ("好处费")
+    topic_refuse_at_by_category: dict[str, float] = field(default_factory=dict)
 
     def refuse(self, intent: Intent) -> bool:
         p = intent.unsafe_probability
@@ -84,7 +87,9 @@ class RefusalRule:
             return True
         if intent.pattern_hit:
             return p >= self.pattern_refuse_at
-        return intent.topic_hit and p >= self.topic_refuse_at
+        if not intent.topic_hit or intent.category is None:
+            return False
+        return p >= self.topic_refuse_at_by_category.get(intent.category.id, self.topic_refuse_at)
 
 
 @dataclass(frozen=True)
