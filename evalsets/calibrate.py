@@ -4,16 +4,17 @@
 
 The intent classifier is trained on knowledge/intent_exemplars.jsonl, which holds the tuning half;
 scoring those questions with a model that saw them would be optimistic, so each tuning question is
-scored by a model trained on the other folds (out-of-fold). On those scores:
+scored by a model trained on the other folds (out-of-fold), and so is each other exemplar. On
+those scores:
 
-- refusal: the lowest thresholds that refuse no answerable or legitimate tuning question, with a
-  margin, and refuse as many unsafe ones as possible;
+- refusal: the lowest thresholds that refuse no safe tuning question and no safe exemplar (the
+  legitimate questions with sensitive words among them), with a margin, and refuse as many unsafe
+  ones as possible;
 - abstention: a logistic regression over (domain probability, dense cosine, BM25 stand-out,
   coverage, BM25 share of the question's idf mass), answerable+legitimate vs. off-topic and
-  in-domain-but-uncovered, and a threshold that abstains on at most 1% of the held-out
-  answerable and legitimate questions.
+  in-domain-but-uncovered, and a threshold at the lowest held-out answerable or legitimate question.
 
-Prints the YAML blocks for knowledge/tuning.yaml. The test half is never read.
+Prints the YAML blocks for knowledge/tuning.yaml. The test half and the holdout set are never read.
 """
 
 from __future__ import annotations
@@ -94,9 +95,7 @@ def topic_thresholds(safe, ceiling: float) -> dict[str, float]:
     for i in safe:
         if i.topic_hit and i.category is not None:
             by_category[i.category.id] = max(by_category.get(i.category.id, 0.0), i.unsafe_probability)
-    return {
-        c: round(max(TOPIC_FLOOR, min(ceiling, p + MARGIN)), 3) for c, p in sorted(by_category.items())
-    }
+    return {c: round(max(TOPIC_FLOOR, min(ceiling, p + MARGIN)), 3) for c, p in sorted(by_category.items())}
 
 
 def choose_refusal(questions, intents, exemplar_intents=()) -> dict:

@@ -2,9 +2,10 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl (never the test half, never the shared dev set)
-plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and legitimate
-questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
+They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout set or the
+shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards'
+`questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
+legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
 
