@@ -2,9 +2,10 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl (never the test half, never the shared dev set)
-plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:`. Labels: sales (answerable and legitimate
-questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
+They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout set or the
+shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards'
+`questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
+legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 QUESTIONS = HERE / "questions.jsonl"
 EXTRA = HERE / "exemplars_extra.jsonl"
+HOLDOUT = HERE / "questions_holdout.jsonl"  # never tuned on, never trained on
 TARGET = HERE.parent / "knowledge" / "intent_exemplars.jsonl"
 # The five seed documents the answerable questions are about: ../shared beside the checkout
 # (or beside the worktrees' parent), or COACH_SHARED_DIR.
@@ -66,10 +68,27 @@ def card_questions() -> list[dict]:
     return found
 
 
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
+    """The exemplars that are no held-out question reworded (a card's `questions:` may be one)."""
+    from evalsets.near import near_copies
+    from knowledge.text import normalize_for_index
+
+    held_out = [normalize_for_index(q) for q in held_out_questions]
+    return [e for e in exemplars if not near_copies([normalize_for_index(e["text"])], held_out)]
+
+
 def main() -> None:
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    extra = [json.loads(line) for line in EXTRA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    exemplars = tuning_exemplars(rows) + extra + card_questions()
+    rows = _rows(QUESTIONS)
+    extra = _rows(EXTRA)
+    held_out = [r["question"] for r in rows + _rows(HOLDOUT) if r["split"] != "tune"]
+    held_out += [r["question"] for r in _rows(DEV_QUESTIONS)]
+    exemplars = tuning_exemplars(rows) + extra + unseen(card_questions(), held_out)
     TARGET.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in exemplars), encoding="utf-8")
     print(f"{len(exemplars)} exemplars -> {TARGET}")
 

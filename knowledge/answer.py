@@ -66,21 +66,30 @@ def meaningless(question: str) -> bool:
 
 @dataclass(frozen=True)
 class RefusalRule:
-    """Refuse when the classifier or the nearest exemplars are sure, or when a policy pattern agrees
-    with a weaker classifier score. Chosen on the tuning half (evalsets/calibrate.py)."""
+    """Refuse when the combined classifier, both classifiers together or the nearest exemplars are
+    sure, or when a policy pattern agrees with a weaker classifier score. Chosen on the tuning half
+    (evalsets/calibrate.py)."""
 
     refuse_at: float = 0.5
     margin_refuse_at: float = 0.05
     pattern_refuse_at: float = 0.2
     topic_refuse_at: float = 0.5
+    agree_refuse_at: float = 1.0  # both the meaning and the wording classifier at least this sure
+    #: per category, where its subject words occur in safe tuning questions or exemplars: a weak
+    #: subject word ("手机号") must not set the bar for a strong one ("好处费")
+    topic_refuse_at_by_category: dict[str, float] = field(default_factory=dict)
 
     def refuse(self, intent: Intent) -> bool:
         p = intent.unsafe_probability
         if p >= self.refuse_at or intent.unsafe_margin >= self.margin_refuse_at:
             return True
+        if intent.agreement >= self.agree_refuse_at:
+            return True
         if intent.pattern_hit:
             return p >= self.pattern_refuse_at
-        return intent.topic_hit and p >= self.topic_refuse_at
+        if not intent.topic_hit or intent.category is None:
+            return False
+        return p >= self.topic_refuse_at_by_category.get(intent.category.id, self.topic_refuse_at)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,17 @@
 """What a question is after, judged on its meaning: an illegal tactic (and which one), a sales
 question, or something off-topic.
 
-Two logistic regressions over the e5 query embedding, trained on the labelled exemplars
-in knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
+Logistic regressions trained on the labelled exemplars in
+knowledge/intent_exemplars.jsonl (written from the tuning half of evalsets/ and hand-written
 examples; see evalsets/make_exemplars.py):
 
-- unsafe vs. safe, with two extra features from the policy's patterns (a pattern hit, a defensive
-  cue), so "客户要回扣我怎么拒绝" lands on the safe side of "怎么给回扣";
+- unsafe vs. safe over the e5 query embedding (its meaning), with two extra features from the
+  policy's patterns (a pattern hit, a defensive cue), so "客户要回扣我怎么拒绝" lands on the safe side
+  of "怎么给回扣";
+- unsafe vs. safe over the question's character n-grams (its wording: "偷偷", "冒充", "假的" wherever
+  they stand). The two are combined as a weighted mean of their log-odds, and their agreement (the
+  lower of the two) is a signal of its own: on the tuning half's out-of-fold scores either
+  classifier alone is fooled by single safe questions the other gets right;
 - in-domain (sales coaching, including unsafe requests) vs. off-topic (pay, travel, IT, weather …).
   Sales questions the starter playbooks happen not to cover (a product's price list, an internal
   process, a named competitor's spec: label `uncovered`) are in-domain: whether the knowledge covers
@@ -16,13 +21,15 @@ examples; see evalsets/make_exemplars.py):
 A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
 exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
 exemplar. Exemplar vectors are cached on disk, keyed by the model, its runtime and the exemplars'
-text, and so are the fitted regressions (knowledge/linear_probe.py), keyed by their training data.
+text, and so are the fitted regressions (knowledge/linear_probe.py, knowledge/wording_probe.py),
+keyed by their training data: a cold start neither imports scikit-learn nor refits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +39,7 @@ import numpy as np
 from knowledge.embeddings import Embedder
 from knowledge.linear_probe import fit_probe
 from knowledge.policy import Category, Policy
+from knowledge.wording_probe import fit_wording_probe
 
 EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
 UNSAFE_PREFIX = "unsafe:"
@@ -52,16 +60,26 @@ class Exemplar:
 
 
 NEIGHBOURS = 3
+# The wording classifier: character n-grams of the normalized question (in Chinese a word is one to
+# three characters), so "偷偷", "冒充", "假的" count wherever they stand and whatever surrounds them.
+WORDING_NGRAMS = (1, 3)
 
 
 @dataclass(frozen=True)
 class Intent:
-    unsafe_probability: float
+    unsafe_probability: float  # meaning and wording classifiers combined (weighted mean log-odds)
     unsafe_margin: float  # mean cosine to the nearest unsafe exemplars minus to the nearest safe ones
     domain_probability: float
     category: Category | None  # the likeliest unsafe category (pattern, topic, else nearest exemplar)
     pattern_hit: bool  # a tactic pattern, outside a defensive sentence
     topic_hit: bool = False  # only a subject word, outside a defensive sentence
+    meaning_probability: float = 0.0  # the e5 classifier alone
+    wording_probability: float = 0.5  # the character n-gram classifier alone
+
+    @property
+    def agreement(self) -> float:
+        """How unsafe both classifiers find the question: the lower of the two."""
+        return min(self.meaning_probability, self.wording_probability)
 
 
 def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
@@ -99,15 +117,21 @@ class IntentModel:
         vectors: np.ndarray,
         normalized_texts: Sequence[str],
         regularization: float = 4.0,
+        wording_regularization: float = 10.0,
+        wording_weight: float = 2.0,
         cache_dir: Path | None = None,
     ) -> None:
-        """``cache_dir``: where the fitted classifiers are kept (knowledge/linear_probe.py)."""
+        """``cache_dir``: where the fitted classifiers are kept."""
         self.policy = policy
         unsafe = np.array([e.unsafe for e in exemplars])
         in_domain = np.array([e.label != OFFTOPIC for e in exemplars])  # uncovered: a sales topic
         flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
         self._unsafe = fit_probe(np.hstack([vectors, flags]), unsafe, regularization, cache_dir, "unsafe")
         self._domain = fit_probe(vectors, in_domain, regularization, cache_dir, "domain")
+        self.wording_weight = wording_weight
+        self._wording = fit_wording_probe(
+            normalized_texts, unsafe, WORDING_NGRAMS, wording_regularization, cache_dir, "unsafe"
+        )
         self._unsafe_vectors = vectors[unsafe]
         self._safe_vectors = vectors[~unsafe]
         self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
@@ -118,7 +142,10 @@ class IntentModel:
 
     def assess(self, normalized: str, vector: np.ndarray) -> Intent:
         features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
-        p_unsafe = float(self._unsafe.proba(features)[0, 1])
+        p_meaning = float(self._unsafe.proba(features)[0, 1])
+        p_wording = self._wording.probability(normalized)
+        w = self.wording_weight
+        p_unsafe = _sigmoid((_logit(p_meaning) + w * _logit(p_wording)) / (1 + w))
         p_domain = float(self._domain.proba(vector)[0, 1])
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
         category = self.policy.pattern_category(normalized)
@@ -128,7 +155,18 @@ class IntentModel:
         if category is None and len(self._unsafe_vectors):
             nearest = int(np.argmax(self._unsafe_vectors @ vector))
             category = self.policy.category(self._unsafe_categories[nearest])
-        return Intent(p_unsafe, margin, p_domain, category, pattern_hit, topic is not None)
+        return Intent(
+            p_unsafe, margin, p_domain, category, pattern_hit, topic is not None, p_meaning, p_wording
+        )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def _nearest_mean(vectors: np.ndarray, vector: np.ndarray) -> float:
@@ -144,10 +182,14 @@ def train_intent_model(
     cache_dir: Path | None,
     exemplars: Sequence[Exemplar] | None = None,
     regularization: float = 4.0,
+    wording_regularization: float = 10.0,
+    wording_weight: float = 2.0,
 ) -> IntentModel:
     from knowledge.text import normalize_for_index
 
     exemplars = list(exemplars if exemplars is not None else load_exemplars())
     vectors = exemplar_vectors(embedder, exemplars, cache_dir)
     texts = [normalize_for_index(e.text) for e in exemplars]
-    return IntentModel(policy, exemplars, vectors, texts, regularization, cache_dir)
+    return IntentModel(
+        policy, exemplars, vectors, texts, regularization, wording_regularization, wording_weight, cache_dir
+    )

@@ -38,6 +38,8 @@ class Tuning:
     abstain: AbstainRule
     refusal: RefusalRule
     regularization: float
+    wording_regularization: float = 10.0
+    wording_weight: float = 2.0
     ranker: Ranker | None = None
 
 
@@ -48,6 +50,8 @@ def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
         AbstainRule(**raw["abstain"]),
         RefusalRule(**raw["refusal"]),
         float(raw["intent"]["regularization"]),
+        float(raw["intent"].get("wording_regularization", 10.0)),
+        float(raw["intent"].get("wording_weight", 2.0)),
         Ranker({k: float(v) for k, v in raw["ranker"].items()}) if raw.get("ranker") else None,
     )
 
@@ -71,7 +75,14 @@ def open_knowledge_base(
     tokenizer = default_tokenizer()
     policy = load_policy()
     tuning = load_tuning()
-    intent = train_intent_model(policy, embedder, settings.cache_dir, regularization=tuning.regularization)
+    intent = train_intent_model(
+        policy,
+        embedder,
+        settings.cache_dir,
+        regularization=tuning.regularization,
+        wording_regularization=tuning.wording_regularization,
+        wording_weight=tuning.wording_weight,
+    )
     retriever = HybridRetriever(index, tokenizer, tuning.fusion, ranker=tuning.ranker)
     answerer = Answerer(
         retriever,

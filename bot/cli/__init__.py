@@ -176,6 +176,9 @@ def eval_retrieval(
     dev: Annotated[
         Path | None, typer.Option(help="Also report this set (the shared dev set) on its own")
     ] = None,
+    holdout: Annotated[
+        Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout)")
+    ] = Path("evalsets/questions_holdout.jsonl"),
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
@@ -192,9 +195,9 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half and the dev set, each on its own.
-    While iterating, ``--only tune --ranking-only --home var/eval`` measures the tuning half's
-    rankings over a kept index (unchanged chunks are not embedded again)."""
+    abstention and false refusal, for the test half, the tuning half, the holdout set and the dev set,
+    each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
+    tuning half's rankings over a kept index (unchanged chunks are not embedded again)."""
     import contextlib
     import tempfile
 
@@ -210,10 +213,13 @@ def eval_retrieval(
         if shared is None:
             raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
         corpus = [shared / "seeds", PLAYBOOKS_DIR]
-    wanted = set(only or ("test", "tune", "dev"))
-    if not wanted <= {"test", "tune", "dev"}:
-        raise typer.BadParameter(f"--only takes test, tune or dev, not {sorted(wanted)}")
+    names = ("test", "tune", "holdout", "dev")
+    wanted = set(only or names)
+    if not wanted <= set(names):
+        raise typer.BadParameter(f"--only takes {', '.join(names)}, not {sorted(wanted)}")
     sets = {half: load_questions(questions, half) for half in ("test", "tune") if half in wanted}
+    if holdout is not None and holdout.exists() and "holdout" in wanted:
+        sets["holdout"] = load_questions(holdout, "holdout")
     if dev is not None and "dev" in wanted:
         sets["dev"] = load_questions(dev)
     kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")
