@@ -155,10 +155,26 @@ def clean_sentences(passage: str, script: str = "simplified") -> list[str]:
         if piece:
             raw.append(piece)
     # a garbled sentence goes, and so does a piece that starts mid-sentence (after a comma)
-    parts = [p for p in raw if not has_mojibake(p) and p[0] not in _CONTINUES]
+    parts = [p for p in _without_lost_stops(raw) if not has_mojibake(p) and p[0] not in _CONTINUES]
     if parts and len(parts) > 1 and parts[-1][-1] not in "。！？!?；;…」”）)":
         parts.pop()  # the chunk ends mid-sentence: drop the unfinished tail
     return parts
+
+
+def _without_lost_stops(pieces: list[str]) -> list[str]:
+    """Drop the trace a lost full stop leaves in text decoded with the wrong encoding: an ASCII "?"
+    then a lone "!" (split off as a sentence of its own), and the garbled sentence after it
+    ("…技术交流?!秾O子兵法》说：…")."""
+    kept: list[str] = []
+    skip_next = False
+    for i, piece in enumerate(pieces):
+        if piece == "!" and i and pieces[i - 1].endswith("?"):
+            skip_next = True
+        elif skip_next:
+            skip_next = False
+        else:
+            kept.append(piece)
+    return kept
 
 
 def display_excerpt(passage: str, script: str = "simplified") -> str:

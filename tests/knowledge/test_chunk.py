@@ -33,3 +33,25 @@ def test_long_sections_are_split_with_positions_and_bounded_size():
     assert all(len(c.text) <= MAX_CHARS for c in chunks)
     assert [c.position for c in chunks] == list(range(len(chunks)))
     assert all(c.title == "长章节" for c in chunks)
+
+
+def test_numbered_subsections_are_titled_with_their_milestone():
+    text = (
+        "里程碑五:技術突破一、里程碑的定義與標準\n"
+        "技術突破就是讓技術評估者認可我們。\n"
+        "四、工作制度\n"
+        "每周開一次項目分析會。\n"
+        "項目里程碑六;商務突破\n"
+        "六、策略工具\n"
+        "先見高層再談價格。\n"
+        "## 报价\n"
+        "一、先问需求\n"
+        "报价前先问清楚需求。"
+    )
+    titles = [c.title for c in chunk_text(text)]
+    assert titles == [
+        "里程碑五:技術突破一、里程碑的定義與標準",
+        "里程碑五:技術突破 · 四、工作制度",
+        "里程碑六:商務突破 · 六、策略工具",
+        "一、先问需求",  # a Markdown heading ends the milestone's part
+    ]

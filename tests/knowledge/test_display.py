@@ -51,3 +51,12 @@ def test_distinct_sections_give_one_source_per_section():
     assert groups == [[0, 1], [3], [4]]
     sections = [(chunks[g[0]].source, chunks[g[0]].title) for g in groups]
     assert len(set(sections)) == len(sections)
+
+
+def test_a_lost_full_stop_and_the_garbled_sentence_after_it_are_not_shown():
+    passage = "決不能為技術交流而技術交流?!秾O子兵法》說:是故百戰百勝;先問現狀。"
+    shown = display_excerpt(passage)
+    assert shown == "决不能为技术交流而技术交流?先问现状。"
+    assert (
+        display_excerpt("真的吗？！先问现状。") == "真的吗？！先问现状。"
+    )  # full-width "？！" is punctuation
