@@ -183,7 +183,7 @@ def eval_retrieval(
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     only: Annotated[
-        list[str] | None, typer.Option(help="Report only these sets (test, tune, dev); repeatable")
+        list[str] | None, typer.Option(help="Report only these sets (test, tune, holdout, dev); repeatable")
     ] = None,
     ranking_only: Annotated[
         bool, typer.Option(help="Rankings of the answerable questions only (skips the decisions)")
