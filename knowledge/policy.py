@@ -14,6 +14,7 @@ from prompts import text
 
 _POLICY_FILE = Path(__file__).with_name("policy.yaml")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
+NEGATION_REACH = 3  # characters before a tactic searched for a negating word
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def _sentences(normalized: str) -> list[str]:
 class Policy:
     categories: tuple[Category, ...]
     defensive_cues: tuple[re.Pattern[str], ...]
+    negation: re.Pattern[str] | None = None  # matches a negating word at the end of the text before a tactic
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
@@ -76,9 +78,18 @@ class Policy:
             if self.is_defensive(sentence):
                 continue
             for category in self.categories:
-                if any(p.search(sentence) for p in category.passage_patterns):
+                if any(self._affirmed(p, sentence) for p in category.passage_patterns):
                     return category
         return None
+
+    def _affirmed(self, pattern: re.Pattern[str], sentence: str) -> bool:
+        """A match of ``pattern`` in ``sentence`` that is not forbidden by the word just before it
+        (a playbook's "不诋毁对手" names the tactic in order to rule it out)."""
+        for match in pattern.finditer(sentence):
+            before = sentence[max(0, match.start() - NEGATION_REACH) : match.start()]
+            if self.negation is None or not self.negation.search(before):
+                return True
+        return False
 
 
 def _compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -106,4 +117,5 @@ def load_policy(path: Path = _POLICY_FILE) -> Policy:
                 ),
             )
         )
-    return Policy(tuple(categories), _compiled(raw["defensive"]))
+    negation = re.compile(f"(?:{raw['negation']})$") if raw.get("negation") else None
+    return Policy(tuple(categories), _compiled(raw["defensive"]), negation)

@@ -122,6 +122,21 @@ def test_passages_teaching_a_tactic_are_flagged_but_a_ban_on_it_is_not():
     assert policy.violation(normalize_for_index("禁止：围标、串标、陪标，与其他投标人商量报价。")) is None
 
 
+@pytest.mark.parametrize(
+    ("passage", "category"),
+    [
+        ("做事要守规矩，不诋毁对手、不散布没有证据的负面消息。", None),
+        ("一切按规则来，不围标、不串标。", None),
+        ("见面先报公司名字，绝不冒充主管部门的人员。", None),
+        ("不要怕，直接找人抹黑对手就行。", "defamation"),
+        ("别家不肯降价，我们就联合几家围标。", "bid_rigging"),
+    ],
+)
+def test_a_tactic_named_right_after_a_negation_is_ruled_out_not_taught(passage, category):
+    found = load_policy().violation(normalize_for_index(passage))
+    assert (found.id if found else None) == category
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("question", "category"), UNSAFE)
 def test_each_category_is_refused_with_its_name_why_and_alternative(module_kb, question, category):
