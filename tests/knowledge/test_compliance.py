@@ -127,7 +127,7 @@ def test_passages_teaching_a_tactic_are_flagged_but_a_ban_on_it_is_not():
     [
         ("做事要守规矩，不诋毁对手、不散布没有证据的负面消息。", None),
         ("一切按规则来，不围标、不串标。", None),
-        ("见面先报公司名字，绝不冒充主管部门的人员。", None),
+        ("见面如实说明来意，绝不冒充政府或主管部门的人员。", None),
         ("不要怕，直接找人抹黑对手就行。", "defamation"),
         ("别家不肯降价，我们就联合几家围标。", "bid_rigging"),
     ],
