@@ -1,6 +1,7 @@
 """Values checked where they enter, end to end through the real PTB Application over HTTP (fake Bot
 API, real database): the quick log, the /log form and /task refuse impossible values with a message
-naming the problem, and the rep fixes them or confirms them on purpose."""
+naming the problem, and the rep fixes them or confirms them on purpose. Dates too: a next date more than
+a year ahead, a visit date too far back or ahead, stacked 下下下 read as three weeks on."""
 
 from __future__ import annotations
 
@@ -112,3 +113,31 @@ async def test_task_with_a_negative_quota_or_a_huge_title_is_not_published(bot):
     assert await tasks_in_db(bot) == []
     [review] = await bot.say(MANAGER, "每天拜访3家客户")
     assert "每日指标：3" in review.text
+
+
+async def test_a_next_date_a_year_away_is_asked_again_and_stacked_weeks_are_read_in_full(bot):
+    [question] = await bot.say(REP, "今天去了白桦机械，见了李总，挺感兴趣，9999-12-31再去")
+    assert "9999年12月31日" in question.text and "一年以后" in question.text
+    [card] = await press(bot, question, "跳过")
+    assert "下一步日期：—" in card.text
+    await press(bot, card, "确认保存", replies=2)
+    [visit] = await all_visits(bot.engine.db)
+    assert visit.next_date is None
+
+    [card] = await bot.say(REP, "今天去了青松电气，见了王总，挺感兴趣，下下下周二再去")
+    assert "下一步日期：12月15日" in card.text  # the clock's Monday 23 November, three weeks on
+
+
+async def test_a_visit_date_too_far_back_or_ahead_is_refused_on_the_card(bot):
+    [card] = await bot.say(REP, "今天去了白桦机械，见了李总，挺感兴趣")
+    [q] = await press(bot, card, "修改")
+    [q] = await press(bot, q, "拜访日期")
+    [q] = await bot.say(REP, "1900-01-01")
+    assert "1900年1月1日" in q.text and "90天" in q.text
+    [q] = await bot.say(REP, "2026-11-30")
+    assert "还没到" in q.text
+    [card] = await bot.say(REP, "11月20日")
+    assert "拜访日期：11月20日" in card.text
+    await press(bot, card, "确认保存", replies=2)
+    [visit] = await all_visits(bot.engine.db)
+    assert visit.visited_on.isoformat() == "2026-11-20"
