@@ -16,6 +16,7 @@ from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
+from bot.sales.parsing.dialect import Reading, read_standard
 from store.customers import to_simplified_script
 from store.models import OUTCOMES, VISIT_KINDS
 
@@ -150,7 +151,18 @@ _ACTION_WORDS = re.compile(
 )
 #: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
 ROLLOVER_PAST_DAYS = 183
-_CONTRAST = re.compile(r"但是|但|不过|可是|只是|然而")
+_CONTRAST_WORDS = lexicon.sections("contrast_words")
+_CONTRAST = re.compile(
+    "|".join(
+        [
+            *(re.escape(w) for w in sorted(_CONTRAST_WORDS["anywhere"], key=len, reverse=True)),
+            *(
+                rf"(?:^|(?<=[\s，,。.！!？?；;：:、…~～]))(?:{re.escape(w)})"
+                for w in _CONTRAST_WORDS["clause_start"]
+            ),
+        ]
+    )
+)
 _PAST_BEFORE = re.compile(r"(?:去年|前年|上次|之前|以前)$")  # 去年年底 is not this year's end
 _LEFT_VERB = re.compile("|".join(CONTACT_LEFT_WORDS))
 _GRADE_LETTER = re.compile(r"(?<![A-Za-z])(?P<g>[ABCDSabcds])\s*(?:类|级|档)(?:客户)?")
@@ -179,8 +191,17 @@ def _negated(text: str, pos: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, pos - 5) : pos]))
 
 
+def _latin_word_at(text: str, word: str) -> bool:
+    """An English word (keen, we lost) in the text as a whole word, any case."""
+    return bool(re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text, re.IGNORECASE))
+
+
 def _contains(text: str, words: Sequence[str], allow_negated: bool = False) -> bool:
     for word in words:
+        if word.isascii() and word[:1].isalpha():
+            if _latin_word_at(text, word):
+                return True
+            continue
         start = text.find(word)
         while start >= 0:
             if allow_negated or not _negated(text, start):
@@ -536,7 +557,7 @@ def outcome_cue(text: str) -> OutcomeCue:
         return OutcomeCue("not_interested", "strong")
     if _contains(text, DEAL_LOST_WEAK_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "weak")
-    contrast = max((m.end() for m in _CONTRAST.finditer(text)), default=0)
+    contrast = contrast_at(text)
     after = text[contrast:]
     if (
         contrast
@@ -544,6 +565,11 @@ def outcome_cue(text: str) -> OutcomeCue:
         and not _contains(after, FOLLOWUP_WORDS, allow_negated=True)
     ):
         return OutcomeCue("interested", "weak")  # 价格有点高，但是很认可: what follows the last 但 decides
+    if contrast and _contains(text[:contrast], INTERESTED_WORDS) and not _contains(after, INTERESTED_WORDS):
+        # 方案很好，只是今年预算用完了: the praise before the turn is politeness; the clause after it decides
+        if _contains(after, FOLLOWUP_WORDS, allow_negated=True):
+            return OutcomeCue("need_followup", "weak")
+        return OutcomeCue("need_followup", "none")
     if _only_negated(text, INTEREST_WORDS):
         return OutcomeCue("not_interested", "weak")  # 对这个不是很感兴趣
     if _contains(text, FOLLOWUP_WORDS, allow_negated=True):
@@ -560,9 +586,31 @@ def _only_negated(text: str, words: Sequence[str]) -> bool:
     return _contains(text, words, allow_negated=True) and not _contains(text, words)
 
 
+def _last_turn(text: str) -> re.Match[str] | None:
+    last = None
+    for last in _CONTRAST.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return last
+
+
+def contrast_at(text: str) -> int:
+    """Where the clause after the report's last turn (但是, 不过, ，只是…) goes on; 0 without one."""
+    turn = _last_turn(text)
+    return turn.end() if turn else 0
+
+
+def outcome_focus(text: str) -> str:
+    """The part of a report its stance is read from: from its last turn (但是, 不过…) on, else all of it."""
+    turn = _last_turn(text)
+    if turn is None or len(text[turn.end() :].strip()) < 2:
+        return text
+    return text[turn.start() :]
+
+
 def outcome_clauses(text: str) -> list[str]:
-    """The clauses of a report its outcome may be read from (at least two characters each)."""
-    return [text[start:end] for start, end in _clauses(text) if len(text[start:end].strip()) >= 2]
+    """The clauses of a report's focus (outcome_focus) its outcome may be read from (≥ 2 characters each)."""
+    focus = outcome_focus(text)
+    return [focus[start:end] for start, end in _clauses(focus) if len(focus[start:end].strip()) >= 2]
 
 
 def classify_outcome(text: str) -> str:
@@ -689,12 +737,15 @@ def _contact_left_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[in
     return clauses, tails
 
 
-def _as_typed(value: str | None, read: str, typed: str) -> str | None:
-    """A name found in the simplified text, in the script it was typed in."""
-    if not value or read == typed:
+def _as_typed(value: str | None, reading: Reading, typed: str) -> str | None:
+    """A name found in the text as read (simplified, dialect read as standard), as it was typed."""
+    if not value or reading.text == typed:
         return value
-    pos = read.find(value)
-    return typed[pos : pos + len(value)] if pos >= 0 else value
+    pos = reading.text.find(value)
+    if pos < 0:
+        return value
+    start, end = reading.typed_span(pos, pos + len(value))
+    return typed[start:end]
 
 
 def _simplified(text: str) -> str:
@@ -703,9 +754,14 @@ def _simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
+def read_report(typed: str) -> Reading:
+    """The report as the parser reads it: simplified script, dialect words read as standard Mandarin."""
+    return read_standard(_simplified((typed or "").strip()))
+
+
 def outcome_text(typed: str) -> str:
-    """The report as its outcome is read from: simplified, a departed contact's clauses blanked."""
-    text = _simplified((typed or "").strip())
+    """The report as its outcome is read from: read_report's text, a departed contact's clauses blanked."""
+    text = read_report(typed).text
     return _blank(text, _contact_left_spans(text)[0])
 
 
@@ -717,13 +773,14 @@ def parse_visit(
 ) -> ParsedVisit:
     """``outcome_reader``: the outcome judged on the report's meaning too (without one, by its words)."""
     typed = (text or "").strip()
-    text = _simplified(typed)
+    reading = read_report(typed)
+    text = reading.text
     left_clauses, left_tails = _contact_left_spans(text)
     about_present = _blank(text, left_clauses)  # the people and outcome of the visit, not of who left
     contact_name, contact_role, contact_pos = extract_contact(about_present)
     customer = extract_customer(_blank(text, left_tails), known_customers, contact_pos)
     if customer and customer not in known_customers:
-        customer = _as_typed(customer, text, typed)
+        customer = _as_typed(customer, reading, typed)
     next_date = choose_next_date(text, today)
     cue = outcome_cue(about_present)
     outcome = outcome_reader.read(about_present, cue) if outcome_reader is not None else cue.outcome
@@ -734,8 +791,8 @@ def parse_visit(
     foreign = amount is not None and amount.currency is not None
     return ParsedVisit(
         customer=customer,
-        contact_name=_as_typed(contact_name, text, typed),
-        contact_role=_as_typed(contact_role, text, typed),
+        contact_name=_as_typed(contact_name, reading, typed),
+        contact_role=_as_typed(contact_role, reading, typed),
         outcome=outcome,
         next_step=next_step,
         next_date=next_date.date if next_date else None,
