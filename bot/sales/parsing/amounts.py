@@ -75,6 +75,10 @@ _FOREIGN = re.compile(
     + rf"(?P<n>{NUM_PATTERN})\s*(?P<mult>百|千)?\s*(?P<cur>{'|'.join(re.escape(w) for w, _ in _FOREIGN_WORDS)})"
 )
 _QIAN = re.compile(_NOT_NUM_BEFORE + r"(?P<n>\d+(?:\.\d+)?)\s*千(?![万亿米克瓦分])")
+# 预算两千左右 / 报价八千: thousands in Chinese numerals, money only right after a money cue.
+_CN_QIAN = re.compile(
+    _NOT_NUM_BEFORE + rf"(?P<n>[{CN_DIGIT_CHARS}]{{1,2}})\s*千(?P<rest>[{CN_DIGIT_CHARS}]?)(?![万亿米克瓦分百{CN_DIGIT_CHARS}])"
+)
 
 
 def _scale(big: str) -> float:
@@ -164,12 +168,20 @@ def find_amounts(text: str) -> list[AmountMatch]:
         n = to_number(m["n"])
         add(m, None if n is None else n * _mult(m["mult"]) / 10_000)
     for m in _QIAN.finditer(text):
-        if re.match(r"\s*(?:多|来)?\s*(?:个|人|台|件|套|平|米|公里|字|次)", text[m.end() :]):
+        if _COUNT_AFTER.match(text[m.end() :]):
             continue
         n = to_number(m["n"])
         add(m, None if n is None else n * 1000 / 10_000)
+    for m in _CN_QIAN.finditer(text):
+        if not _has_cue(text, m.start()) or _COUNT_AFTER.match(text[m.end() :]):
+            continue
+        n, rest = to_number(m["n"]), to_number(m["rest"]) if m["rest"] else 0  # 两千五: 2500
+        add(m, None if n is None or rest is None else (n * 1000 + rest * 100) / 10_000)
     found.sort(key=lambda f: f.start)
     return found
+
+
+_COUNT_AFTER = re.compile(r"\s*(?:多|来)?\s*(?:个|人|台|件|套|平|米|公里|字|次)")
 
 
 def _has_cue(text: str, start: int) -> bool:

@@ -105,6 +105,8 @@ _DESCRIPTOR_PREFIX = re.compile(
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
+# A city or region typed right before the name (苏州恒力纺织 → 恒力纺织): where, not which.
+_PLACE_PREFIX = re.compile("|".join(sorted(PLACE_NAMES, key=len, reverse=True)))
 _PLACE_WORD = re.compile("|".join(sorted(PLACE_WORDS, key=len, reverse=True)))
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
@@ -136,6 +138,19 @@ _LATIN_LEAD = re.compile(
     r"(?i:(?<![A-Za-z])(?:" + "|".join(sorted(LATIN_LEAD_WORDS, key=len, reverse=True)) + r"))\s+"
     r"(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,15})"
 )
+_CUES = lexicon.sections("customer_cues")
+_NAME_RUN = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
+# 跟老客户万达谈续约 / 和宇通谈了: a name between a with-word and what was done with it.
+_WITH_NAME = re.compile(
+    rf"(?:{'|'.join(_CUES['with'])})(?:{'|'.join(_CUES['known_as'])})?(?P<name>{_NAME_RUN})"
+    rf"(?:{'|'.join(_CUES['did'])})"
+)
+# 富士康那边的采购 / 华峰化纤老板说 / 海星国际的Tom说: a name opening a clause, then its side, its people
+# (的 + a title) or a Latin given name.
+_SIDE_NAME = re.compile(
+    rf"(?:^|[\s，,。.！!？?；;：:、]|见了|见到|拜访了?|去了)(?P<name>{_NAME_RUN})"
+    rf"(?:(?:{'|'.join(_CUES['side'])})|的(?:{'|'.join(PERSON_TITLES)}|采购|[A-Z][a-z]+))"
+)
 # What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
 _NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
@@ -149,8 +164,14 @@ _STEP_CONTINUE = re.compile(r"^(?:让我|叫我|等|然后|再|到时|届时|顺
 _ACTION_WORDS = re.compile(
     r"(?:发|等|约|打电话|联系|回访|跟进|演示|提交|准备|安排|签|送|带|上门|拜访|过去|报价|汇报|催|盯)"
 )
+#: A whole year is no date to follow up on (明年再说, 等明年预算): the rep is asked instead.
+VAGUE_PERIODS = ("明年", "今年", "后年")
 #: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
 ROLLOVER_PAST_DAYS = 183
+# 和另一家厂商签了 / 跟别的供应商签约: a contract signed, but with a competitor.
+_SIGNED_ELSEWHERE = re.compile(
+    r"(?:和|跟|与)(?:另一家|另外一家|另外的|别家|别的|其他|其它|竞品|友商|竞争对手)[^，,。；;]{0,6}签"
+)
 _CONTRAST_WORDS = lexicon.sections("contrast_words")
 _CONTRAST = re.compile(
     "|".join(
@@ -294,7 +315,7 @@ def _trim_body(body: str) -> str:
         if len(after) >= 2 and not _SUFFIX_CHAIN.fullmatch(after):  # 美的集团 keeps its 的
             body = after
     while True:
-        m = _DESCRIPTOR_PREFIX.match(body)
+        m = _DESCRIPTOR_PREFIX.match(body) or _PLACE_PREFIX.match(body)
         if not m or len(body) - m.end() < 2:
             return body
         body = body[m.end() :]
@@ -353,6 +374,12 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
         name = _NAME_RUNS_ON.split(name)[0]  # no punctuation (voice): 徽商智造见了采购 → 徽商智造
         if 2 <= len(name) <= 8 and _body_ok(name) and not _contains(name, ("见", "聊", "谈", "说")):
             return name
+    for pattern in (_WITH_NAME, _SIDE_NAME):
+        for m in pattern.finditer(text):
+            name = _trim_body(m["name"])
+            known_as = pattern is _WITH_NAME and any(w in m[0] for w in _CUES["known_as"])
+            if _cued_name_ok(name, could_be_person=not known_as):
+                return name
     if contact_start is not None:
         m = _OF_CONTACT.search(text[max(0, contact_start - 10) : contact_start])
         if m and text[max(0, contact_start - 10) : contact_start].endswith(m[0]):
@@ -364,6 +391,21 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
             if _body_ok(name) and not _DEPT_BEFORE.search(name):
                 return name
     return _opening_name(text)
+
+
+def _cued_name_ok(name: str, could_be_person: bool = True) -> bool:
+    """A name found by the words around it (customer_cues.txt) that is none of the words a report is
+    otherwise made of: no place alone, time, verb, outcome, nor (unless called a customer: 老客户万达)
+    a person's name."""
+    return (
+        2 <= len(name) <= 8
+        and _body_ok(name)
+        and name not in PLACE_NAMES
+        and not _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
+        and not _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
+        and not _contains(name, COMPANY_LEAD_WORDS, allow_negated=True)
+        and not (could_be_person and _read_name(name, 0) == name)
+    )
 
 
 #: Every outcome word: a report's opening word that says how the visit went is no name (白跑 …).
@@ -549,6 +591,8 @@ def outcome_cue(text: str) -> OutcomeCue:
     met, interest; with none of them the visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "strong")
+    if _SIGNED_ELSEWHERE.search(text):
+        return OutcomeCue("deal_lost", "strong")  # 他们已经和另一家厂商签了: someone else's deal
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
         return OutcomeCue("deal_won", "strong")
     if _contains(text, NO_SHOW_WORDS, allow_negated=True):
@@ -630,6 +674,8 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     as the past it describes, not as next year."""
     usable: list[DateMatch] = []
     for found in find_dates(text, today):
+        if found.text in VAGUE_PERIODS:
+            continue
         if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
         if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
