@@ -77,7 +77,8 @@ _FOREIGN = re.compile(
 _QIAN = re.compile(_NOT_NUM_BEFORE + r"(?P<n>\d+(?:\.\d+)?)\s*千(?![万亿米克瓦分])")
 # 预算两千左右 / 报价八千: thousands in Chinese numerals, money only right after a money cue.
 _CN_QIAN = re.compile(
-    _NOT_NUM_BEFORE + rf"(?P<n>[{CN_DIGIT_CHARS}]{{1,2}})\s*千(?P<rest>[{CN_DIGIT_CHARS}]?)(?![万亿米克瓦分百{CN_DIGIT_CHARS}])"
+    _NOT_NUM_BEFORE
+    + rf"(?P<n>[{CN_DIGIT_CHARS}]{{1,2}})\s*千(?P<rest>[{CN_DIGIT_CHARS}]?)(?![万亿米克瓦分百{CN_DIGIT_CHARS}])"
 )
 
 

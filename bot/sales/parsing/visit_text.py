@@ -308,14 +308,15 @@ def _leading_company(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def _trim_body(body: str) -> str:
-    """Drop what describes where or which the company is: 高新区的奥特电子 → 奥特电子, 那个龙腾 → 龙腾."""
+def _trim_body(body: str, place_prefix: bool = True) -> str:
+    """Drop what describes where or which the company is: 高新区的奥特电子 → 奥特电子, 那个龙腾 → 龙腾,
+    and (``place_prefix``) a city typed before it: 苏州恒力 → 恒力."""
     if "的" in body:
         after = body[body.rindex("的") + 1 :]
         if len(after) >= 2 and not _SUFFIX_CHAIN.fullmatch(after):  # 美的集团 keeps its 的
             body = after
     while True:
-        m = _DESCRIPTOR_PREFIX.match(body) or _PLACE_PREFIX.match(body)
+        m = _DESCRIPTOR_PREFIX.match(body) or (_PLACE_PREFIX.match(body) if place_prefix else None)
         if not m or len(body) - m.end() < 2:
             return body
         body = body[m.end() :]
@@ -332,11 +333,13 @@ def _cut_company_window(window: str, suffix: str, at_boundary: bool = True) -> s
         while start >= 0:
             cuts.append(start + len(word))
             start = window.find(word, start + 1)
+    # A registered name (苏州宏达科技有限公司) keeps its city: it is how the company is called.
+    place_prefix = "公司" not in suffix
     for cut in sorted(set(cuts), reverse=True):
-        body = _trim_body(window[cut:])
+        body = _trim_body(window[cut:], place_prefix)
         if _body_ok(body) or (len(body) == 1 and len(suffix) >= 3 and _body_ok(body, min_len=1)):
             return body
-    whole = _trim_body(window)
+    whole = _trim_body(window, place_prefix)
     name_like = at_boundary and 2 <= len(whole) <= 4 and whole == window and whole[0] in _NAME_LIKE_LEADS
     if (
         name_like
@@ -631,10 +634,8 @@ def _only_negated(text: str, words: Sequence[str]) -> bool:
 
 
 def _last_turn(text: str) -> re.Match[str] | None:
-    last = None
-    for last in _CONTRAST.finditer(text):  # noqa: B007 - the last one is wanted
-        pass
-    return last
+    turns = list(_CONTRAST.finditer(text))
+    return turns[-1] if turns else None
 
 
 def contrast_at(text: str) -> int:
