@@ -47,9 +47,9 @@ _COUNT_AFTER_WAN = "台件个套人平方米吨只条张次户名家股份字公
 _APPROX = r"(?:来|多|余|几|出头)?"
 _NOT_NUM_BEFORE = rf"(?<![\d.{CN_DIGIT_CHARS}十百千几])"
 
-# Chinese ranges like 二三十万 / 两三万 → midpoint.
+# Chinese ranges like 二三十万 / 两三万 / 十五六万 (tens before the pair) → midpoint.
 _CN_RANGE = re.compile(
-    rf"(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<unit>十|百|千)?{_APPROX}\s*(?P<big>万|亿)(?![{_COUNT_AFTER_WAN}])"
+    rf"(?P<tens>(?<![一二两三四五六七八九十])十|[一二两三四五六七八九]十)?(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<unit>十|百|千)?{_APPROX}\s*(?P<big>万|亿)(?![{_COUNT_AFTER_WAN}])"
 )
 _RANGE = re.compile(
     _NOT_NUM_BEFORE
@@ -148,7 +148,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if a is None or b is None or b <= a:
             continue
         unit = {"十": 10.0, "百": 100.0, "千": 1000.0}.get(m["unit"] or "", 1.0)
-        add(m, (a + b) / 2 * unit * _scale(m["big"]))
+        tens = (to_number(m["tens"]) or 0) if m["tens"] and not m["unit"] else 0
+        add(m, (tens + (a + b) / 2) * unit * _scale(m["big"]))
     for m in _RANGE.finditer(text):
         a, b = to_number(m["a"]), to_number(m["b"])
         if a is None or b is None or b <= a:

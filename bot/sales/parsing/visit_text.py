@@ -151,6 +151,7 @@ _SIDE_NAME = re.compile(
     rf"(?:^|[\s，,。.！!？?；;：:、]|见了|见到|拜访了?|去了)(?P<name>{_NAME_RUN})"
     rf"(?:(?:{'|'.join(_CUES['side'])})|的(?:{'|'.join(PERSON_TITLES)}|采购|[A-Z][a-z]+))"
 )
+_SAYS_OR_SIDE = re.compile(rf"说|讲|(?:{'|'.join(_CUES['side'])})的")
 # What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
 _NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
@@ -287,8 +288,8 @@ def _long_name_before(text: str, window_start: int, left: int) -> str | None:
     run = text[run_start:left]
     cut = max((run.rfind(word) + len(word) for word in COMPANY_LEAD_WORDS if word in run), default=0)
     body = run[cut:]
-    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body):
-        return None
+    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body) or _SAYS_OR_SIDE.search(body):
+        return None  # 华能那边的韩工说我们的阀门: a clause, not a long name
     return None if _contains(body, _NOT_COMPANY_WORDS, allow_negated=True) else body
 
 
