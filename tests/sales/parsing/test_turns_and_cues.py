@@ -24,7 +24,7 @@ def test_the_focus_of_a_turning_report_is_its_part_from_the_last_turn() -> None:
     report = "演示顺利，领导也满意，就是合同要总部法务先审"
     assert outcome_focus(report) == "就是合同要总部法务先审"
     assert outcome_clauses(report) == ["就是合同要总部法务先审"]
-    assert outcome_focus("基本就是我们了") == "基本就是我们了"  # 就是 inside a clause is no turn
+    assert outcome_focus("看下来就是他们家了") == "看下来就是他们家了"  # 就是 inside a clause is no turn
 
 
 def test_a_contract_signed_with_a_competitor_is_a_lost_deal() -> None:
@@ -50,6 +50,7 @@ def test_thousands_in_chinese_numerals_after_a_money_cue() -> None:
     assert parse_amount_wan("报价三千左右") == 0.3
     assert parse_amount_wan("预算两千五") == 0.25
     assert parse_amount_wan("他们有三千个员工") is None
+    assert parse_amount_wan("报价二十五六万") == 25.5  # tens before a pair of digits
 
 
 def test_a_bare_year_is_no_next_date() -> None:
