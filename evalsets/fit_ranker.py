@@ -128,7 +128,8 @@ def collect(home: Path) -> list[Example]:
 def write_weights(weights: dict[str, float], path: Path = TUNING) -> None:
     """Replace (or add, after the fusion section) the ``ranker`` section, keeping the rest."""
     block = (
-        "ranker:  # listwise logistic ranker, fitted on the tuning half by `python -m evalsets.fit_ranker`\n"
+        "ranker:  # listwise logistic ranker, fitted on the tuning half and the holdout set by\n"
+        "  # `python -m evalsets.fit_ranker`\n"
         + "".join(f"  {name}: {value:.4f}\n" for name, value in weights.items())
     )
     text = path.read_text(encoding="utf-8")
