@@ -168,7 +168,7 @@ def test_the_encoder_reads_a_passage_without_its_section_title(kb, tmp_path):
     by_text = {c.text: c for c in kb.index.chunks()}
     milestone = next(c for t, c in by_text.items() if "每周一例会" in t)
     assert milestone.title == "里程碑五:技术突破 · 四、工作制度"
-    assert "工作制度" in milestone.tokens  # BM25 still finds the section by its title
+    assert {"里程碑", "工作", "制度"} <= set(milestone.tokens)  # BM25 still finds it by its title
     passage = next(t for t in embedded if "每周一例会" in t)
     assert "里程碑" not in passage and "工作制度" not in passage
     card = next(t for t in embedded if "先算总账" in t)
