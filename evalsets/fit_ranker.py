@@ -39,10 +39,10 @@ class Example:
     """One question's candidates: their features, labels and the fusion score they had."""
 
     topic: str
-    split: str
     features: np.ndarray
     labels: np.ndarray
     rrf: np.ndarray
+    split: str = "tune"  # or "holdout"
 
 
 def fit(examples: list[Example], penalty: float) -> np.ndarray:
@@ -121,7 +121,7 @@ def collect(home: Path) -> list[Example]:
         found = kb.retriever.candidates(q.question, query_vector=vector)
         labels = np.array([passage_matches(chunks[i].text, q.must_contain_any) for i in found.positions])
         rrf = np.array([found.rrf[i] for i in found.positions])
-        examples.append(Example(q.topic or q.id, q.split, found.features, labels, rrf))
+        examples.append(Example(q.topic or q.id, found.features, labels, rrf, q.split))
     return examples
 
 
