@@ -52,14 +52,22 @@ class PreparedChunk:
     tokens: tuple[str, ...]
     flagged: str = ""  # policy category when the passage describes an illegal tactic
     scope: str = SHARED
+    #: what the encoder reads, when it differs from ``index_text`` (the BM25 text)
+    embed_text: str = ""
+
+    @property
+    def passage_text(self) -> str:
+        return self.embed_text or self.index_text
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.index_text.encode()).hexdigest()[:32]
+        """Keys the vector: the same passage text anywhere reuses one vector."""
+        return hashlib.sha256(self.passage_text.encode()).hexdigest()[:32]
 
     @property
     def chunk_id(self) -> str:
-        return hashlib.sha256(f"{self.source}\x00{self.index_text}".encode()).hexdigest()[:32]
+        embedded = f"\x00{self.embed_text}" if self.embed_text else ""
+        return hashlib.sha256(f"{self.source}\x00{self.index_text}{embedded}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -253,13 +261,13 @@ class KnowledgeIndex:
                 known[meta["content_hash"]] = np.asarray(vector, dtype=np.float32)
         todo = list({c.content_hash: c for c in chunks if c.content_hash not in known}.values())
         if todo and progress is None:
-            vectors = self.embedder.embed_passages([c.index_text for c in todo])
+            vectors = self.embedder.embed_passages([c.passage_text for c in todo])
             known.update(zip((c.content_hash for c in todo), vectors, strict=True))
         elif progress is not None:
             progress(0, len(todo))
             for start in range(0, len(todo), _EMBED_BATCH):
                 batch = todo[start : start + _EMBED_BATCH]
-                vectors = self.embedder.embed_passages([c.index_text for c in batch])
+                vectors = self.embedder.embed_passages([c.passage_text for c in batch])
                 known.update(zip((c.content_hash for c in batch), vectors, strict=True))
                 progress(start + len(batch), len(todo))
         return np.stack([known[h] for h in hashes])

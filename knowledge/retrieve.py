@@ -168,7 +168,7 @@ class HybridRetriever:
         scopes = visible_scopes(team_id)
         chunks = self.index.chunks()
         normalized = normalize_for_index(question)
-        tokens = self.tokenizer.tokens(normalized)
+        tokens = self.tokenizer.query_tokens(normalized)
         rrf: dict[int, float] = {}
         bm25_z = bm25_best = 0.0
         bm25_rank: dict[int, int] = {}

@@ -1,5 +1,7 @@
 """Search tokens for BM25: jieba search-mode words, minus stopwords, with sales synonyms folded
-onto one canonical term so that a rep's 多少钱 meets a playbook's 价格."""
+onto one canonical term so that a rep's 多少钱 meets a playbook's 价格. A question also loses the
+rep's filler (query_filler.txt: 要不要, 有戏, 那边): rare in the documents, such words would weigh
+much in BM25 and match passages for the wrong reason."""
 
 from __future__ import annotations
 
@@ -46,7 +48,9 @@ class Synonyms:
 
 
 class Tokenizer:
-    def __init__(self, synonyms: Synonyms, stopwords: frozenset[str]) -> None:
+    def __init__(
+        self, synonyms: Synonyms, stopwords: frozenset[str], query_filler: frozenset[str] = frozenset()
+    ) -> None:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)  # its start-up chatter would land in the terminal chat
@@ -57,6 +61,7 @@ class Tokenizer:
                 self._jieba.add_word(term, freq=2000)
         self._synonyms = synonyms
         self._stopwords = stopwords
+        self._query_filler = query_filler
         self._fold_cache: dict[str, list[str]] = {}
 
     def tokens(self, normalized_text: str) -> list[str]:
@@ -72,8 +77,19 @@ class Tokenizer:
             out.extend(folded)
         return out
 
+    def query_tokens(self, normalized_question: str) -> list[str]:
+        """A question's tokens without the filler words around its topic."""
+        return [t for t in self.tokens(normalized_question) if t not in self._query_filler]
+
+
+def _words(path: Path) -> frozenset[str]:
+    return frozenset(w for row in _read_terms(path) for w in row)
+
 
 @lru_cache(maxsize=1)
 def default_tokenizer() -> Tokenizer:
-    stopwords = frozenset(w for row in _read_terms(_HERE / "stopwords.txt") for w in row)
-    return Tokenizer(Synonyms.from_file(_HERE / "synonyms.txt"), stopwords)
+    return Tokenizer(
+        Synonyms.from_file(_HERE / "synonyms.txt"),
+        _words(_HERE / "stopwords.txt"),
+        _words(_HERE / "query_filler.txt"),
+    )

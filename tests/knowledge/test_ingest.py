@@ -144,3 +144,44 @@ def test_cli_ingest_prints_a_json_summary(settings, corpus, monkeypatch):
     first, second = json.loads(result.stdout), json.loads(again.stdout)
     assert first["files"] == 3 and first["chunks_added"] == 6
     assert second["files_unchanged"] == 3 and second["chunks_added"] == 0
+
+
+def _embedded_texts(kb, run):
+    texts: list[str] = []
+    original = kb.index.embedder.embed_passages
+    kb.index.embedder.embed_passages = lambda batch, **kw: texts.extend(batch) or original(batch, **kw)
+    try:
+        return run(), texts
+    finally:
+        kb.index.embedder.embed_passages = original
+
+
+def test_the_encoder_reads_a_passage_without_its_section_title(kb, tmp_path):
+    (tmp_path / "milestones.txt").write_text(
+        "里程碑五:技术突破\n四、工作制度\n每周一例会，复盘上周拜访的客户，确定本周要推进的项目。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "card.md").write_text(
+        "---\ntitle: 客户嫌贵怎么办\ntags: [价格]\n---\n先算总账，再谈单价。\n", encoding="utf-8"
+    )
+    _, embedded = _embedded_texts(kb, lambda: kb.ingestor.ingest([tmp_path]))
+    by_text = {c.text: c for c in kb.index.chunks()}
+    milestone = next(c for t, c in by_text.items() if "每周一例会" in t)
+    assert milestone.title == "里程碑五:技术突破 · 四、工作制度"
+    assert {"里程碑", "工作", "制度"} <= set(milestone.tokens)  # BM25 still finds it by its title
+    passage = next(t for t in embedded if "每周一例会" in t)
+    assert "里程碑" not in passage and "工作制度" not in passage
+    card = next(t for t in embedded if "先算总账" in t)
+    assert "客户嫌贵" in card  # a card's title is part of its searchable metadata, and embedded
+
+
+def test_a_file_prepared_the_old_way_is_prepared_again_without_re_embedding(indexed_kb, corpus, monkeypatch):
+    import knowledge.ingest as ingest
+
+    before = {c.chunk_id for c in indexed_kb.index.chunks()}
+    monkeypatch.setattr(ingest, "PREPARATION", "a-newer-preparation")
+    summary, embedded = _embedded_texts(indexed_kb, lambda: indexed_kb.ingestor.ingest([corpus]))
+    assert summary.files == 3 and summary.files_unchanged == 0
+    assert summary.chunks_added == 0 and embedded == []  # same chunks: vectors kept
+    assert {c.chunk_id for c in indexed_kb.index.chunks()} == before
+    assert indexed_kb.ingestor.ingest([corpus]).files_unchanged == 3  # recorded under the new mark

@@ -72,3 +72,20 @@ def test_the_learned_ranker_orders_the_candidates_by_its_weights(indexed_kb):
     assert top.score == max(found.features[:, column])
     with pytest.raises(ValueError, match="unknown ranker features"):
         Ranker({"clicks": 1.0})
+
+
+def test_question_filler_words_leave_the_bm25_query_but_not_the_documents():
+    tokenizer = default_tokenizer()
+    question = tokenizer.query_tokens("外省的好客户要不要去跟")
+    assert "外省" in question and "客户" in question
+    assert not {"不要", "要不要", "好"} & set(question)
+    # the same words stay in a passage's tokens: only the question's frame is dropped
+    assert "不要" in tokenizer.tokens("不要急于报价")
+    assert "不要" not in tokenizer.query_tokens("不要急于报价")
+
+
+def test_the_retriever_searches_with_the_question_tokens_minus_filler(indexed_kb):
+    retrieval = indexed_kb.retriever.search("客户一上来就问多少钱，我该怎么回，要不要先报", k=3)
+    assert "价格" in retrieval.query_tokens
+    assert not {"不要", "怎么回"} & set(retrieval.query_tokens)
+    assert retrieval.hits[0].chunk.title == "客户一见面就问价格"
