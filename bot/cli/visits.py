@@ -52,8 +52,9 @@ EVAL_SPLITS = {
     "holdout": "holdout",
     "holdout2": "second holdout (written before the parser2 fixes)",
     "holdout3": "third holdout (written and labelled before the parser3 fixes, never tuned on)",
+    "holdout4": "fourth holdout (written and labelled by reading during issue #9, never tuned on)",
 }
-HELD_OUT = ("test", "holdout", "holdout2", "holdout3")
+HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -84,7 +85,8 @@ def eval_visits(
     split: Annotated[
         str | None,
         typer.Option(
-            help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3)"
+            help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3 / "
+            "holdout4)"
         ),
     ] = None,
     today: Annotated[

@@ -13,13 +13,14 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "holdout of visit_reports.jsonl" in result.stdout
     assert "second holdout" in result.stdout
     assert "third holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 5  # no dev file here
+    assert "fourth holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 6  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
     )
     report = json.loads(as_json.stdout)
-    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3"}
+    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3", "holdout4"}
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
 
@@ -40,3 +41,42 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
     )
     report = json.loads(result.stdout)
     assert 100 <= report["n"] < 200
+
+
+def test_eval_visits_reports_holdout4_as_its_own_held_out_split(tmp_path, monkeypatch):
+    """On a tiny file of its own (one row per split), not on the held-out rows themselves."""
+    from bot.cli import visits
+
+    wrong = {
+        "customer": "别的公司",
+        "contact_name": None,
+        "outcome": "deal_won",
+        "next_date": None,
+        "amount_wan": 1,
+    }
+    rows = [
+        {
+            "id": f"x-{split}",
+            "split": split,
+            "today": "2026-12-08",
+            "text": "今天去了青松电气，王总挺感兴趣",
+            "expected": wrong,
+        }
+        for split in visits.EVAL_SPLITS
+    ]
+    tiny = tmp_path / "tiny.jsonl"
+    tiny.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(visits, "VISIT_EVALSET", tiny)
+    absent = str(tmp_path / "absent.jsonl")
+
+    as_json = CliRunner().invoke(cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", absent])
+    report = json.loads(as_json.stdout)
+    assert "holdout4" in report and report["holdout4"]["n"] == 1
+    assert all(report[split]["n"] == 1 for split in visits.EVAL_SPLITS)
+
+    text = CliRunner().invoke(cli.app, ["eval", "visits", "--errors", "--no-meaning", "--dev-file", absent])
+    assert text.exit_code == 0, text.output
+    assert "fourth holdout (written and labelled by reading" in text.stdout
+    assert "tiny.jsonl: 1 reports" in text.stdout
+    assert "x-tune customer" in text.stdout  # the tuning half's misses are listed ...
+    assert "x-holdout4" not in text.stdout  # ... a held-out split's never

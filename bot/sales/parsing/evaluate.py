@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--today", type=date.fromisoformat, default=None)
-    parser.add_argument("--split", choices=("tune", "test", "holdout", "holdout2", "holdout3"), default=None)
+    parser.add_argument(
+        "--split", choices=("tune", "test", "holdout", "holdout2", "holdout3", "holdout4"), default=None
+    )
     args = parser.parse_args(argv)
     report = evaluate_visit_parser(args.path, args.today, split=args.split)
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))

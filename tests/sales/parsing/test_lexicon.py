@@ -1,8 +1,10 @@
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from bot.cli.visits import EVAL_SPLITS
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.visit_text import KIND_WORDS, classify_kind, parse_visit
 from store.models import OUTCOMES, VISIT_KINDS
@@ -43,12 +45,20 @@ def test_evalset_is_labelled_and_split_once() -> None:
     assert len(rows) >= 200
     assert len({r["id"] for r in rows}) == len(rows) == len({r["text"] for r in rows})
     splits = Counter(r["split"] for r in rows)
-    assert (
-        set(splits) == {"tune", "test", "holdout", "holdout2", "holdout3"}
-        and abs(splits["tune"] - splits["test"]) <= 1
-    )
+    assert set(splits) == set(EVAL_SPLITS) and abs(splits["tune"] - splits["test"]) <= 1
     assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80 and splits["holdout3"] >= 60
+    assert splits["holdout4"] >= 90
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
+
+
+def test_holdout4_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes() -> None:
+    rows = [json.loads(line) for line in EVALSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    held = [r for r in rows if r["split"] == "holdout4"]
+    assert all(r["id"].startswith("h4-") and r["category"] for r in held)
+    days = [date.fromisoformat(r["today"]) for r in held]
+    assert len({d.weekday() for d in days}) == 7
+    outcomes = Counter(r["expected"]["outcome"] for r in held)
+    assert set(outcomes) == set(OUTCOMES) and min(outcomes.values()) >= 10
 
 
 def test_the_outcome_exemplars_are_labelled_with_store_outcomes_and_not_taken_from_the_evalset() -> None:
@@ -56,8 +66,18 @@ def test_the_outcome_exemplars_are_labelled_with_store_outcomes_and_not_taken_fr
 
     exemplars = load_exemplars()
     assert {e.label for e in exemplars} == set(OUTCOMES)
-    reports = {json.loads(line)["text"] for line in EVALSET.read_text(encoding="utf-8").splitlines() if line}
-    assert not {e.text for e in exemplars} & reports
+    rows = [json.loads(line) for line in EVALSET.read_text(encoding="utf-8").splitlines() if line]
+    exemplar_texts = {_squeeze(e.text) for e in exemplars}
+    for split in EVAL_SPLITS:  # every split, the newest holdout included
+        reports = {_squeeze(r["text"]) for r in rows if r["split"] == split}
+        assert reports, split
+        assert not exemplar_texts & reports, split
+        assert not [t for t in exemplar_texts if any(t in report for report in reports)], split
+
+
+def _squeeze(text: str) -> str:
+    """The text without spaces and punctuation, so a copy that only changed a comma still matches."""
+    return re.sub(r"[\s\W_]+", "", text)
 
 
 def test_a_negated_interest_reads_as_a_refusal_and_is_never_interest() -> None:
