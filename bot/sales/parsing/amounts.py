@@ -47,9 +47,9 @@ _COUNT_AFTER_WAN = "台件个套人平方米吨只条张次户名家股份字公
 _APPROX = r"(?:来|多|余|几|出头)?"
 _NOT_NUM_BEFORE = rf"(?<![\d.{CN_DIGIT_CHARS}十百千几])"
 
-# Chinese ranges like 二三十万 / 两三万 → midpoint.
+# Chinese ranges like 二三十万 / 两三万 / 十五六万 (tens before the pair) → midpoint.
 _CN_RANGE = re.compile(
-    rf"(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<unit>十|百|千)?{_APPROX}\s*(?P<big>万|亿)(?![{_COUNT_AFTER_WAN}])"
+    rf"(?P<tens>(?<![一二两三四五六七八九十])十|[一二两三四五六七八九]十)?(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])(?P<unit>十|百|千)?{_APPROX}\s*(?P<big>万|亿)(?![{_COUNT_AFTER_WAN}])"
 )
 _RANGE = re.compile(
     _NOT_NUM_BEFORE
@@ -75,6 +75,11 @@ _FOREIGN = re.compile(
     + rf"(?P<n>{NUM_PATTERN})\s*(?P<mult>百|千)?\s*(?P<cur>{'|'.join(re.escape(w) for w, _ in _FOREIGN_WORDS)})"
 )
 _QIAN = re.compile(_NOT_NUM_BEFORE + r"(?P<n>\d+(?:\.\d+)?)\s*千(?![万亿米克瓦分])")
+# 预算两千左右 / 报价八千: thousands in Chinese numerals, money only right after a money cue.
+_CN_QIAN = re.compile(
+    _NOT_NUM_BEFORE
+    + rf"(?P<n>[{CN_DIGIT_CHARS}]{{1,2}})\s*千(?P<rest>[{CN_DIGIT_CHARS}]?)(?![万亿米克瓦分百{CN_DIGIT_CHARS}])"
+)
 
 
 def _scale(big: str) -> float:
@@ -143,7 +148,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if a is None or b is None or b <= a:
             continue
         unit = {"十": 10.0, "百": 100.0, "千": 1000.0}.get(m["unit"] or "", 1.0)
-        add(m, (a + b) / 2 * unit * _scale(m["big"]))
+        tens = (to_number(m["tens"]) or 0) if m["tens"] and not m["unit"] else 0
+        add(m, (tens + (a + b) / 2) * unit * _scale(m["big"]))
     for m in _RANGE.finditer(text):
         a, b = to_number(m["a"]), to_number(m["b"])
         if a is None or b is None or b <= a:
@@ -164,12 +170,20 @@ def find_amounts(text: str) -> list[AmountMatch]:
         n = to_number(m["n"])
         add(m, None if n is None else n * _mult(m["mult"]) / 10_000)
     for m in _QIAN.finditer(text):
-        if re.match(r"\s*(?:多|来)?\s*(?:个|人|台|件|套|平|米|公里|字|次)", text[m.end() :]):
+        if _COUNT_AFTER.match(text[m.end() :]):
             continue
         n = to_number(m["n"])
         add(m, None if n is None else n * 1000 / 10_000)
+    for m in _CN_QIAN.finditer(text):
+        if not _has_cue(text, m.start()) or _COUNT_AFTER.match(text[m.end() :]):
+            continue
+        n, rest = to_number(m["n"]), to_number(m["rest"]) if m["rest"] else 0  # 两千五: 2500
+        add(m, None if n is None or rest is None else (n * 1000 + rest * 100) / 10_000)
     found.sort(key=lambda f: f.start)
     return found
+
+
+_COUNT_AFTER = re.compile(r"\s*(?:多|来)?\s*(?:个|人|台|件|套|平|米|公里|字|次)")
 
 
 def _has_cue(text: str, start: int) -> bool:

@@ -55,6 +55,30 @@ class ImpossibleDate:
 
 WEEKDAYS: dict[str, int] = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 WEEKDAYS.update({str(i): i - 1 for i in range(1, 8)})
+#: English weekdays in a mixed report (follow up next Friday): "next X" is next week's X, as 下周X.
+ENGLISH_WEEKDAYS: dict[str, int] = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in names
+}
+ENGLISH_WEEK_PREFIXES: dict[str, int] = {"next": 1, "this": 0, "coming": 0, "last": -1}
+ENGLISH_RELATIVE_DAYS: dict[str, int] = {
+    "the day after tomorrow": 2,
+    "tomorrow": 1,
+    "today": 0,
+    "tonight": 0,
+    "yesterday": -1,
+}
 
 RELATIVE_DAYS: dict[str, int] = {
     "大前天": -3,
@@ -266,6 +290,31 @@ def _week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
         return max(today, monday + timedelta(days=5)), False, False
     delta = (weekday - today.weekday()) % 7 or 7  # said on that weekday: next week's
     return today + timedelta(days=delta), False, False
+
+
+def _english_week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    prefix = (m["p"] or "").casefold()
+    if not prefix and not m["on"] and len(m["w"]) < len("monday"):
+        return NOTHING  # a bare abbreviation ("sat down", "sun") is a word; "on Sat" / "next Sat" are days
+    weekday = ENGLISH_WEEKDAYS[m["w"].casefold()]
+    monday = today - timedelta(days=today.weekday())
+    if prefix in ENGLISH_WEEK_PREFIXES:
+        weeks = ENGLISH_WEEK_PREFIXES[prefix]
+        if prefix == "coming":  # the coming Friday: the next one after today
+            return today + timedelta(days=(weekday - today.weekday()) % 7 or 7), False, False
+        return monday + timedelta(days=7 * weeks + weekday), weeks < 0, False
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7), False, False
+
+
+def _english_week_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    weeks = ENGLISH_WEEK_PREFIXES[m["p"].casefold()]
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(days=7 * weeks), weeks < 0, True
+
+
+def _english_relative(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    offset = ENGLISH_RELATIVE_DAYS[re.sub(r"\s+", " ", m[0].casefold())]
+    return today + timedelta(days=offset), offset < 0, False
 
 
 def _week_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
@@ -515,6 +564,25 @@ def rules() -> list[Rule]:
             lambda m, today, cal: (today + timedelta(days=15), False, True),
         ),
         (re.compile(r"(?P<p>下+)个?(?:周|星期|礼拜)(?:的)?第一个工作日"), _first_workday_of_week),
+        (
+            re.compile(
+                rf"(?<![A-Za-z])(?:(?P<p>{'|'.join(ENGLISH_WEEK_PREFIXES)})\s+|(?P<on>on)\s+)?"
+                rf"(?P<w>{'|'.join(sorted(ENGLISH_WEEKDAYS, key=len, reverse=True))})\.?(?![A-Za-z])",
+                re.IGNORECASE,
+            ),
+            _english_week_day,
+        ),
+        (
+            re.compile(r"(?<![A-Za-z])(?P<p>next|this|last)\s+week(?![A-Za-z])", re.IGNORECASE),
+            _english_week_alone,
+        ),
+        (
+            re.compile(
+                r"(?<![A-Za-z])(?:the\s+day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday)(?![A-Za-z])",
+                re.IGNORECASE,
+            ),
+            _english_relative,
+        ),
     ]
 
 

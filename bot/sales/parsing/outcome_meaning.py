@@ -7,7 +7,10 @@ exemplars' text), and so is the fitted regression (knowledge/linear_probe.py).
 
 A long report's embedding is dominated by what it says besides the customer's reaction (the way
 there, who was met), so a report is read twice: whole, and by its most decided clause (the clause
-whose reading is surest); the two readings are averaged.
+whose reading of an outcome is surest; clauses that only set the scene are learnt from exemplars
+labelled "setting" and never decide); the two readings are averaged. Where the report turns (方案很好，
+只是预算用完了) both readings are of its part from the last turn on (visit_text.outcome_focus): in
+Chinese the clause after 但是/不过/只是 carries the stance.
 
 The classifier and the outcome words are combined by the strength of the wording
 (visit_text.OutcomeCue): the classifier's reading replaces the words' when its probability reaches
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.sales.parsing.lexicon import HERE as LEXICON_DIR
-from bot.sales.parsing.visit_text import OutcomeCue, outcome_clauses
+from bot.sales.parsing.visit_text import OutcomeCue, outcome_clauses, outcome_focus
 from knowledge.embeddings import Embedder
 from knowledge.intent import Exemplar, exemplar_vectors
 from knowledge.linear_probe import LinearProbe, fit_probe
@@ -37,10 +40,12 @@ from knowledge.text import normalize_for_index
 
 EXEMPLARS_FILE = LEXICON_DIR / "outcome_exemplars.jsonl"
 NEVER = 1.01  # a threshold no probability reaches: the words decide at that strength
+#: The label of exemplar clauses that only set the scene (who, where, when): no outcome.
+SETTING = "setting"
 #: The classifier's probability that overrides the outcome words, per strength of the words, and the
 #: classifier's regularization (chosen over the cross-validated exemplars and the tune split: evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": NEVER, "none": 0.5}
-REGULARIZATION = 4.0
+OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": NEVER, "none": 0.4}
+REGULARIZATION = 1.0
 
 
 def fit_classifier(
@@ -55,12 +60,19 @@ def fit_classifier(
 
 
 def read_probabilities(model: LinearProbe, whole: np.ndarray, clauses: np.ndarray) -> dict[str, float]:
-    """The average of the whole report's reading and its most decided clause's."""
+    """The average of the whole report's reading and its most decided clause's, over the outcomes.
+
+    A clause that only sets the scene (去了金盾安防, 见了王总: the SETTING exemplars) says nothing of the
+    outcome: the most decided clause is the one with the highest probability of some outcome, and the
+    setting's share is dropped before the outcomes' are compared."""
+    outcome_columns = [i for i, label in enumerate(model.labels) if label != SETTING]
     row = model.proba(whole)[0]
     if len(clauses):
         by_clause = model.proba(clauses)
-        row = (row + by_clause[int(np.argmax(by_clause.max(axis=1)))]) / 2
-    return dict(zip(model.labels, (float(p) for p in row), strict=True))
+        row = (row + by_clause[int(np.argmax(by_clause[:, outcome_columns].max(axis=1)))]) / 2
+    kept = row[outcome_columns]
+    kept = kept / kept.sum() if kept.sum() > 0 else kept
+    return {model.labels[i]: float(p) for i, p in zip(outcome_columns, kept, strict=True)}
 
 
 def load_exemplars(path: Path = EXEMPLARS_FILE) -> list[Exemplar]:
@@ -85,7 +97,8 @@ class OutcomeReader:
 
     def probabilities(self, text: str) -> dict[str, float]:
         clauses = outcome_clauses(text)
-        vectors = self._embedder.embed_queries([normalize_for_index(t) for t in (text, *clauses)])
+        focus = outcome_focus(text)
+        vectors = self._embedder.embed_queries([normalize_for_index(t) for t in (focus, *clauses)])
         return read_probabilities(self._model, vectors[0], vectors[1:])
 
     def read(self, text: str, cue: OutcomeCue) -> str:

@@ -16,6 +16,7 @@ from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
+from bot.sales.parsing.dialect import Reading, read_standard
 from store.customers import to_simplified_script
 from store.models import OUTCOMES, VISIT_KINDS
 
@@ -104,6 +105,8 @@ _DESCRIPTOR_PREFIX = re.compile(
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
+# A city or region typed right before the name (苏州恒力纺织 → 恒力纺织): where, not which.
+_PLACE_PREFIX = re.compile("|".join(sorted(PLACE_NAMES, key=len, reverse=True)))
 _PLACE_WORD = re.compile("|".join(sorted(PLACE_WORDS, key=len, reverse=True)))
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
@@ -135,6 +138,20 @@ _LATIN_LEAD = re.compile(
     r"(?i:(?<![A-Za-z])(?:" + "|".join(sorted(LATIN_LEAD_WORDS, key=len, reverse=True)) + r"))\s+"
     r"(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,15})"
 )
+_CUES = lexicon.sections("customer_cues")
+_NAME_RUN = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
+# 跟老客户万达谈续约 / 和宇通谈了: a name between a with-word and what was done with it.
+_WITH_NAME = re.compile(
+    rf"(?:{'|'.join(_CUES['with'])})(?:{'|'.join(_CUES['known_as'])})?(?P<name>{_NAME_RUN})"
+    rf"(?:{'|'.join(_CUES['did'])})"
+)
+# 富士康那边的采购 / 华峰化纤老板说 / 海星国际的Tom说: a name opening a clause, then its side, its people
+# (的 + a title) or a Latin given name.
+_SIDE_NAME = re.compile(
+    rf"(?:^|[\s，,。.！!？?；;：:、]|见了|见到|拜访了?|去了)(?P<name>{_NAME_RUN})"
+    rf"(?:(?:{'|'.join(_CUES['side'])})|的(?:{'|'.join(PERSON_TITLES)}|采购|[A-Z][a-z]+))"
+)
+_SAYS_OR_SIDE = re.compile(rf"说|讲|(?:{'|'.join(_CUES['side'])})的")
 # What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
 _NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
@@ -148,9 +165,26 @@ _STEP_CONTINUE = re.compile(r"^(?:让我|叫我|等|然后|再|到时|届时|顺
 _ACTION_WORDS = re.compile(
     r"(?:发|等|约|打电话|联系|回访|跟进|演示|提交|准备|安排|签|送|带|上门|拜访|过去|报价|汇报|催|盯)"
 )
+#: A whole year is no date to follow up on (明年再说, 等明年预算): the rep is asked instead.
+VAGUE_PERIODS = ("明年", "今年", "后年")
 #: A month-day without a year further ahead than this is taken as a past day (see choose_next_date).
 ROLLOVER_PAST_DAYS = 183
-_CONTRAST = re.compile(r"但是|但|不过|可是|只是|然而")
+# 和另一家厂商签了 / 跟别的供应商签约: a contract signed, but with a competitor.
+_SIGNED_ELSEWHERE = re.compile(
+    r"(?:和|跟|与)(?:另一家|另外一家|另外的|别家|别的|其他|其它|竞品|友商|竞争对手)[^，,。；;]{0,6}签"
+)
+_CONTRAST_WORDS = lexicon.sections("contrast_words")
+_CONTRAST = re.compile(
+    "|".join(
+        [
+            *(re.escape(w) for w in sorted(_CONTRAST_WORDS["anywhere"], key=len, reverse=True)),
+            *(
+                rf"(?:^|(?<=[\s，,。.！!？?；;：:、…~～]))(?:{re.escape(w)})"
+                for w in _CONTRAST_WORDS["clause_start"]
+            ),
+        ]
+    )
+)
 _PAST_BEFORE = re.compile(r"(?:去年|前年|上次|之前|以前)$")  # 去年年底 is not this year's end
 _LEFT_VERB = re.compile("|".join(CONTACT_LEFT_WORDS))
 _GRADE_LETTER = re.compile(r"(?<![A-Za-z])(?P<g>[ABCDSabcds])\s*(?:类|级|档)(?:客户)?")
@@ -179,8 +213,17 @@ def _negated(text: str, pos: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, pos - 5) : pos]))
 
 
+def _latin_word_at(text: str, word: str) -> bool:
+    """An English word (keen, we lost) in the text as a whole word, any case."""
+    return bool(re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text, re.IGNORECASE))
+
+
 def _contains(text: str, words: Sequence[str], allow_negated: bool = False) -> bool:
     for word in words:
+        if word.isascii() and word[:1].isalpha():
+            if _latin_word_at(text, word):
+                return True
+            continue
         start = text.find(word)
         while start >= 0:
             if allow_negated or not _negated(text, start):
@@ -245,8 +288,8 @@ def _long_name_before(text: str, window_start: int, left: int) -> str | None:
     run = text[run_start:left]
     cut = max((run.rfind(word) + len(word) for word in COMPANY_LEAD_WORDS if word in run), default=0)
     body = run[cut:]
-    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body):
-        return None
+    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body) or _SAYS_OR_SIDE.search(body):
+        return None  # 华能那边的韩工说我们的阀门: a clause, not a long name
     return None if _contains(body, _NOT_COMPANY_WORDS, allow_negated=True) else body
 
 
@@ -266,14 +309,15 @@ def _leading_company(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def _trim_body(body: str) -> str:
-    """Drop what describes where or which the company is: 高新区的奥特电子 → 奥特电子, 那个龙腾 → 龙腾."""
+def _trim_body(body: str, place_prefix: bool = True) -> str:
+    """Drop what describes where or which the company is: 高新区的奥特电子 → 奥特电子, 那个龙腾 → 龙腾,
+    and (``place_prefix``) a city typed before it: 苏州恒力 → 恒力."""
     if "的" in body:
         after = body[body.rindex("的") + 1 :]
         if len(after) >= 2 and not _SUFFIX_CHAIN.fullmatch(after):  # 美的集团 keeps its 的
             body = after
     while True:
-        m = _DESCRIPTOR_PREFIX.match(body)
+        m = _DESCRIPTOR_PREFIX.match(body) or (_PLACE_PREFIX.match(body) if place_prefix else None)
         if not m or len(body) - m.end() < 2:
             return body
         body = body[m.end() :]
@@ -290,11 +334,13 @@ def _cut_company_window(window: str, suffix: str, at_boundary: bool = True) -> s
         while start >= 0:
             cuts.append(start + len(word))
             start = window.find(word, start + 1)
+    # A registered name (苏州宏达科技有限公司) keeps its city: it is how the company is called.
+    place_prefix = "公司" not in suffix
     for cut in sorted(set(cuts), reverse=True):
-        body = _trim_body(window[cut:])
+        body = _trim_body(window[cut:], place_prefix)
         if _body_ok(body) or (len(body) == 1 and len(suffix) >= 3 and _body_ok(body, min_len=1)):
             return body
-    whole = _trim_body(window)
+    whole = _trim_body(window, place_prefix)
     name_like = at_boundary and 2 <= len(whole) <= 4 and whole == window and whole[0] in _NAME_LIKE_LEADS
     if (
         name_like
@@ -332,6 +378,12 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
         name = _NAME_RUNS_ON.split(name)[0]  # no punctuation (voice): 徽商智造见了采购 → 徽商智造
         if 2 <= len(name) <= 8 and _body_ok(name) and not _contains(name, ("见", "聊", "谈", "说")):
             return name
+    for pattern in (_WITH_NAME, _SIDE_NAME):
+        for m in pattern.finditer(text):
+            name = _trim_body(m["name"])
+            known_as = pattern is _WITH_NAME and any(w in m[0] for w in _CUES["known_as"])
+            if _cued_name_ok(name, could_be_person=not known_as):
+                return name
     if contact_start is not None:
         m = _OF_CONTACT.search(text[max(0, contact_start - 10) : contact_start])
         if m and text[max(0, contact_start - 10) : contact_start].endswith(m[0]):
@@ -343,6 +395,21 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
             if _body_ok(name) and not _DEPT_BEFORE.search(name):
                 return name
     return _opening_name(text)
+
+
+def _cued_name_ok(name: str, could_be_person: bool = True) -> bool:
+    """A name found by the words around it (customer_cues.txt) that is none of the words a report is
+    otherwise made of: no place alone, time, verb, outcome, nor (unless called a customer: 老客户万达)
+    a person's name."""
+    return (
+        2 <= len(name) <= 8
+        and _body_ok(name)
+        and name not in PLACE_NAMES
+        and not _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
+        and not _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
+        and not _contains(name, COMPANY_LEAD_WORDS, allow_negated=True)
+        and not (could_be_person and _read_name(name, 0) == name)
+    )
 
 
 #: Every outcome word: a report's opening word that says how the visit went is no name (白跑 …).
@@ -528,6 +595,8 @@ def outcome_cue(text: str) -> OutcomeCue:
     met, interest; with none of them the visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "strong")
+    if _SIGNED_ELSEWHERE.search(text):
+        return OutcomeCue("deal_lost", "strong")  # 他们已经和另一家厂商签了: someone else's deal
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
         return OutcomeCue("deal_won", "strong")
     if _contains(text, NO_SHOW_WORDS, allow_negated=True):
@@ -536,7 +605,7 @@ def outcome_cue(text: str) -> OutcomeCue:
         return OutcomeCue("not_interested", "strong")
     if _contains(text, DEAL_LOST_WEAK_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "weak")
-    contrast = max((m.end() for m in _CONTRAST.finditer(text)), default=0)
+    contrast = contrast_at(text)
     after = text[contrast:]
     if (
         contrast
@@ -544,6 +613,11 @@ def outcome_cue(text: str) -> OutcomeCue:
         and not _contains(after, FOLLOWUP_WORDS, allow_negated=True)
     ):
         return OutcomeCue("interested", "weak")  # 价格有点高，但是很认可: what follows the last 但 decides
+    if contrast and _contains(text[:contrast], INTERESTED_WORDS) and not _contains(after, INTERESTED_WORDS):
+        # 方案很好，只是今年预算用完了: the praise before the turn is politeness; the clause after it decides
+        if _contains(after, FOLLOWUP_WORDS, allow_negated=True):
+            return OutcomeCue("need_followup", "weak")
+        return OutcomeCue("need_followup", "none")
     if _only_negated(text, INTEREST_WORDS):
         return OutcomeCue("not_interested", "weak")  # 对这个不是很感兴趣
     if _contains(text, FOLLOWUP_WORDS, allow_negated=True):
@@ -560,9 +634,29 @@ def _only_negated(text: str, words: Sequence[str]) -> bool:
     return _contains(text, words, allow_negated=True) and not _contains(text, words)
 
 
+def _last_turn(text: str) -> re.Match[str] | None:
+    turns = list(_CONTRAST.finditer(text))
+    return turns[-1] if turns else None
+
+
+def contrast_at(text: str) -> int:
+    """Where the clause after the report's last turn (但是, 不过, ，只是…) goes on; 0 without one."""
+    turn = _last_turn(text)
+    return turn.end() if turn else 0
+
+
+def outcome_focus(text: str) -> str:
+    """The part of a report its stance is read from: from its last turn (但是, 不过…) on, else all of it."""
+    turn = _last_turn(text)
+    if turn is None or len(text[turn.end() :].strip()) < 2:
+        return text
+    return text[turn.start() :]
+
+
 def outcome_clauses(text: str) -> list[str]:
-    """The clauses of a report its outcome may be read from (at least two characters each)."""
-    return [text[start:end] for start, end in _clauses(text) if len(text[start:end].strip()) >= 2]
+    """The clauses of a report's focus (outcome_focus) its outcome may be read from (≥ 2 characters each)."""
+    focus = outcome_focus(text)
+    return [focus[start:end] for start, end in _clauses(focus) if len(focus[start:end].strip()) >= 2]
 
 
 def classify_outcome(text: str) -> str:
@@ -582,6 +676,8 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     as the past it describes, not as next year."""
     usable: list[DateMatch] = []
     for found in find_dates(text, today):
+        if found.text in VAGUE_PERIODS:
+            continue
         if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
         if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
@@ -689,12 +785,15 @@ def _contact_left_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[in
     return clauses, tails
 
 
-def _as_typed(value: str | None, read: str, typed: str) -> str | None:
-    """A name found in the simplified text, in the script it was typed in."""
-    if not value or read == typed:
+def _as_typed(value: str | None, reading: Reading, typed: str) -> str | None:
+    """A name found in the text as read (simplified, dialect read as standard), as it was typed."""
+    if not value or reading.text == typed:
         return value
-    pos = read.find(value)
-    return typed[pos : pos + len(value)] if pos >= 0 else value
+    pos = reading.text.find(value)
+    if pos < 0:
+        return value
+    start, end = reading.typed_span(pos, pos + len(value))
+    return typed[start:end]
 
 
 def _simplified(text: str) -> str:
@@ -703,9 +802,14 @@ def _simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
+def read_report(typed: str) -> Reading:
+    """The report as the parser reads it: simplified script, dialect words read as standard Mandarin."""
+    return read_standard(_simplified((typed or "").strip()))
+
+
 def outcome_text(typed: str) -> str:
-    """The report as its outcome is read from: simplified, a departed contact's clauses blanked."""
-    text = _simplified((typed or "").strip())
+    """The report as its outcome is read from: read_report's text, a departed contact's clauses blanked."""
+    text = read_report(typed).text
     return _blank(text, _contact_left_spans(text)[0])
 
 
@@ -717,13 +821,14 @@ def parse_visit(
 ) -> ParsedVisit:
     """``outcome_reader``: the outcome judged on the report's meaning too (without one, by its words)."""
     typed = (text or "").strip()
-    text = _simplified(typed)
+    reading = read_report(typed)
+    text = reading.text
     left_clauses, left_tails = _contact_left_spans(text)
     about_present = _blank(text, left_clauses)  # the people and outcome of the visit, not of who left
     contact_name, contact_role, contact_pos = extract_contact(about_present)
     customer = extract_customer(_blank(text, left_tails), known_customers, contact_pos)
     if customer and customer not in known_customers:
-        customer = _as_typed(customer, text, typed)
+        customer = _as_typed(customer, reading, typed)
     next_date = choose_next_date(text, today)
     cue = outcome_cue(about_present)
     outcome = outcome_reader.read(about_present, cue) if outcome_reader is not None else cue.outcome
@@ -734,8 +839,8 @@ def parse_visit(
     foreign = amount is not None and amount.currency is not None
     return ParsedVisit(
         customer=customer,
-        contact_name=_as_typed(contact_name, text, typed),
-        contact_role=_as_typed(contact_role, text, typed),
+        contact_name=_as_typed(contact_name, reading, typed),
+        contact_role=_as_typed(contact_role, reading, typed),
         outcome=outcome,
         next_step=next_step,
         next_date=next_date.date if next_date else None,

@@ -53,3 +53,18 @@ async def test_the_extractor_passes_its_reader_to_the_parser(reader) -> None:
     draft = await VisitExtractor(outcome_reader=reader).extract(report, TODAY)
     assert draft.customer == "华东机械" and draft.outcome == "interested"
     assert parse_visit(report, TODAY).outcome == "interested"  # no reader: the words alone
+
+
+def test_a_clause_that_only_sets_the_scene_never_decides(reader) -> None:
+    from bot.sales.parsing.outcome_meaning import SETTING
+
+    probabilities = reader.probabilities("去了青禾包装，厂长说下个月初给我们一个准话")
+    assert SETTING not in probabilities and sum(probabilities.values()) == pytest.approx(1.0)
+    assert max(probabilities, key=probabilities.__getitem__) == "need_followup"
+
+
+def test_a_polite_refusal_after_praise_is_read_by_the_clause_after_the_turn(reader) -> None:
+    report = "去了青禾包装，厂长说我们的东西确实好，不过他们刚跟老厂家续了五年，不会再换"
+    cue = outcome_cue(report)
+    assert cue.outcome != "interested"
+    assert reader.read(report, cue) == "not_interested"

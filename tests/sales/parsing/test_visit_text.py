@@ -259,6 +259,8 @@ def test_past_and_coarse_dates_skipped() -> None:
     p = parse_visit("昨天约好的，顺达要等明年预算，先放放，下个月初再联系", TODAY)
     assert p.next_date == date(2026, 12, 1)
     p = parse_visit("说明年再说吧", TODAY)
+    assert p.next_date is None  # a whole year is too vague to follow up on (VAGUE_PERIODS)
+    p = parse_visit("说明年年初再说吧", TODAY)
     assert p.next_date == date(2027, 1, 1)
 
 
