@@ -53,9 +53,10 @@ EVAL_SPLITS = {
     "holdout": "holdout",
     "holdout2": "second holdout (written before the parser2 fixes)",
     "holdout3": "third holdout (written before the parser3 fixes; its misses looked at in parser4)",
-    "holdout4": "fourth holdout (written and labelled by reading during issue #9, never tuned on)",
+    "holdout4": "fourth holdout (written blind, measured once; its misses then looked at)",
+    "holdout5": "fifth holdout (written and labelled by reading, never tuned on)",
 }
-HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4")
+HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -87,7 +88,7 @@ def eval_visits(
         str | None,
         typer.Option(
             help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3 / "
-            "holdout4)"
+            "holdout4 / holdout5)"
         ),
     ] = None,
     today: Annotated[

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from bot import cli
@@ -14,13 +15,14 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "second holdout" in result.stdout
     assert "third holdout" in result.stdout
     assert "fourth holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 6  # no dev file here
+    assert "fifth holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 7  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
     )
     report = json.loads(as_json.stdout)
-    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3", "holdout4"}
+    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"}
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
 
@@ -43,7 +45,16 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
     assert 100 <= report["n"] < 200
 
 
-def test_eval_visits_reports_holdout4_as_its_own_held_out_split(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("held_out", "title"),
+    [
+        ("holdout4", "fourth holdout (written and labelled by reading"),
+        ("holdout5", "fifth holdout (written and labelled by reading"),
+    ],
+)
+def test_eval_visits_reports_a_newer_holdout_as_its_own_held_out_split(
+    tmp_path, monkeypatch, held_out, title
+):
     """On a tiny file of its own (one row per split), not on the held-out rows themselves."""
     from bot.cli import visits
 
@@ -71,12 +82,12 @@ def test_eval_visits_reports_holdout4_as_its_own_held_out_split(tmp_path, monkey
 
     as_json = CliRunner().invoke(cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", absent])
     report = json.loads(as_json.stdout)
-    assert "holdout4" in report and report["holdout4"]["n"] == 1
+    assert held_out in report and report[held_out]["n"] == 1
     assert all(report[split]["n"] == 1 for split in visits.EVAL_SPLITS)
 
     text = CliRunner().invoke(cli.app, ["eval", "visits", "--errors", "--no-meaning", "--dev-file", absent])
     assert text.exit_code == 0, text.output
-    assert "fourth holdout (written and labelled by reading" in text.stdout
+    assert title in text.stdout
     assert "tiny.jsonl: 1 reports" in text.stdout
     assert "x-tune customer" in text.stdout  # the tuning half's misses are listed ...
-    assert "x-holdout4" not in text.stdout  # ... a held-out split's never
+    assert f"x-{held_out}" not in text.stdout  # ... a held-out split's never

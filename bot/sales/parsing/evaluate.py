@@ -140,7 +140,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--today", type=date.fromisoformat, default=None)
     parser.add_argument(
-        "--split", choices=("tune", "test", "holdout", "holdout2", "holdout3", "holdout4"), default=None
+        "--split",
+        choices=("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
+        default=None,
     )
     args = parser.parse_args(argv)
     report = evaluate_visit_parser(args.path, args.today, split=args.split)

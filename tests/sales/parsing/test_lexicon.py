@@ -4,6 +4,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.cli.visits import EVAL_SPLITS
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.visit_text import KIND_WORDS, classify_kind, parse_visit
@@ -47,14 +49,17 @@ def test_evalset_is_labelled_and_split_once() -> None:
     splits = Counter(r["split"] for r in rows)
     assert set(splits) == set(EVAL_SPLITS) and abs(splits["tune"] - splits["test"]) <= 1
     assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80 and splits["holdout3"] >= 60
-    assert splits["holdout4"] >= 90
+    assert splits["holdout4"] >= 90 and splits["holdout5"] >= 80
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
 
 
-def test_holdout4_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes() -> None:
+@pytest.mark.parametrize(("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-")])
+def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes(
+    split: str, prefix: str
+) -> None:
     rows = [json.loads(line) for line in EVALSET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    held = [r for r in rows if r["split"] == "holdout4"]
-    assert all(r["id"].startswith("h4-") and r["category"] for r in held)
+    held = [r for r in rows if r["split"] == split]
+    assert held and all(r["id"].startswith(prefix) and r["category"] for r in held)
     days = [date.fromisoformat(r["today"]) for r in held]
     assert len({d.weekday() for d in days}) == 7
     outcomes = Counter(r["expected"]["outcome"] for r in held)
