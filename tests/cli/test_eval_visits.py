@@ -48,7 +48,7 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
 @pytest.mark.parametrize(
     ("held_out", "title"),
     [
-        ("holdout4", "fourth holdout (written and labelled by reading"),
+        ("holdout4", "fourth holdout (written blind, measured once"),
         ("holdout5", "fifth holdout (written and labelled by reading"),
     ],
 )
