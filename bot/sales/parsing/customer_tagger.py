@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from bot.sales.parsing import lexicon
 
+log = logging.getLogger(__name__)
 TRAINING_FILE = lexicon.HERE / "customer_spans.jsonl"
 FEATURES_VERSION = "2"  # bump when the features or the training parameters change
 TRAINING_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
@@ -218,10 +221,15 @@ class CustomerTagger:
         self.model_path = model_path
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._lock = threading.Lock()  # a Tagger keeps the last sequence: one report at a time
 
     def spans(self, text: str) -> list[TaggedName]:
         """Every customer span the tagger labels in ``text`` (as typed), surest first; none taken
         right after a rival cue (定了X那家) or right before one (X中标)."""
+        with self._lock:
+            return self._spans(text)
+
+    def _spans(self, text: str) -> list[TaggedName]:
         read = prepare(text)
         if not read.strip():
             return []
@@ -302,13 +310,22 @@ def load_tagger(cache_dir: Path, rows: Sequence[TrainingRow] | None = None) -> C
     return CustomerTagger(model_path)
 
 
-@cache
+_DEFAULT_LOCK = threading.Lock()
+
+
 def default_tagger() -> CustomerTagger | None:
-    """The tagger the parser uses, in the settings' cache folder; None when the folder can't be
-    written (the rules alone then find the customer)."""
+    with _DEFAULT_LOCK:
+        return _default_tagger()
+
+
+@cache
+def _default_tagger() -> CustomerTagger | None:
+    """The tagger the parser uses, in the settings' cache folder; None when it can't be trained or
+    read there (the rules alone then find the customer). A lock keeps two threads from training it."""
     from config import get_settings
 
     try:
         return load_tagger(get_settings().cache_dir)
-    except OSError:
+    except (OSError, ImportError, ValueError) as exc:
+        log.warning("customer tagger unavailable, the rules alone find the customer: %s", exc)
         return None
