@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.engine.core import Engine
 from bot.routes import build_routes
 from bot.sales.drills.coach import DrillCoach
+from bot.sales.parsing.customer_tagger import default_tagger
 from bot.sales.parsing.outcome_meaning import OutcomeReader
 from bot.sales.rules import default_rules
 from bot.sales.visits.extract import VisitExtractor, extractor_from_settings
@@ -35,6 +36,7 @@ def warm_up(kb: KnowledgeBase) -> None:
     """Load the embedding model, the chunks and the BM25 index now, so the first question after a
     start does not wait for them (a search reads all three)."""
     kb.retriever.search(WARM_UP_QUESTION)
+    default_tagger()  # the visit parser's customer tagger (trained now if `coach model build` did not)
     log.info("model and index loaded")
 
 

@@ -53,7 +53,7 @@ EVAL_SPLITS = {
     "holdout": "holdout",
     "holdout2": "second holdout (written before the parser2 fixes)",
     "holdout3": "third holdout (written before the parser3 fixes; its misses looked at in parser4)",
-    "holdout4": "fourth holdout (written blind, measured once; its misses then looked at)",
+    "holdout4": "fourth holdout (written blind, measured once; then the customer tagger was trained on it)",
     "holdout5": "fifth holdout (written and labelled by reading, never tuned on)",
 }
 HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
+from bot.sales.parsing.customer_tagger import CustomerTagger, TaggedName, default_tagger
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
 from bot.sales.parsing.dialect import Reading, read_standard
@@ -813,13 +814,59 @@ def outcome_text(typed: str) -> str:
     return _blank(text, _contact_left_spans(text)[0])
 
 
+#: How the tagger's customer and the rules' are combined (chosen by grouped cross-validation:
+#: evalsets/tune_customer_tagger.py): "threshold" takes the tagger's name when its confidence reaches
+#: the threshold (else the rules', or the tagger's when the rules find none); "snap" takes the
+#: tagger's span where it overlaps the rules' name; "trim" is "threshold", and the tagger's name
+#: also wins where it lies inside the rules' (the rules kept junk around it) and is TRIM_AT sure.
+CUSTOMER_COMBINE = ("threshold", 0.7)
+TRIM_AT = 0.3
+DEFAULT_TAGGER = "default"
+
+
+def combine_customer(
+    rules: str | None,
+    tagged: TaggedName | None,
+    mode: str = CUSTOMER_COMBINE[0],
+    threshold: float = CUSTOMER_COMBINE[1],
+) -> str | None:
+    if tagged is None:
+        return rules
+    if rules is None:
+        return tagged.name
+    if mode == "snap":
+        overlaps = tagged.name in rules or rules in tagged.name
+        return tagged.name if overlaps else rules
+    if mode == "trim" and tagged.name != rules and tagged.name in rules and tagged.confidence >= TRIM_AT:
+        return tagged.name  # the rules' name with junk around it (嗯松鹤堂药业, 海底捞谈了)
+    return tagged.name if tagged.confidence >= threshold else rules
+
+
+def _tagged_customer(
+    tagger: CustomerTagger, typed: str, reading: Reading, skip: Sequence[tuple[int, int]]
+) -> TaggedName | None:
+    """The tagger's surest customer span in the report as typed: none in ``skip`` (read positions),
+    nor a person's name (和李明聊了一下午)."""
+    typed_skip = [reading.typed_span(start, end) for start, end in skip]
+    for found in tagger.spans(typed):
+        if any(start < found.end and found.start < end for start, end in typed_skip):
+            continue
+        if _read_name(found.name, 0) == found.name:
+            continue
+        return found
+    return None
+
+
 def parse_visit(
     text: str,
     today: date,
     known_customers: Sequence[str] = (),
     outcome_reader: OutcomeReader | None = None,
+    customer_tagger: CustomerTagger | str | None = DEFAULT_TAGGER,
 ) -> ParsedVisit:
-    """``outcome_reader``: the outcome judged on the report's meaning too (without one, by its words)."""
+    """``outcome_reader``: the outcome judged on the report's meaning too (without one, by its words);
+    ``customer_tagger``: the CRF that finds the customer with the rules (customer_tagger.py; default:
+    the one trained into the settings' cache folder; None: the rules alone)."""
     typed = (text or "").strip()
     reading = read_report(typed)
     text = reading.text
@@ -829,6 +876,12 @@ def parse_visit(
     customer = extract_customer(_blank(text, left_tails), known_customers, contact_pos)
     if customer and customer not in known_customers:
         customer = _as_typed(customer, reading, typed)
+    tagger = default_tagger() if customer_tagger == DEFAULT_TAGGER else customer_tagger
+    if isinstance(tagger, CustomerTagger) and customer not in known_customers:  # known ones keep precedence
+        chosen = combine_customer(customer, _tagged_customer(tagger, typed, reading, left_tails))
+        if chosen and known_customers:
+            chosen = match_customer(chosen, known_customers) or chosen
+        customer = chosen
     next_date = choose_next_date(text, today)
     cue = outcome_cue(about_present)
     outcome = outcome_reader.read(about_present, cue) if outcome_reader is not None else cue.outcome

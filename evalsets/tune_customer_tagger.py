@@ -1,0 +1,75 @@
+"""Grouped cross-validation of the customer tagger and of the ways to combine it with the rules.
+
+Each group of lexicon/customer_spans.jsonl (a split written at one time: tune, test, holdout…,
+blind_parser4) is read by a tagger trained on the other groups; the rules' customer is the parser's
+without the tagger. Printed: the customer accuracy per way of combining, per group and overall. The
+rules were written while reading every group but holdout4 and blind_parser4, so only those two
+groups say how the rules do on reports they were not tuned on.
+
+Run: python -m evalsets.tune_customer_tagger
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from bot.sales.parsing.customer_tagger import TaggedName, load_tagger, load_training_rows
+from bot.sales.parsing.visit_text import combine_customer, parse_visit
+from store.customers import normalize_company_name
+
+TODAY = date(2026, 12, 1)
+CHOICES = (
+    "rules",
+    "tagger",
+    "tagger_if_rules_none",
+    "snap",
+    *(f"tagger_at_{t}" for t in (0.5, 0.6, 0.7, 0.8, 0.9)),
+    *(f"trim_tagger_at_{t}" for t in (0.6, 0.7, 0.8, 0.9)),
+)
+
+
+def _choose(choice: str, rules: str | None, tagged: TaggedName | None) -> str | None:
+    if choice == "rules":
+        return rules
+    if choice == "tagger":
+        return tagged.name if tagged else None
+    if choice == "tagger_if_rules_none":
+        return rules or (tagged.name if tagged else None)
+    if choice == "snap":
+        return combine_customer(rules, tagged, "snap", 1.0)
+    mode = "trim" if choice.startswith("trim") else "threshold"
+    return combine_customer(rules, tagged, mode, float(choice.rsplit("_", 1)[1]))
+
+
+def main() -> None:
+    rows = load_training_rows()
+    groups = sorted({r.group for r in rows})
+    hits: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[str, int] = defaultdict(int)
+    with tempfile.TemporaryDirectory() as tmp:
+        for group in groups:
+            tagger = load_tagger(Path(tmp), [r for r in rows if r.group != group])
+            for row in (r for r in rows if r.group == group):
+                rules = parse_visit(row.text, TODAY, customer_tagger=None).customer
+                tagged = tagger.best(row.text)
+                counts[group] += 1
+                for choice in CHOICES:
+                    got = _choose(choice, rules, tagged)
+                    ok = got is not None and normalize_company_name(got) == normalize_company_name(
+                        row.customer
+                    )
+                    hits[choice][group] += ok
+    unseen = ("holdout4", "blind_parser4")
+    print(f"{'choice':<22}" + "".join(f"{g:>14}" for g in groups) + f"{'all':>8}{'unseen':>8}")
+    for choice in CHOICES:
+        line = f"{choice:<22}" + "".join(f"{hits[choice][g] / counts[g]:14.1%}" for g in groups)
+        total = sum(hits[choice].values()) / sum(counts.values())
+        blind = sum(hits[choice][g] for g in unseen) / sum(counts[g] for g in unseen)
+        print(line + f"{total:8.1%}{blind:8.1%}")
+
+
+if __name__ == "__main__":
+    main()
