@@ -10,14 +10,7 @@ from knowledge.retrieve import Retrieval
 
 UNCOVERED = [
     "金蝶和用友的库存模块哪个功能更强",
-    pytest.param(
-        "公司的合同盖章流程一般要几天",
-        # the abstention threshold sits at the lowest held-out answerable question since
-        # compliance round 3 (answerable abstained 2.7% -> 1.8% on the test half): this one is answered
-        marks=pytest.mark.xfail(
-            reason="issue 8: threshold traded for fewer abstained answerable", strict=True
-        ),
-    ),
+    "公司的合同盖章流程一般要几天",  # answered before round 4's passage vectors without titles
     "参加行业展会的展位费公司能报多少",
 ]
 COVERED = ["客户老说再考虑考虑，我咋办", "C类客户多久联系一次合适"]
