@@ -168,6 +168,23 @@ async def _record_gap(db, question: str) -> None:
         await record_gap(session, None, None, question, "abstained")
 
 
+EVAL_SET_NAMES = ("test", "tune", "holdout", "holdout2", "holdout3", "dev")
+
+
+def eval_question_sets(questions: Path, holdouts: dict[str, Path | None], dev: Path | None, wanted: set[str]):
+    """The question sets `coach eval retrieval` reports, by name: the test and tuning halves of
+    ``questions``, each holdout file's rows of its own split (a missing file is skipped), the dev set."""
+    from knowledge.evaluate import load_questions
+
+    sets = {half: load_questions(questions, half) for half in ("test", "tune") if half in wanted}
+    for name, path in holdouts.items():
+        if path is not None and path.exists() and name in wanted:
+            sets[name] = load_questions(path, name)
+    if dev is not None and "dev" in wanted:
+        sets["dev"] = load_questions(dev)
+    return sets
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     questions: Annotated[
@@ -183,12 +200,17 @@ def eval_retrieval(
     holdout2: Annotated[
         Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout2)")
     ] = Path("evalsets/questions_holdout2.jsonl"),
+    holdout3: Annotated[
+        Path | None, typer.Option(help="Also report the third never-tuned set (split holdout3) on its own")
+    ] = Path("evalsets/questions_holdout3.jsonl"),
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option(help="Report only these sets (test, tune, holdout, holdout2, dev); repeatable"),
+        typer.Option(
+            help="Report only these sets (test, tune, holdout, holdout2, holdout3, dev); repeatable"
+        ),
     ] = None,
     ranking_only: Annotated[
         bool, typer.Option(help="Rankings of the answerable questions only (skips the decisions)")
@@ -200,14 +222,14 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half, the two holdout sets and the dev
-    set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
+    abstention and false refusal, for the test half, the tuning half, the three holdout sets and the
+    dev set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
     tuning half's rankings over a kept index (unchanged chunks are not embedded again)."""
     import contextlib
     import tempfile
 
     from config import load_settings
-    from knowledge.evaluate import evaluate, load_questions
+    from knowledge.evaluate import evaluate
     from knowledge.service import PLAYBOOKS_DIR, open_knowledge_base
 
     base = get_settings()
@@ -218,16 +240,11 @@ def eval_retrieval(
         if shared is None:
             raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
         corpus = [shared / "seeds", PLAYBOOKS_DIR]
-    names = ("test", "tune", "holdout", "holdout2", "dev")
-    wanted = set(only or names)
-    if not wanted <= set(names):
-        raise typer.BadParameter(f"--only takes {', '.join(names)}, not {sorted(wanted)}")
-    sets = {half: load_questions(questions, half) for half in ("test", "tune") if half in wanted}
-    for name, path in (("holdout", holdout), ("holdout2", holdout2)):
-        if path is not None and path.exists() and name in wanted:
-            sets[name] = load_questions(path, name)
-    if dev is not None and "dev" in wanted:
-        sets["dev"] = load_questions(dev)
+    wanted = set(only or EVAL_SET_NAMES)
+    if not wanted <= set(EVAL_SET_NAMES):
+        raise typer.BadParameter(f"--only takes {', '.join(EVAL_SET_NAMES)}, not {sorted(wanted)}")
+    holdouts = {"holdout": holdout, "holdout2": holdout2, "holdout3": holdout3}
+    sets = eval_question_sets(questions, holdouts, dev, wanted)
     kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")
     with kept as folder:
         settings = load_settings(coach_home=folder, embedding_model=base.embedding_model)

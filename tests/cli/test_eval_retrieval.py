@@ -1,9 +1,12 @@
-"""`coach eval retrieval`'s iteration flags: a set name it does not know is refused with the
-names it takes."""
+"""`coach eval retrieval`'s iteration flags and sets: a set name it does not know is refused with
+the names it takes; each holdout file is its own set of its own split (temporary files only: the
+real holdout questions are never run here)."""
+
+import json
 
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli import EVAL_SET_NAMES, app, eval_question_sets
 
 
 def test_an_unknown_set_is_refused_with_the_names_it_takes(tmp_path):
@@ -11,4 +14,51 @@ def test_an_unknown_set_is_refused_with_the_names_it_takes(tmp_path):
         app, ["eval", "retrieval", "--only", "heldout", "--ranking-only", "--corpus", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "--only takes test, tune, holdout, holdout2, dev" in result.output
+    assert "--only takes test, tune, holdout, holdout2, holdout3, dev" in result.output
+
+
+def _write_questions(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _row(qid, split, kind="unanswerable"):
+    return {
+        "id": qid,
+        "question": f"问题{qid}",
+        "must_contain_any": [],
+        "source": None,
+        "kind": kind,
+        "split": split,
+    }
+
+
+def test_the_third_holdout_is_a_set_of_its_own_with_only_its_split(tmp_path):
+    main = _write_questions(tmp_path / "questions.jsonl", [_row("t1", "tune"), _row("t2", "test")])
+    third = _write_questions(tmp_path / "third.jsonl", [_row("k1", "holdout3"), _row("x1", "holdout2")])
+    second = _write_questions(tmp_path / "second.jsonl", [_row("g1", "holdout2")])
+    holdouts = {"holdout": None, "holdout2": second, "holdout3": third}
+
+    sets = eval_question_sets(main, holdouts, None, set(EVAL_SET_NAMES))
+    assert {name: [q.id for q in qs] for name, qs in sets.items()} == {
+        "test": ["t2"],
+        "tune": ["t1"],
+        "holdout2": ["g1"],
+        "holdout3": ["k1"],
+    }
+    only_third = eval_question_sets(main, holdouts, None, {"holdout3"})
+    assert list(only_third) == ["holdout3"]
+
+
+def test_a_missing_third_holdout_file_is_skipped(tmp_path):
+    main = _write_questions(tmp_path / "questions.jsonl", [_row("t1", "tune")])
+    holdouts = {"holdout3": tmp_path / "absent.jsonl"}
+    assert "holdout3" not in eval_question_sets(main, holdouts, None, {"tune", "holdout3"})
+
+
+def test_the_third_holdout_option_defaults_to_its_file_and_says_what_it_is():
+    result = CliRunner().invoke(app, ["eval", "retrieval", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "--holdout3" in result.output
+    assert "third never-tuned set (split holdout3)" in " ".join(result.output.split())
+    assert "evalsets/questions_holdout3.jsonl" in result.output
