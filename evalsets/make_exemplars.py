@@ -2,7 +2,7 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout set or the
+They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout sets or the
 shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards'
 `questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
 legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
@@ -19,6 +19,7 @@ HERE = Path(__file__).parent
 QUESTIONS = HERE / "questions.jsonl"
 EXTRA = HERE / "exemplars_extra.jsonl"
 HOLDOUT = HERE / "questions_holdout.jsonl"  # never tuned on, never trained on
+HOLDOUT3 = HERE / "questions_holdout3.jsonl"  # the third never-tuned set: never trained on either
 TARGET = HERE.parent / "knowledge" / "intent_exemplars.jsonl"
 # The five seed documents the answerable questions are about: ../shared beside the checkout
 # (or beside the worktrees' parent), or COACH_SHARED_DIR.
@@ -83,12 +84,18 @@ def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
     return [e for e in exemplars if not near_copies([normalize_for_index(e["text"])], held_out)]
 
 
+def held_out_questions() -> list[str]:
+    """Every question no exemplar may reword: the test half, the holdout sets and the dev set."""
+    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT3)
+    return [r["question"] for r in rows if r["split"] != "tune"] + [
+        r["question"] for r in _rows(DEV_QUESTIONS)
+    ]
+
+
 def main() -> None:
     rows = _rows(QUESTIONS)
     extra = _rows(EXTRA)
-    held_out = [r["question"] for r in rows + _rows(HOLDOUT) if r["split"] != "tune"]
-    held_out += [r["question"] for r in _rows(DEV_QUESTIONS)]
-    exemplars = tuning_exemplars(rows) + extra + unseen(card_questions(), held_out)
+    exemplars = tuning_exemplars(rows) + extra + unseen(card_questions(), held_out_questions())
     TARGET.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in exemplars), encoding="utf-8")
     print(f"{len(exemplars)} exemplars -> {TARGET}")
 
