@@ -55,8 +55,9 @@ EVAL_SPLITS = {
     "holdout3": "third holdout (written before the parser3 fixes; its misses looked at in parser4)",
     "holdout4": "fourth holdout (written blind, measured once; then the customer tagger was trained on it)",
     "holdout5": "fifth holdout (written and labelled by reading, never tuned on)",
+    "holdout6": "sixth holdout (written and labelled by reading, never tuned on)",
 }
-HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -88,7 +89,7 @@ def eval_visits(
         str | None,
         typer.Option(
             help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3 / "
-            "holdout4 / holdout5)"
+            "holdout4 / holdout5 / holdout6)"
         ),
     ] = None,
     today: Annotated[

@@ -16,13 +16,23 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "third holdout" in result.stdout
     assert "fourth holdout" in result.stdout
     assert "fifth holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 7  # no dev file here
+    assert "sixth holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 8  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
     )
     report = json.loads(as_json.stdout)
-    assert set(report) == {"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"}
+    assert set(report) == {
+        "tune",
+        "test",
+        "holdout",
+        "holdout2",
+        "holdout3",
+        "holdout4",
+        "holdout5",
+        "holdout6",
+    }
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
 
@@ -50,6 +60,7 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
     [
         ("holdout4", "fourth holdout (written blind, measured once"),
         ("holdout5", "fifth holdout (written and labelled by reading"),
+        ("holdout6", "sixth holdout (written and labelled by reading"),
     ],
 )
 def test_eval_visits_reports_a_newer_holdout_as_its_own_held_out_split(

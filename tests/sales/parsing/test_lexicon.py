@@ -49,11 +49,11 @@ def test_evalset_is_labelled_and_split_once() -> None:
     splits = Counter(r["split"] for r in rows)
     assert set(splits) == set(EVAL_SPLITS) and abs(splits["tune"] - splits["test"]) <= 1
     assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80 and splits["holdout3"] >= 60
-    assert splits["holdout4"] >= 90 and splits["holdout5"] >= 80
+    assert splits["holdout4"] >= 90 and splits["holdout5"] >= 80 and splits["holdout6"] >= 100
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
 
 
-@pytest.mark.parametrize(("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-")])
+@pytest.mark.parametrize(("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-"), ("holdout6", "h6-")])
 def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes(
     split: str, prefix: str
 ) -> None:
