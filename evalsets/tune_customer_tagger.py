@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.sales.parsing.customer_tagger import TaggedName, load_tagger, load_training_rows
-from bot.sales.parsing.visit_text import combine_customer, parse_visit
+from bot.sales.parsing.visit_text import combine_customer, parse_visit, tagged_customer
 from store.customers import normalize_company_name
 
 TODAY = date(2026, 12, 1)
@@ -54,7 +54,7 @@ def main() -> None:
             tagger = load_tagger(Path(tmp), [r for r in rows if r.group != group])
             for row in (r for r in rows if r.group == group):
                 rules = parse_visit(row.text, TODAY, customer_tagger=None).customer
-                tagged = tagger.best(row.text)
+                tagged = tagged_customer(tagger, row.text)
                 counts[group] += 1
                 for choice in CHOICES:
                     got = _choose(choice, rules, tagged)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
-from bot.sales.parsing.customer_tagger import CustomerTagger, TaggedName, default_tagger
+from bot.sales.parsing.customer_tagger import CustomerTagger, TaggedName, default_tagger, prepare
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
 from bot.sales.parsing.dialect import Reading, read_standard
@@ -87,7 +87,7 @@ _PAREN_AFTER = re.compile(r"^\s*[（(](?P<inner>[^()（）]{1,10})[)）]")
 
 # ---------------------------------------------------------------- companies
 COMPANY_SUFFIXES = lexicon.words("company_suffixes")
-_SUFFIX_CHAIN = re.compile("(?:" + "|".join(COMPANY_SUFFIXES) + ")+(?![长里])")
+_SUFFIX_CHAIN = re.compile("(?:" + "|".join(sorted(COMPANY_SUFFIXES, key=len, reverse=True)) + ")+(?![长里])")
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
 COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
 _BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
@@ -102,13 +102,19 @@ _PLACE_NAME_RE = (
     r"(?:那边的?|这边的?|那家|这家|的)"
 )
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|{_PLACE_NAME_RE}|"
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|老字号|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
 # A city or region typed right before the name (苏州恒力纺织 → 恒力纺织): where, not which.
 _PLACE_PREFIX = re.compile("|".join(sorted(PLACE_NAMES, key=len, reverse=True)))
 _PLACE_WORD = re.compile("|".join(sorted(PLACE_WORDS, key=len, reverse=True)))
+LATIN_COMPANY_SUFFIXES = lexicon.words("latin_company_suffixes")
+# A company typed in English: capitalised words ending in an English company word (Brightway Logistics).
+_LATIN_COMPANY = re.compile(
+    r"(?<![A-Za-z])(?P<body>(?:[A-Z][A-Za-z&'.-]*\s+){1,4})"
+    r"(?i:(?P<suffix>" + "|".join(sorted(LATIN_COMPANY_SUFFIXES, key=len, reverse=True)) + r"))(?![A-Za-z])"
+)
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
@@ -270,9 +276,26 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
         if name is None:
             continue
         found.append((name + m[0], left - len(name), m.end()))
+    found.extend(_latin_companies(text))
+    found.sort(key=lambda span: span[1])
     leading = _leading_company(text)
     if leading and not any(start <= leading[1] < end for _, start, end in found):
         found.insert(0, leading)
+    return found
+
+
+def _latin_companies(text: str) -> list[tuple[str, int, int]]:
+    """Companies typed in English (PO signed w/ Brightway Logistics): (name, start, end); the words a
+    report puts before a name (Met, Visited…: latin_lead_words.txt) are not part of it."""
+    found: list[tuple[str, int, int]] = []
+    for m in _LATIN_COMPANY.finditer(text):
+        words = list(re.finditer(r"\S+", m["body"]))
+        while words and words[0][0].casefold() in LATIN_LEAD_WORDS:
+            words.pop(0)
+        if not words:
+            continue
+        start = m.start("body") + words[0].start()
+        found.append((text[start : m.end()], start, m.end()))
     return found
 
 
@@ -834,6 +857,8 @@ def combine_customer(
         return rules
     if rules is None:
         return tagged.name
+    if _rules_span_whole(rules, tagged.name):
+        return rules
     if mode == "snap":
         overlaps = tagged.name in rules or rules in tagged.name
         return tagged.name if overlaps else rules
@@ -842,18 +867,70 @@ def combine_customer(
     return tagged.name if tagged.confidence >= threshold else rules
 
 
+def _rules_span_whole(rules: str, tagged: str) -> bool:
+    """The rules' name holds the tagger's and runs on to a company suffix the tagger's stops short of
+    (海鸥钟表 / 海鸥钟): the tagger cut a name the rules read whole."""
+    if rules == tagged or tagged not in rules or rules.endswith(tagged):
+        return False
+    tagged_end = rules.index(tagged) + len(tagged)
+    return any(m.end() == len(rules) > tagged_end for m in _SUFFIX_CHAIN.finditer(prepare(rules)))
+
+
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][A-Za-z&'-]*)(?![A-Za-z])")
+
+
+def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
+    """The tagger's span widened to whole words: never starting or ending inside a Latin word, and
+    running on over the capitalised words after it (Gr → Green Leaf Foods); running on over a company
+    suffix it stops inside or right before (海鸥钟|表, 远帆|游艇); cut after a suffix when only a
+    character or two of the next phrase follows it (恒丰塑料|被截了)."""
+    start, end, n = found.start, found.end, len(typed)
+
+    def latin(k: int) -> bool:
+        return 0 <= k < n and typed[k].isascii() and typed[k].isalpha()
+
+    while latin(start - 1) and latin(start):
+        start -= 1
+    while latin(end - 1) and latin(end):
+        end += 1
+    if latin(end - 1) and typed[start].isupper():
+        while m := _NEXT_CAPITALISED.match(typed, end):
+            if m[1].casefold() in LATIN_LEAD_WORDS:
+                break
+            end = m.end()
+    read = prepare(typed)
+    for m in _SUFFIX_CHAIN.finditer(read):
+        if start <= m.start() <= end < m.end():
+            end = m.end()  # stopped inside a suffix, or right before one
+            break
+    else:
+        inside = [m for m in _SUFFIX_CHAIN.finditer(read, start, end) if m.start() > start]
+        if inside and 0 < end - inside[-1].end() <= 2:
+            end = inside[-1].end()
+    if (start, end) == (found.start, found.end):
+        return found
+    return TaggedName(typed[start:end].strip(), start, end, found.confidence)
+
+
+def tagged_customer(tagger: CustomerTagger, typed: str) -> TaggedName | None:
+    """The tagger's customer in a report as parse_visit combines it with the rules' (see _tagged_customer)."""
+    typed = (typed or "").strip()
+    reading = read_report(typed)
+    return _tagged_customer(tagger, typed, reading, _contact_left_spans(reading.text)[1])
+
+
 def _tagged_customer(
     tagger: CustomerTagger, typed: str, reading: Reading, skip: Sequence[tuple[int, int]]
 ) -> TaggedName | None:
-    """The tagger's surest customer span in the report as typed: none in ``skip`` (read positions),
-    nor a person's name (和李明聊了一下午)."""
+    """The tagger's surest customer span in the report as typed, snapped to whole words
+    (snap_to_words): none in ``skip`` (read positions), nor a person's name (和李明聊了一下午)."""
     typed_skip = [reading.typed_span(start, end) for start, end in skip]
     for found in tagger.spans(typed):
         if any(start < found.end and found.start < end for start, end in typed_skip):
             continue
         if _read_name(found.name, 0) == found.name:
             continue
-        return found
+        return snap_to_words(typed, found)
     return None
 
 
