@@ -257,7 +257,7 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
     """Company names found by their suffix (华东机械, 市第一人民医院…): (name, start, end), left to right."""
     found: list[tuple[str, int, int]] = []
     places = _place_word_spans(text)
-    for m in _SUFFIX_CHAIN.finditer(text):
+    for m in _suffix_chains(text):
         left = m.start()
         if any(start <= left < end for start, end in places):
             continue  # 工业园区的恒锐精密: 工业 belongs to the place, not to a company
@@ -297,6 +297,21 @@ def _latin_companies(text: str) -> list[tuple[str, int, int]]:
         start = m.start("body") + words[0].start()
         found.append((text[start : m.end()], start, m.end()))
     return found
+
+
+def _suffix_chains(text: str) -> list[re.Match[str]]:
+    """The company suffix chains of ``text``, left to right; where two suffixes overlap (沪光电器: 光电 /
+    电器, 福寿康养老: 康养 / 养老) the chain that runs on further wins."""
+    chains: list[re.Match[str]] = []
+    pos = 0
+    while m := _SUFFIX_CHAIN.search(text, pos):
+        for k in range(m.start() + 1, m.end()):
+            later = _SUFFIX_CHAIN.match(text, k)
+            if later and later.end() > m.end():
+                m = later
+        chains.append(m)
+        pos = m.end()
+    return chains
 
 
 def _place_word_spans(text: str) -> list[tuple[int, int]]:
@@ -873,7 +888,7 @@ def _rules_span_whole(rules: str, tagged: str) -> bool:
     if rules == tagged or tagged not in rules or rules.endswith(tagged):
         return False
     tagged_end = rules.index(tagged) + len(tagged)
-    return any(m.end() == len(rules) > tagged_end for m in _SUFFIX_CHAIN.finditer(prepare(rules)))
+    return any(m.end() == len(rules) > tagged_end for m in _suffix_chains(prepare(rules)))
 
 
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][A-Za-z&'-]*)(?![A-Za-z])")
@@ -898,14 +913,14 @@ def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
             if m[1].casefold() in LATIN_LEAD_WORDS:
                 break
             end = m.end()
-    read = prepare(typed)
-    for m in _SUFFIX_CHAIN.finditer(read):
+    chains = _suffix_chains(prepare(typed))
+    for m in chains:
         if start <= m.start() <= end < m.end():
             end = m.end()  # stopped inside a suffix, or right before one
             break
     else:
-        inside = [m for m in _SUFFIX_CHAIN.finditer(read, start, end) if m.start() > start]
-        if inside and 0 < end - inside[-1].end() <= 2:
+        inside = [m for m in chains if start < m.start() and m.end() <= end]
+        if inside and 0 < end - inside[-1].end() <= 2 and not any(m.start() < end < m.end() for m in chains):
             end = inside[-1].end()
     if (start, end) == (found.start, found.end):
         return found
