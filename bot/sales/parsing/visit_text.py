@@ -180,6 +180,15 @@ ROLLOVER_PAST_DAYS = 183
 _SIGNED_ELSEWHERE = re.compile(
     r"(?:和|跟|与)(?:另一家|另外一家|另外的|别家|别的|其他|其它|竞品|友商|竞争对手)[^，,。；;]{0,6}签"
 )
+# The customer gave the deal to someone else, told as its result: 中标的是奥的斯, 集团最后选了一家广州的厂,
+# 已经选了台积的方案, lost 锐思科技 to Huawei; never when what was chosen is us (选的是我们) or a time (定了下周).
+_WE = r"(?:我们|咱们|我司|我方|我这|我家|我们家)"
+_RIVAL_CHOSEN = re.compile(
+    rf"(?:(?:中标的是|中标方是|中标单位是|选的是|定的是)"
+    rf"|(?:最后|最终|还是|已经|决定|拍板)(?:选了|选择了|定了|用了|改用了?|换成了?|转投了?|交给了?))"
+    rf"(?!{_WE}|[\d一二三四五六七八九十两几半下这明后周月年]|时间|日子)[^，,。；;！!]"
+    r"|(?i:(?<![A-Za-z])lost\s+(?:\S+\s+){0,4}?to\s+\S)"
+)
 _CONTRAST_WORDS = lexicon.sections("contrast_words")
 _CONTRAST = re.compile(
     "|".join(
@@ -634,7 +643,7 @@ def outcome_cue(text: str) -> OutcomeCue:
     met, interest; with none of them the visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "strong")
-    if _SIGNED_ELSEWHERE.search(text):
+    if _SIGNED_ELSEWHERE.search(text) or _RIVAL_CHOSEN.search(text):
         return OutcomeCue("deal_lost", "strong")  # 他们已经和另一家厂商签了: someone else's deal
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
         return OutcomeCue("deal_won", "strong")
