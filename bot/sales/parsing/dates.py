@@ -345,6 +345,12 @@ def _english_month_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Reso
     return resolved, False, False
 
 
+def _english_month_end(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    first = _add_months(today.replace(day=1), 1 if m["n"] else 0, 1)
+    assert first is not None
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1]), False, False
+
+
 def _english_week_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     weeks = ENGLISH_WEEK_PREFIXES[m["p"].casefold()]
     monday = today - timedelta(days=today.weekday())
@@ -619,6 +625,13 @@ def rules() -> list[Rule]:
                 re.IGNORECASE,
             ),
             lambda m, today, cal: _english_month_day(_Groups(m, mon=m["mon"] or m["mon2"]), today, cal),
+        ),
+        (
+            re.compile(
+                r"(?<![A-Za-z])(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|(?P<n>next)\s+)?month(?![A-Za-z])",
+                re.IGNORECASE,
+            ),
+            _english_month_end,
         ),
         (
             re.compile(r"(?<![A-Za-z])(?P<p>next|this|last)\s+week(?![A-Za-z])", re.IGNORECASE),

@@ -728,6 +728,8 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
             continue
         if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
+        if _is_visit_day(text, found):
+            continue
         if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
             continue
         usable.append(found)
@@ -735,6 +737,18 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     if precise:
         return precise[0]
     return usable[0] if usable else None
+
+
+_BARE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天1-7]")
+
+
+def _is_visit_day(text: str, found: DateMatch) -> bool:
+    """A bare weekday opening a report that goes on in the past (周六去了一趟晨光家具城, 周日在茶馆跟…
+    聊了一下午): the day of the visit, written a day or two later, not a plan."""
+    if text[: found.start].strip() or not _BARE_WEEKDAY.fullmatch(found.text):
+        return False
+    clause_end = _CLAUSE_SPLIT.search(text, found.end)
+    return "了" in text[found.end : clause_end.start() if clause_end else len(text)]
 
 
 _STEP_REWRITES: tuple[tuple[str, str], ...] = (
