@@ -945,9 +945,18 @@ def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
         inside = [m for m in chains if start < m.start() and m.end() <= end]
         if inside and 0 < end - inside[-1].end() <= 2 and not any(m.start() < end < m.end() for m in chains):
             end = inside[-1].end()
+    if not any(m.end() == end for m in chains):
+        read_span = prepare(typed)[start:end]
+        cut = min((k for word in _SPAN_STOPS if (k := read_span.find(word, 2)) >= 2), default=None)
+        if cut is not None:
+            end = start + cut  # 金桥|谈明年: what the rep did with the customer is no part of its name
     if (start, end) == (found.start, found.end):
         return found
     return TaggedName(typed[start:end].strip(), start, end, found.confidence)
+
+
+#: Words that end a name the tagger runs on past (金桥谈明年, 华光那边): what was done with it, its side.
+_SPAN_STOPS = (*_CUES["did"], "那边", "这边", "那头")
 
 
 def tagged_customer(tagger: CustomerTagger, typed: str) -> TaggedName | None:
