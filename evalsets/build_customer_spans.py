@@ -2,7 +2,7 @@
 
 One row per labelled visit report whose customer is named in its text: {"group", "id", "text",
 "customer"}. Only the splits listed here are copied, so a split written later to measure the tagger
-(holdout5 …) never becomes its training data by being appended to the same file.
+(holdout6 …) never becomes its training data by being appended to the same file.
 
 Run: python -m evalsets.build_customer_spans
 """
@@ -19,7 +19,7 @@ SOURCES: tuple[tuple[Path, str | None], ...] = (
     (HERE / "visit_reports.jsonl", None),
     (HERE / "visit_reports_blind_parser4.jsonl", "blind_parser4"),
 )
-TRAINING_SPLITS = ("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "blind_parser4")
+TRAINING_SPLITS = ("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "blind_parser4")
 
 
 def main() -> None:

@@ -71,6 +71,28 @@ ENGLISH_WEEKDAYS: dict[str, int] = {
     )
     for name in names
 }
+#: English month names (a follow-up on May 6th, by 15 March).
+ENGLISH_MONTHS: dict[str, int] = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 ENGLISH_WEEK_PREFIXES: dict[str, int] = {"next": 1, "this": 0, "coming": 0, "last": -1}
 ENGLISH_RELATIVE_DAYS: dict[str, int] = {
     "the day after tomorrow": 2,
@@ -292,6 +314,9 @@ def _week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     return today + timedelta(days=delta), False, False
 
 
+_ENGLISH_MONTH_RE = "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True))
+
+
 def _english_week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
     prefix = (m["p"] or "").casefold()
     if not prefix and not m["on"] and len(m["w"]) < len("monday"):
@@ -304,6 +329,26 @@ def _english_week_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resol
             return today + timedelta(days=(weekday - today.weekday()) % 7 or 7), False, False
         return monday + timedelta(days=7 * weeks + weekday), weeks < 0, False
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7), False, False
+
+
+def _english_month_day(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    if m["mon"] == "may" or (m["mon"].casefold() == "may" and not m["d"]):
+        return NOTHING  # "we may 2 …": the verb; the month is written May
+    month, day = ENGLISH_MONTHS[m["mon"].casefold()], _num(m["d"] or m["d2"])
+    if day is None:
+        return NOTHING
+    if m["y"]:
+        return _safe_date(int(m["y"]), month, day), False, False
+    resolved = _safe_date(today.year, month, day)
+    if resolved is not None and resolved < today:
+        resolved = _safe_date(today.year + 1, month, day)
+    return resolved, False, False
+
+
+def _english_month_end(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
+    first = _add_months(today.replace(day=1), 1 if m["n"] else 0, 1)
+    assert first is not None
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1]), False, False
 
 
 def _english_week_alone(m: re.Match[str], today: date, cal: WorkCalendar) -> Resolved:
@@ -566,11 +611,27 @@ def rules() -> list[Rule]:
         (re.compile(r"(?P<p>下+)个?(?:周|星期|礼拜)(?:的)?第一个工作日"), _first_workday_of_week),
         (
             re.compile(
-                rf"(?<![A-Za-z])(?:(?P<p>{'|'.join(ENGLISH_WEEK_PREFIXES)})\s+|(?P<on>on)\s+)?"
+                rf"(?<![A-Za-z])(?:(?P<p>{'|'.join(ENGLISH_WEEK_PREFIXES)})\s+|(?P<on>on|by|before|until|till)\s+)?"
                 rf"(?P<w>{'|'.join(sorted(ENGLISH_WEEKDAYS, key=len, reverse=True))})\.?(?![A-Za-z])",
                 re.IGNORECASE,
             ),
             _english_week_day,
+        ),
+        (
+            re.compile(
+                rf"(?<![A-Za-z])(?:(?P<mon>{_ENGLISH_MONTH_RE})\.?\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+                rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<mon2>{_ENGLISH_MONTH_RE}))"
+                r"(?:,?\s*(?P<y>20\d\d))?(?![\dA-Za-z])",
+                re.IGNORECASE,
+            ),
+            lambda m, today, cal: _english_month_day(_Groups(m, mon=m["mon"] or m["mon2"]), today, cal),
+        ),
+        (
+            re.compile(
+                r"(?<![A-Za-z])(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|(?P<n>next)\s+)?month(?![A-Za-z])",
+                re.IGNORECASE,
+            ),
+            _english_month_end,
         ),
         (
             re.compile(r"(?<![A-Za-z])(?P<p>next|this|last)\s+week(?![A-Za-z])", re.IGNORECASE),

@@ -44,8 +44,8 @@ NEVER = 1.01  # a threshold no probability reaches: the words decide at that str
 SETTING = "setting"
 #: The classifier's probability that overrides the outcome words, per strength of the words, and the
 #: classifier's regularization (chosen over the cross-validated exemplars and the tune split: evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": NEVER, "none": 0.4}
-REGULARIZATION = 1.0
+OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": 0.9, "none": 0.5}
+REGULARIZATION = 0.25
 
 
 def fit_classifier(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.sales.parsing import lexicon
 from bot.sales.parsing.amounts import find_deal_amount
-from bot.sales.parsing.customer_tagger import CustomerTagger, TaggedName, default_tagger
+from bot.sales.parsing.customer_tagger import CustomerTagger, TaggedName, default_tagger, prepare
 from bot.sales.parsing.customers import find_known_customer, match_customer
 from bot.sales.parsing.dates import DateMatch, find_dates
 from bot.sales.parsing.dialect import Reading, read_standard
@@ -87,7 +87,7 @@ _PAREN_AFTER = re.compile(r"^\s*[（(](?P<inner>[^()（）]{1,10})[)）]")
 
 # ---------------------------------------------------------------- companies
 COMPANY_SUFFIXES = lexicon.words("company_suffixes")
-_SUFFIX_CHAIN = re.compile("(?:" + "|".join(COMPANY_SUFFIXES) + ")+(?![长里])")
+_SUFFIX_CHAIN = re.compile("(?:" + "|".join(sorted(COMPANY_SUFFIXES, key=len, reverse=True)) + ")+(?![长里])")
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
 COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
 _BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
@@ -102,13 +102,19 @@ _PLACE_NAME_RE = (
     r"(?:那边的?|这边的?|那家|这家|的)"
 )
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|{_PLACE_NAME_RE}|"
+    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|老字号|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
 # A city or region typed right before the name (苏州恒力纺织 → 恒力纺织): where, not which.
 _PLACE_PREFIX = re.compile("|".join(sorted(PLACE_NAMES, key=len, reverse=True)))
 _PLACE_WORD = re.compile("|".join(sorted(PLACE_WORDS, key=len, reverse=True)))
+LATIN_COMPANY_SUFFIXES = lexicon.words("latin_company_suffixes")
+# A company typed in English: capitalised words ending in an English company word (Brightway Logistics).
+_LATIN_COMPANY = re.compile(
+    r"(?<![A-Za-z])(?P<body>(?:[A-Z][A-Za-z&'.-]*\s+){1,4})"
+    r"(?i:(?P<suffix>" + "|".join(sorted(LATIN_COMPANY_SUFFIXES, key=len, reverse=True)) + r"))(?![A-Za-z])"
+)
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
 # Opening words that are not a company name (签了, 今天…).
 _NOT_COMPANY_WORDS: tuple[str, ...] = (
@@ -173,6 +179,15 @@ ROLLOVER_PAST_DAYS = 183
 # 和另一家厂商签了 / 跟别的供应商签约: a contract signed, but with a competitor.
 _SIGNED_ELSEWHERE = re.compile(
     r"(?:和|跟|与)(?:另一家|另外一家|另外的|别家|别的|其他|其它|竞品|友商|竞争对手)[^，,。；;]{0,6}签"
+)
+# The customer gave the deal to someone else, told as its result: 中标的是奥的斯, 集团最后选了一家广州的厂,
+# 已经选了台积的方案, lost 锐思科技 to Huawei; never when what was chosen is us (选的是我们) or a time (定了下周).
+_WE = r"(?:我们|咱们|我司|我方|我这|我家|我们家)"
+_RIVAL_CHOSEN = re.compile(
+    rf"(?:(?:中标的是|中标方是|中标单位是|选的是|定的是)"
+    rf"|(?:最后|最终|还是|已经|决定|拍板)(?:选了|选择了|定了|用了|改用了?|换成了?|转投了?|交给了?))"
+    rf"(?!{_WE}|(?!一家)[\d一二三四五六七八九十两几半下这明后周月年]|时间|日子)[^，,。；;！!]"
+    r"|(?i:(?<![A-Za-z])lost\s+(?:\S+\s+){0,4}?to\s+\S)"
 )
 _CONTRAST_WORDS = lexicon.sections("contrast_words")
 _CONTRAST = re.compile(
@@ -251,7 +266,7 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
     """Company names found by their suffix (华东机械, 市第一人民医院…): (name, start, end), left to right."""
     found: list[tuple[str, int, int]] = []
     places = _place_word_spans(text)
-    for m in _SUFFIX_CHAIN.finditer(text):
+    for m in _suffix_chains(text):
         left = m.start()
         if any(start <= left < end for start, end in places):
             continue  # 工业园区的恒锐精密: 工业 belongs to the place, not to a company
@@ -270,10 +285,42 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
         if name is None:
             continue
         found.append((name + m[0], left - len(name), m.end()))
+    found.extend(_latin_companies(text))
+    found.sort(key=lambda span: span[1])
     leading = _leading_company(text)
     if leading and not any(start <= leading[1] < end for _, start, end in found):
         found.insert(0, leading)
     return found
+
+
+def _latin_companies(text: str) -> list[tuple[str, int, int]]:
+    """Companies typed in English (PO signed w/ Brightway Logistics): (name, start, end); the words a
+    report puts before a name (Met, Visited…: latin_lead_words.txt) are not part of it."""
+    found: list[tuple[str, int, int]] = []
+    for m in _LATIN_COMPANY.finditer(text):
+        words = list(re.finditer(r"\S+", m["body"]))
+        while words and words[0][0].casefold() in LATIN_LEAD_WORDS:
+            words.pop(0)
+        if not words:
+            continue
+        start = m.start("body") + words[0].start()
+        found.append((text[start : m.end()], start, m.end()))
+    return found
+
+
+def _suffix_chains(text: str) -> list[re.Match[str]]:
+    """The company suffix chains of ``text``, left to right; where two suffixes overlap (沪光电器: 光电 /
+    电器, 福寿康养老: 康养 / 养老) the chain that runs on further wins."""
+    chains: list[re.Match[str]] = []
+    pos = 0
+    while m := _SUFFIX_CHAIN.search(text, pos):
+        for k in range(m.start() + 1, m.end()):
+            later = _SUFFIX_CHAIN.match(text, k)
+            if later and later.end() > m.end():
+                m = later
+        chains.append(m)
+        pos = m.end()
+    return chains
 
 
 def _place_word_spans(text: str) -> list[tuple[int, int]]:
@@ -596,7 +643,7 @@ def outcome_cue(text: str) -> OutcomeCue:
     met, interest; with none of them the visit needs a follow-up."""
     if _contains(text, DEAL_LOST_WORDS, allow_negated=True):
         return OutcomeCue("deal_lost", "strong")
-    if _SIGNED_ELSEWHERE.search(text):
+    if _SIGNED_ELSEWHERE.search(text) or _RIVAL_CHOSEN.search(text):
         return OutcomeCue("deal_lost", "strong")  # 他们已经和另一家厂商签了: someone else's deal
     if _contains(text, DEAL_WON_WORDS) and not re.search(r"签了?(?:别家|竞品|友商)", text):
         return OutcomeCue("deal_won", "strong")
@@ -681,6 +728,8 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
             continue
         if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
+        if _is_visit_day(text, found):
+            continue
         if not found.coarse and not _year_written(found) and (found.date - today).days > ROLLOVER_PAST_DAYS:
             continue
         usable.append(found)
@@ -688,6 +737,18 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     if precise:
         return precise[0]
     return usable[0] if usable else None
+
+
+_BARE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天1-7]")
+
+
+def _is_visit_day(text: str, found: DateMatch) -> bool:
+    """A bare weekday opening a report that goes on in the past (周六去了一趟晨光家具城, 周日在茶馆跟…
+    聊了一下午): the day of the visit, written a day or two later, not a plan."""
+    if text[: found.start].strip() or not _BARE_WEEKDAY.fullmatch(found.text):
+        return False
+    clause_end = _CLAUSE_SPLIT.search(text, found.end)
+    return "了" in text[found.end : clause_end.start() if clause_end else len(text)]
 
 
 _STEP_REWRITES: tuple[tuple[str, str], ...] = (
@@ -834,6 +895,8 @@ def combine_customer(
         return rules
     if rules is None:
         return tagged.name
+    if _rules_span_whole(rules, tagged.name):
+        return rules
     if mode == "snap":
         overlaps = tagged.name in rules or rules in tagged.name
         return tagged.name if overlaps else rules
@@ -842,18 +905,79 @@ def combine_customer(
     return tagged.name if tagged.confidence >= threshold else rules
 
 
+def _rules_span_whole(rules: str, tagged: str) -> bool:
+    """The rules' name holds the tagger's and runs on to a company suffix the tagger's stops short of
+    (海鸥钟表 / 海鸥钟): the tagger cut a name the rules read whole."""
+    if rules == tagged or tagged not in rules or rules.endswith(tagged):
+        return False
+    tagged_end = rules.index(tagged) + len(tagged)
+    return any(m.end() == len(rules) > tagged_end for m in _suffix_chains(prepare(rules)))
+
+
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][A-Za-z&'-]*)(?![A-Za-z])")
+
+
+def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
+    """The tagger's span widened to whole words: never starting or ending inside a Latin word, and
+    running on over the capitalised words after it (Gr → Green Leaf Foods); running on over a company
+    suffix it stops inside or right before (海鸥钟|表, 远帆|游艇); cut after a suffix when only a
+    character or two of the next phrase follows it (恒丰塑料|被截了)."""
+    start, end, n = found.start, found.end, len(typed)
+
+    def latin(k: int) -> bool:
+        return 0 <= k < n and typed[k].isascii() and typed[k].isalpha()
+
+    while latin(start - 1) and latin(start):
+        start -= 1
+    while latin(end - 1) and latin(end):
+        end += 1
+    if latin(end - 1) and typed[start].isupper():
+        while m := _NEXT_CAPITALISED.match(typed, end):
+            if m[1].casefold() in LATIN_LEAD_WORDS:
+                break
+            end = m.end()
+    chains = _suffix_chains(prepare(typed))
+    for m in chains:
+        if start <= m.start() <= end < m.end():
+            end = m.end()  # stopped inside a suffix, or right before one
+            break
+    else:
+        inside = [m for m in chains if start < m.start() and m.end() <= end]
+        if inside and 0 < end - inside[-1].end() <= 2 and not any(m.start() < end < m.end() for m in chains):
+            end = inside[-1].end()
+    if not any(m.end() == end for m in chains):
+        read_span = prepare(typed)[start:end]
+        cut = min((k for word in _SPAN_STOPS if (k := read_span.find(word, 2)) >= 2), default=None)
+        if cut is not None:
+            end = start + cut  # 金桥|谈明年: what the rep did with the customer is no part of its name
+    if (start, end) == (found.start, found.end):
+        return found
+    return TaggedName(typed[start:end].strip(), start, end, found.confidence)
+
+
+#: Words that end a name the tagger runs on past (金桥谈明年, 华光那边): what was done with it, its side.
+_SPAN_STOPS = (*_CUES["did"], "那边", "这边", "那头")
+
+
+def tagged_customer(tagger: CustomerTagger, typed: str) -> TaggedName | None:
+    """The tagger's customer in a report as parse_visit combines it with the rules' (see _tagged_customer)."""
+    typed = (typed or "").strip()
+    reading = read_report(typed)
+    return _tagged_customer(tagger, typed, reading, _contact_left_spans(reading.text)[1])
+
+
 def _tagged_customer(
     tagger: CustomerTagger, typed: str, reading: Reading, skip: Sequence[tuple[int, int]]
 ) -> TaggedName | None:
-    """The tagger's surest customer span in the report as typed: none in ``skip`` (read positions),
-    nor a person's name (和李明聊了一下午)."""
+    """The tagger's surest customer span in the report as typed, snapped to whole words
+    (snap_to_words): none in ``skip`` (read positions), nor a person's name (和李明聊了一下午)."""
     typed_skip = [reading.typed_span(start, end) for start, end in skip]
     for found in tagger.spans(typed):
         if any(start < found.end and found.start < end for start, end in typed_skip):
             continue
         if _read_name(found.name, 0) == found.name:
             continue
-        return found
+        return snap_to_words(typed, found)
     return None
 
 

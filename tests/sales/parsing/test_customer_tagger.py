@@ -33,7 +33,7 @@ def test_a_name_after_filler_is_found_without_the_filler(tagger: CustomerTagger)
 @pytest.mark.parametrize(
     ("report", "customer"),
     [
-        ("今日同金凤凰酒家何经理倾完，佢话下个礼拜签约", "金凤凰酒家"),  # Cantonese 同 … 倾
+        ("嗯那个百丽的老板说再等等", "百丽"),  # filler, no suffix
         ("和腾讯的人吃了个饭，对方说名单定了", "腾讯"),  # no suffix, no lead word the rules know
         ("海鸥手表选了友商的方案，这单黄了", "海鸥手表"),
     ],
