@@ -14,7 +14,12 @@ those scores:
   coverage, BM25 share of the question's idf mass), answerable+legitimate vs. off-topic and
   in-domain-but-uncovered, and a threshold at the lowest held-out answerable or legitimate question.
 
-Prints the YAML blocks for knowledge/tuning.yaml. The test half and the holdout set are never read.
+The abstention model is fitted on the tuning half and both holdout sets (evalsets/
+questions_holdout*.jsonl, written blind by other writers and so worded more freely: their off-topic
+and answerable questions teach the model what a tuning half alone would not); each question is
+scored out of fold as above. The refusal settings still come from the tuning half alone.
+
+Prints the YAML blocks for knowledge/tuning.yaml. The test half is never read.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-from evalsets.make_exemplars import QUESTIONS, SEEDS, playbook_dir
+from evalsets.make_exemplars import HOLDOUT, QUESTIONS, SEEDS, playbook_dir
 from knowledge.answer import AbstainRule, RefusalRule
 from knowledge.evaluate import load_questions
 from knowledge.intent import IntentModel, exemplar_vectors, load_exemplars
 from knowledge.text import normalize_for_index
 
 FOLDS = 5
+HOLDOUT2 = QUESTIONS.with_name("questions_holdout2.jsonl")
 SEED = 8  # the folds of exemplars that are not tuning questions
 MARGIN = 0.05
 # Abstaining on a sales question costs more than answering an off-topic one (targets: <= 2% of
@@ -148,7 +154,7 @@ def choose_abstention(kb, questions, intents) -> dict:
     is scored by a model fitted on the other folds."""
     from sklearn.linear_model import LogisticRegression
 
-    rows, labels, kinds, folds, ids = [], [], [], [], []
+    rows, labels, kinds, folds, ids, splits = [], [], [], [], [], []
     fold_of = question_folds(questions)
     for q in questions:
         if q.kind == "unsafe":
@@ -160,7 +166,9 @@ def choose_abstention(kb, questions, intents) -> dict:
         kinds.append(q.kind)
         folds.append(fold_of[q.id])
         ids.append(q.id)
+        splits.append(q.split)
     x, y, kinds, folds = np.array(rows), np.array(labels), np.array(kinds), np.array(folds)
+    splits = np.array(splits)
 
     def fit(keep):
         return LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(x[keep], y[keep])
@@ -173,7 +181,14 @@ def choose_abstention(kb, questions, intents) -> dict:
     for rate in sorted({ABSTAIN_RATE, 0.01, 0.02}):
         t = float(np.quantile(held_out[y], rate))
         rates = {str(k): round(float(np.mean(held_out[kinds == k] < t)), 3) for k in sorted(set(kinds))}
-        print(f"# abstention at the {rate:.0%} quantile, out-of-fold on the tuning half: {rates}")
+        print(f"# abstention at the {rate:.0%} quantile, out-of-fold: {rates}")
+        for split in sorted(set(splits)):
+            mine = splits == split
+            rates = {
+                str(k): round(float(np.mean(held_out[mine & (kinds == k)] < t)), 3)
+                for k in sorted(set(kinds))
+            }
+            print(f"#   {split}: {rates}")
     low = np.argsort(np.where(y, held_out, np.inf))[:5]
     print("# lowest-scored answerable/legitimate (score, " + ", ".join(ABSTAIN_FEATURES) + "):")
     for i in low:
@@ -203,7 +218,9 @@ def main() -> None:
         tuning = load_tuning()
         intents, exemplar_intents = out_of_fold_intents(kb, questions, tuning, settings.cache_dir)
         refusal = choose_refusal(questions, intents, exemplar_intents)
-        abstain = choose_abstention(kb, questions, intents)
+        abstaining = questions + load_questions(HOLDOUT, "holdout") + load_questions(HOLDOUT2, "holdout2")
+        abstain_intents, _ = out_of_fold_intents(kb, abstaining, tuning, settings.cache_dir)
+        abstain = choose_abstention(kb, abstaining, abstain_intents)
     print("refusal:")
     for key, value in refusal.items():
         if isinstance(value, dict):

@@ -13,8 +13,10 @@ from knowledge.text import normalize_for_index
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = REPO / "evalsets" / "exemplars_extra.jsonl"
+OFFTOPIC = REPO / "evalsets" / "exemplars_offtopic.jsonl"
 QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
+HOLDOUT2 = REPO / "evalsets" / "questions_holdout2.jsonl"
 DEV = REPO.parent / "shared" / "eval" / "questions.dev.jsonl"
 
 
@@ -23,7 +25,7 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _eval_questions(splits: set[str]) -> list[str]:
-    rows = _rows(QUESTIONS) + _rows(HOLDOUT)
+    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT2)
     found = [r["question"] for r in rows if r["split"] in splits]
     if "dev" in splits and DEV.exists():
         found += [r["question"] for r in _rows(DEV)]
@@ -37,13 +39,20 @@ def test_near_copy_detection_catches_a_reworded_question():
 
 
 def test_hand_written_exemplars_are_no_eval_question_of_any_split():
-    extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA)]
-    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "dev"})) == []
+    extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA) + _rows(OFFTOPIC)]
+    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout2", "dev"})) == []
+
+
+def test_the_fresh_off_topic_exemplars_are_all_labelled_off_topic_and_trained_on():
+    fresh = _rows(OFFTOPIC)
+    assert len(fresh) >= 30 and {r["label"] for r in fresh} == {"offtopic"}
+    trained = {e.text for e in load_exemplars() if e.label == "offtopic"}
+    assert {r["text"] for r in fresh} <= trained
 
 
 def test_the_classifier_never_trains_on_test_holdout_or_dev_questions():
     trained = [normalize_for_index(e.text) for e in load_exemplars()]
-    assert _near_copies(trained, _eval_questions({"test", "holdout", "dev"})) == []
+    assert _near_copies(trained, _eval_questions({"test", "holdout", "holdout2", "dev"})) == []
 
 
 def test_the_holdout_set_is_its_own_split_with_every_kind_and_category():
