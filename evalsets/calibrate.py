@@ -41,11 +41,15 @@ HOLDOUT2 = QUESTIONS.with_name("questions_holdout2.jsonl")
 SEED = 8  # the folds of exemplars that are not tuning questions
 MARGIN = 0.05
 # Abstaining on a sales question costs more than answering an off-topic one (targets: <= 2% of
-# answerable questions abstained, >= 80% of off-topic ones): the threshold sits at the lowest
+# answerable questions abstained, >= 80% of off-topic ones): until round 4 the threshold sat at the lowest
 # held-out positive. At 1% (the previous choice) the tuning half's out-of-fold rates were answerable
 # 0.009, off-topic 0.933, but the test half abstained on 2.7% of its answerable questions: the
 # positives' scores on unseen topics spread lower than out of fold, and off-topic has room to give.
-ABSTAIN_RATE = 0.0
+# Round 5 fits on the tuning half and both holdout sets, whose blind writers' answerable questions
+# reach lower scores (a sales question the domain classifier doubts): at the lowest positive
+# (0%) out-of-fold off-topic abstention fell to about 0.44; at 1% answerable 0.014, off-topic 0.842;
+# at 2% answerable 0.023 (over the target), off-topic 0.950. Hence 1%.
+ABSTAIN_RATE = 0.01
 ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share")
 TOPIC_FLOOR = 0.5  # the balanced classifier's own decision boundary
 
