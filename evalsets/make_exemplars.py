@@ -2,10 +2,9 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout sets or the
-shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and exemplars_offtopic.jsonl
-(questions beside sales coaching: IT help, coding, weather, travel claims, HR, "are you a bot",
-often said in a rep's context) and the starter playbook cards' `questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
+They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout set or the
+shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards'
+`questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
 legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
@@ -19,7 +18,6 @@ from pathlib import Path
 HERE = Path(__file__).parent
 QUESTIONS = HERE / "questions.jsonl"
 EXTRA = HERE / "exemplars_extra.jsonl"
-OFFTOPIC = HERE / "exemplars_offtopic.jsonl"
 HOLDOUT = HERE / "questions_holdout.jsonl"  # never tuned on, never trained on
 TARGET = HERE.parent / "knowledge" / "intent_exemplars.jsonl"
 # The five seed documents the answerable questions are about: ../shared beside the checkout
@@ -87,7 +85,7 @@ def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
 
 def main() -> None:
     rows = _rows(QUESTIONS)
-    extra = _rows(EXTRA) + _rows(OFFTOPIC)
+    extra = _rows(EXTRA)
     held_out = [r["question"] for r in rows + _rows(HOLDOUT) if r["split"] != "tune"]
     held_out += [r["question"] for r in _rows(DEV_QUESTIONS)]
     exemplars = tuning_exemplars(rows) + extra + unseen(card_questions(), held_out)
