@@ -1,19 +1,21 @@
-"""Fit the retrieval ranker (knowledge.retrieve.Ranker) on the TUNING half and the holdout set and
+"""Fit the retrieval ranker (knowledge.retrieve.Ranker) on the TUNING half and the two holdout sets and
 write its weights into knowledge/tuning.yaml's ``ranker`` section.
 
     .venv/bin/python -m evalsets.fit_ranker [--home var/eval] [--dry-run]
 
 The holdout set's questions were written blind by another writer, worded more freely than the
 tuning half's: fitted on the tuning half alone, the ranker leaned on the word overlap that half
-shares with the documents. Both together teach it more varied wording.
+shares with the documents. Both together teach it more varied wording; the second holdout set
+(evalsets/questions_holdout2.jsonl, written blind by a third writer and measured once) joined them
+in round 5, so all three are now tuned on.
 
 For each answerable tuning or holdout question, every candidate passage either leg found gets the ranker's
 signals (RANKER_FEATURES) and a label (the passage holds one of the question's key phrases). The
 weights maximise the softmax likelihood of the labelled passages among each question's
 candidates (a listwise logistic ranker) with an L2 penalty. The penalty is chosen by 5-fold
 cross-validation grouped by topic (paraphrases of one passage never straddle a fold), and the
-folds' hit@3 is printed beside the reciprocal-rank fusion it replaces, for all and for the holdout
-questions alone. The test half is not read.
+folds' hit@3 is printed beside the reciprocal-rank fusion it replaces, for all and for each set
+alone. The test half is not read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from knowledge.retrieve import RANKER_FEATURES
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
 HOLDOUT = Path(__file__).with_name("questions_holdout.jsonl")
+HOLDOUT2 = Path(__file__).with_name("questions_holdout2.jsonl")
+SETS = ("tune", "holdout", "holdout2")
 TUNING = Path(__file__).parent.parent / "knowledge" / "tuning.yaml"
 PENALTIES = (0.001, 0.01, 0.1, 1.0, 3.0, 10.0)
 FOLDS = 5
@@ -42,7 +46,7 @@ class Example:
     features: np.ndarray
     labels: np.ndarray
     rrf: np.ndarray
-    split: str = "tune"  # or "holdout"
+    split: str = "tune"  # or "holdout", "holdout2"
 
 
 def fit(examples: list[Example], penalty: float) -> np.ndarray:
@@ -87,17 +91,16 @@ def folds(examples: list[Example]) -> list[tuple[list[Example], list[Example]]]:
     ]
 
 
-def cross_validate(examples: list[Example], penalty: float) -> tuple[float, float]:
-    """Held-out hit@3 over all questions, and over the holdout set's alone."""
-    hits: dict[str, list[bool]] = {"all": [], "holdout": []}
+def cross_validate(examples: list[Example], penalty: float) -> dict[str, float]:
+    """Held-out hit@3 over all questions ("all"), and over each set's alone."""
+    hits: dict[str, list[bool]] = {"all": []}
     for train, held in folds(examples):
         w = fit(train, penalty)
         for e in held:
             hit = hit_at_3([e], lambda e, w=w: e.features @ w) == 1.0
             hits["all"].append(hit)
-            if e.split == "holdout":
-                hits["holdout"].append(hit)
-    return tuple(float(np.mean(h)) if h else 0.0 for h in (hits["all"], hits["holdout"]))
+            hits.setdefault(e.split, []).append(hit)
+    return {name: float(np.mean(h)) if h else 0.0 for name, h in hits.items()}
 
 
 def collect(home: Path) -> list[Example]:
@@ -112,7 +115,11 @@ def collect(home: Path) -> list[Example]:
     kb = open_knowledge_base(settings, composer=None, embedder=_shared_embedder(base))
     shared = next(p for p in (Path("../shared"), Path("../../shared")) if (p / "seeds").exists())
     kb.ingestor.ingest([shared / "seeds", PLAYBOOKS_DIR], prune=True)
-    asked = load_questions(QUESTIONS, "tune") + load_questions(HOLDOUT, "holdout")
+    asked = (
+        load_questions(QUESTIONS, "tune")
+        + load_questions(HOLDOUT, "holdout")
+        + load_questions(HOLDOUT2, "holdout2")
+    )
     questions = [q for q in asked if q.kind == "answerable"]
     vectors = kb.index.embedder.embed_queries([normalize_for_index(q.question) for q in questions])
     chunks = kb.index.chunks()
@@ -128,7 +135,7 @@ def collect(home: Path) -> list[Example]:
 def write_weights(weights: dict[str, float], path: Path = TUNING) -> None:
     """Replace (or add, after the fusion section) the ``ranker`` section, keeping the rest."""
     block = (
-        "ranker:  # listwise logistic ranker, fitted on the tuning half and the holdout set by\n"
+        "ranker:  # listwise logistic ranker, fitted on the tuning half and both holdout sets by\n"
         "  # `python -m evalsets.fit_ranker`\n"
         + "".join(f"  {name}: {value:.4f}\n" for name, value in weights.items())
     )
@@ -153,9 +160,10 @@ def main() -> None:
     print(f"{len(examples)} tuning and holdout questions, {answerable} with a labelled candidate")
     print(f"reciprocal-rank fusion hit@3 (in-sample): {hit_at_3(examples, lambda e: e.rrf):.3f}")
     cv = {p: cross_validate(examples, p) for p in PENALTIES}
-    for penalty, (score, holdout) in cv.items():
-        print(f"ranker penalty {penalty:g}: cross-validated hit@3 {score:.3f} (holdout {holdout:.3f})")
-    best = max(PENALTIES, key=lambda p: (round(cv[p][0], 6), p))  # ties: the stronger penalty
+    for penalty, scores in cv.items():
+        per_set = ", ".join(f"{name} {scores.get(name, 0.0):.3f}" for name in SETS)
+        print(f"ranker penalty {penalty:g}: cross-validated hit@3 {scores['all']:.3f} ({per_set})")
+    best = max(PENALTIES, key=lambda p: (round(cv[p]["all"], 6), p))  # ties: the stronger penalty
     weights = dict(zip(RANKER_FEATURES, (round(float(w), 4) for w in fit(examples, best)), strict=True))
     print(
         f"chosen penalty {best:g}; in-sample hit@3 {hit_at_3(examples, lambda e: e.features @ np.array(list(weights.values()))):.3f}"

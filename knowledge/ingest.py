@@ -62,9 +62,10 @@ class IngestSummary:
         return asdict(self)
 
 
-def prepared_file_key(file_sha: str) -> str:
-    """What the index records for a file: its content and how it was prepared."""
-    return f"{file_sha}+{PREPARATION}"
+def prepared_file_key(file_sha: str, tokenizer_mark: str = "") -> str:
+    """What the index records for a file: its content and how it was prepared (the chunking
+    mark, and the tokenizer's word lists: a new synonym must reach the documents' BM25 tokens)."""
+    return f"{file_sha}+{PREPARATION}" + (f"+{tokenizer_mark}" if tokenizer_mark else "")
 
 
 def entry_chunk_text(entry: PlaybookEntry) -> tuple[str, str]:
@@ -131,7 +132,7 @@ class Ingestor:
         indexed in the same scope (a scope change only rewrites metadata: no re-embedding)."""
         summary.files += 1
         summary.row_problems.extend(document.problems)
-        file_key = prepared_file_key(document.sha256)
+        file_key = prepared_file_key(document.sha256, self.tokenizer.fingerprint)
         if self.index.stored_file(source) == (file_key, scope):
             summary.files_unchanged += 1
             if progress:

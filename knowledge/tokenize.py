@@ -5,6 +5,7 @@ much in BM25 and match passages for the wrong reason."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -63,6 +64,10 @@ class Tokenizer:
         self._stopwords = stopwords
         self._query_filler = query_filler
         self._fold_cache: dict[str, list[str]] = {}
+        words = sorted(synonyms.canonical.items()), sorted(stopwords)
+        #: marks the word lists a document's tokens were made with: an index whose files were
+        #: tokenized with other lists prepares them again (knowledge.ingest.prepared_file_key)
+        self.fingerprint = hashlib.sha256(repr(words).encode()).hexdigest()[:12]
 
     def tokens(self, normalized_text: str) -> list[str]:
         """Tokens of text already passed through knowledge.text.normalize_for_index."""

@@ -14,6 +14,15 @@ UNCOVERED = [
     "参加行业展会的展位费公司能报多少",
 ]
 COVERED = ["客户老说再考虑考虑，我咋办", "C类客户多久联系一次合适"]
+# Off-topic kinds a rep asks between visits (IT help, coding, weather, travel claims, "are you a
+# bot"), worded unlike any eval question or training exemplar.
+OFF_TOPIC = [
+    "打印报表的时候Excel一直提示内存不足",
+    "Python的列表推导式怎么写",
+    "下礼拜三广州热不热",
+    "异地出差的交通补贴按天发还是按次发",
+    "你是不是聊天机器人",
+]
 
 
 def test_the_bm25_share_raises_the_answer_probability():
@@ -42,6 +51,13 @@ def test_in_domain_questions_the_documents_do_not_cover_abstain(module_kb, quest
 def test_questions_the_documents_cover_are_answered(module_kb, question):
     answer = module_kb.answerer.answer_sync(question)
     assert not answer.abstained and not answer.refused and answer.sources
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_abstain(module_kb, question):
+    answer = module_kb.answerer.answer_sync(question)
+    assert answer.abstained and not answer.refused and answer.sources == []
 
 
 FAQ_ROWS = [

@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXTRA = REPO / "evalsets" / "exemplars_extra.jsonl"
 QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
+HOLDOUT2 = REPO / "evalsets" / "questions_holdout2.jsonl"
 HOLDOUT3 = REPO / "evalsets" / "questions_holdout3.jsonl"
 DEV = REPO.parent / "shared" / "eval" / "questions.dev.jsonl"
 
@@ -24,7 +25,7 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _eval_questions(splits: set[str]) -> list[str]:
-    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT3)
+    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT2) + _rows(HOLDOUT3)
     found = [r["question"] for r in rows if r["split"] in splits]
     if "dev" in splits and DEV.exists():
         found += [r["question"] for r in _rows(DEV)]
@@ -39,12 +40,12 @@ def test_near_copy_detection_catches_a_reworded_question():
 
 def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA)]
-    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout3", "dev"})) == []
+    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "dev"})) == []
 
 
 def test_the_classifier_never_trains_on_test_holdout_or_dev_questions():
     trained = [normalize_for_index(e.text) for e in load_exemplars()]
-    assert _near_copies(trained, _eval_questions({"test", "holdout", "holdout3", "dev"})) == []
+    assert _near_copies(trained, _eval_questions({"test", "holdout", "holdout2", "holdout3", "dev"})) == []
 
 
 def test_the_holdout_set_is_its_own_split_with_every_kind_and_category():
