@@ -177,13 +177,18 @@ def eval_retrieval(
         Path | None, typer.Option(help="Also report this set (the shared dev set) on its own")
     ] = None,
     holdout: Annotated[
-        Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout)")
+        Path | None,
+        typer.Option(help="Also report this set on its own (split holdout; its misses were looked at once)"),
     ] = Path("evalsets/questions_holdout.jsonl"),
+    holdout2: Annotated[
+        Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout2)")
+    ] = Path("evalsets/questions_holdout2.jsonl"),
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     only: Annotated[
-        list[str] | None, typer.Option(help="Report only these sets (test, tune, holdout, dev); repeatable")
+        list[str] | None,
+        typer.Option(help="Report only these sets (test, tune, holdout, holdout2, dev); repeatable"),
     ] = None,
     ranking_only: Annotated[
         bool, typer.Option(help="Rankings of the answerable questions only (skips the decisions)")
@@ -195,8 +200,8 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half, the holdout set and the dev set,
-    each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
+    abstention and false refusal, for the test half, the tuning half, the two holdout sets and the dev
+    set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
     tuning half's rankings over a kept index (unchanged chunks are not embedded again)."""
     import contextlib
     import tempfile
@@ -213,13 +218,14 @@ def eval_retrieval(
         if shared is None:
             raise typer.BadParameter("no --corpus given and ../shared/seeds not found")
         corpus = [shared / "seeds", PLAYBOOKS_DIR]
-    names = ("test", "tune", "holdout", "dev")
+    names = ("test", "tune", "holdout", "holdout2", "dev")
     wanted = set(only or names)
     if not wanted <= set(names):
         raise typer.BadParameter(f"--only takes {', '.join(names)}, not {sorted(wanted)}")
     sets = {half: load_questions(questions, half) for half in ("test", "tune") if half in wanted}
-    if holdout is not None and holdout.exists() and "holdout" in wanted:
-        sets["holdout"] = load_questions(holdout, "holdout")
+    for name, path in (("holdout", holdout), ("holdout2", holdout2)):
+        if path is not None and path.exists() and name in wanted:
+            sets[name] = load_questions(path, name)
     if dev is not None and "dev" in wanted:
         sets["dev"] = load_questions(dev)
     kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")

@@ -1,6 +1,7 @@
 """Edit and void a saved visit, end to end through the real PTB stack: /visits → a visit → 修改
 field by field (the visit form on a draft of the visit) or 作废; only the author, for 7 days;
-every change kept and shown; a voided visit counts in no report or quota."""
+every change kept and shown; a voided visit counts in no report or quota, and a voided won deal
+gives the customer back the milestone it had before."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.sales.visits.amend import EDIT_WINDOW
-from store import visits
+from store import customers, visits
 from store.access import Viewer
-from store.models import Visit, VisitChange
+from store.models import MILESTONES, Customer, Visit, VisitChange
 from tests.support.telegram_harness import button_labels, data_for, running_bot
 
 REP, REP2, MANAGER = 5001, 5002, 5003
@@ -112,3 +113,29 @@ async def test_after_seven_days_the_visit_can_no_longer_be_changed(bot):
     [listing] = await bot.say(REP, "/visits")
     [detail] = await bot.press(REP, listing, data_for(listing, "华东机械"))
     assert button_labels(detail) == [] and "7 天内" in detail.text
+
+
+async def test_voiding_a_won_deal_gives_the_customer_back_its_milestone(bot):
+    [card] = await bot.say(REP, "今天去了华东机械，见了采购部刘总，方案认可，下周二去做演示")
+    await bot.press(REP, card, data_for(card, "确认保存"), replies=2)
+    async with bot.engine.db.transaction() as session:
+        customer = (await session.scalars(select(Customer))).one()
+        await customers.update_customer(session, Viewer.system(), customer.id, milestone=MILESTONES[3])
+
+    [card] = await bot.say(REP, "华东机械刘总今天签了合同，30万")
+    assert "签约" in card.text or "成交" in card.text
+    await bot.press(REP, card, data_for(card, "确认保存"), replies=2)
+    async with bot.engine.db.transaction() as session:
+        customer = (await session.scalars(select(Customer).execution_options(populate_existing=True))).one()
+        assert customer.milestone == MILESTONES[-1]
+        won = (await session.scalars(select(Visit).where(Visit.outcome == "deal_won"))).one()
+
+    [anchor] = await bot.say(REP, "/visits")
+    [detail] = await bot.press(REP, anchor, f"vis:{won.id}")
+    assert "30万" in detail.text
+    [confirm] = await bot.press(REP, detail, data_for(detail, "作废"))
+    [voided] = await bot.press(REP, confirm, data_for(confirm, "确定作废"))
+    assert "已作废：华东机械" in voided.text
+    async with bot.engine.db.transaction() as session:
+        customer = (await session.scalars(select(Customer).execution_options(populate_existing=True))).one()
+        assert customer.milestone == MILESTONES[3]
