@@ -45,9 +45,13 @@ SEED = 8
 MARGIN = 0.05
 NEAR_BIGRAMS = 0.5  # bigram Jaccard at which two wordings are one question reworded (one group)
 # Abstaining on a sales question costs more than answering an off-topic one (targets: <= 2% of
-# answerable questions abstained, >= 80% of off-topic ones): the threshold sits at the lowest
-# held-out positive.
+# answerable questions abstained, >= 80% of off-topic ones): the threshold sits just below the
+# held-out positive ABSTAIN_ALLOWED from the bottom. With the holdout set in the tuning data, the
+# lowest one (a FABE question the domain classifier gives 0.31) alone pulled the threshold from 0.38
+# to 0.09, and in-domain questions the documents lack (which must abstain and become gaps) were
+# answered; one of ~200 held-out positives (0.5%) may abstain instead.
 ABSTAIN_RATE = 0.0
+ABSTAIN_ALLOWED = 1
 ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share")
 # A subject word alone refuses only when the classifier is this sure at least: cross-calibrated on
 # tune + holdout + exemplars, floors 0.5/0.6/0.7/0.8/0.9 refused 0.626/0.622/0.622/0.622/0.609 of the
@@ -280,7 +284,7 @@ def choose_abstention(kb, items: list[Item], intents: list[Intent], folds: np.nd
     for fold in range(FOLDS):
         keep = row_folds != fold
         held_out[~keep] = fit(keep).predict_proba(x[~keep])[:, 1]
-    threshold = float(np.quantile(held_out[y], ABSTAIN_RATE))
+    threshold = float(np.sort(held_out[y])[ABSTAIN_ALLOWED]) - 1e-4
     for rate in sorted({ABSTAIN_RATE, 0.01, 0.02}):
         t = float(np.quantile(held_out[y], rate))
         rates = {str(k): round(float(np.mean(held_out[kinds == k] < t)), 3) for k in sorted(set(kinds))}
