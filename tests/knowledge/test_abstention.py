@@ -15,18 +15,6 @@ UNCOVERED = [
     "公司的合同盖章流程一般要几天",
     "参加行业展会的展位费公司能报多少",
 ]
-COVERED = [
-    pytest.param("金蝶和用友的库存模块哪个功能更强", marks=_ANSWERED_SINCE_ROUND4),
-    pytest.param(
-        "公司的合同盖章流程一般要几天",
-        # the abstention threshold sits at the lowest held-out answerable question since
-        # compliance round 3 (answerable abstained 2.7% -> 1.8% on the test half): this one is answered
-        marks=pytest.mark.xfail(
-            reason="issue 8: threshold traded for fewer abstained answerable", strict=True
-        ),
-    ),
-    pytest.param("参加行业展会的展位费公司能报多少", marks=_ANSWERED_SINCE_ROUND4),
-]
 COVERED = ["客户老说再考虑考虑，我咋办", "C类客户多久联系一次合适"]
 
 
