@@ -2,9 +2,11 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl (never the test half, the holdout set or the
-shared dev set) plus the hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards'
-`questions:` (less any that rewords a test, holdout or dev question). Labels: sales (answerable and
+They are the TUNING half of evalsets/questions.jsonl and the first holdout set
+(evalsets/questions_holdout.jsonl: its misses were studied, so it became tuning data), plus the
+hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:` (less any
+that rewords a held-out question). Never the test half, the shared dev set or any later holdout set
+(evalsets/questions_holdout?*.jsonl, written blind). Labels: sales (answerable and
 legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
@@ -18,7 +20,14 @@ from pathlib import Path
 HERE = Path(__file__).parent
 QUESTIONS = HERE / "questions.jsonl"
 EXTRA = HERE / "exemplars_extra.jsonl"
-HOLDOUT = HERE / "questions_holdout.jsonl"  # never tuned on, never trained on
+HOLDOUT = HERE / "questions_holdout.jsonl"  # the first holdout set: tuning data since its misses were read
+
+
+def later_holdouts() -> list[Path]:
+    """Holdout sets written after the first (questions_holdout2.jsonl …): never trained or tuned on."""
+    return sorted(p for p in HERE.glob("questions_holdout?*.jsonl") if p != HOLDOUT)
+
+
 TARGET = HERE.parent / "knowledge" / "intent_exemplars.jsonl"
 # The five seed documents the answerable questions are about: ../shared beside the checkout
 # (or beside the worktrees' parent), or COACH_SHARED_DIR.
@@ -48,8 +57,23 @@ def label(row: dict) -> str:
     return "sales"
 
 
+TUNING_SPLITS = ("tune", "holdout")
+
+
 def tuning_exemplars(rows: list[dict]) -> list[dict]:
-    return [{"text": r["question"], "label": label(r)} for r in rows if r["split"] == "tune"]
+    return [{"text": r["question"], "label": label(r)} for r in rows if r["split"] in TUNING_SPLITS]
+
+
+def tuning_rows() -> list[dict]:
+    """The evaluation questions the classifier and the rules may be fitted on."""
+    return [r for r in _rows(QUESTIONS) + _rows(HOLDOUT) if r["split"] in TUNING_SPLITS]
+
+
+def held_out_questions() -> list[str]:
+    """Every evaluation question nothing may be fitted on: the test half, later holdout sets, dev."""
+    test = [r["question"] for r in _rows(QUESTIONS) if r["split"] not in TUNING_SPLITS]
+    later = [r["question"] for p in later_holdouts() for r in _rows(p)]
+    return test + later + [r["question"] for r in _rows(DEV_QUESTIONS)]
 
 
 # Cards whose `questions:` ask about a tactic in order to be told no: not examples of safe wording.
@@ -84,11 +108,10 @@ def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
 
 
 def main() -> None:
-    rows = _rows(QUESTIONS)
     extra = _rows(EXTRA)
-    held_out = [r["question"] for r in rows + _rows(HOLDOUT) if r["split"] != "tune"]
-    held_out += [r["question"] for r in _rows(DEV_QUESTIONS)]
-    exemplars = tuning_exemplars(rows) + extra + unseen(card_questions(), held_out)
+    # hand-written exemplars are checked against every eval set by a test; filtering them here too
+    # keeps a held-out set added later (questions_holdout2.jsonl …) out of training until they are fixed
+    exemplars = tuning_exemplars(tuning_rows()) + unseen(extra + card_questions(), held_out_questions())
     TARGET.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in exemplars), encoding="utf-8")
     print(f"{len(exemplars)} exemplars -> {TARGET}")
 

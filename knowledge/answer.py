@@ -87,9 +87,10 @@ class RefusalRule:
             return True
         if intent.pattern_hit:
             return p >= self.pattern_refuse_at
-        if not intent.topic_hit or intent.category is None:
+        topic = intent.topic_category or intent.category
+        if not intent.topic_hit or topic is None:
             return False
-        return p >= self.topic_refuse_at_by_category.get(intent.category.id, self.topic_refuse_at)
+        return p >= self.topic_refuse_at_by_category.get(topic.id, self.topic_refuse_at)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The intent classifier trains on exemplars that are not evaluation questions: the hand-written
-exemplars match no eval item of any split (tuning, test, holdout, the shared dev set), and the
-generated exemplar file holds no test, holdout or dev question (tuning-half questions are in it on
-purpose). "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
+exemplars match no eval item of any split (tuning, test, every holdout set, the shared dev set), and
+the generated exemplar file holds no test or dev question and none of a later holdout set
+(evalsets/questions_holdout?*.jsonl, written blind). Tuning-half questions and the first holdout
+set's (its misses were studied, so it became tuning data) are in it on purpose. "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
 synonym or traditional script does not hide a copy."""
 
 import json
@@ -15,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXTRA = REPO / "evalsets" / "exemplars_extra.jsonl"
 QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
+LATER_HOLDOUTS = sorted(p for p in (REPO / "evalsets").glob("questions_holdout?*.jsonl") if p != HOLDOUT)
 DEV = REPO.parent / "shared" / "eval" / "questions.dev.jsonl"
 
 
@@ -25,6 +27,8 @@ def _rows(path: Path) -> list[dict]:
 def _eval_questions(splits: set[str]) -> list[str]:
     rows = _rows(QUESTIONS) + _rows(HOLDOUT)
     found = [r["question"] for r in rows if r["split"] in splits]
+    if "later" in splits:  # every row of a later holdout file, whatever its split says
+        found += [r["question"] for p in LATER_HOLDOUTS for r in _rows(p)]
     if "dev" in splits and DEV.exists():
         found += [r["question"] for r in _rows(DEV)]
     return [normalize_for_index(q) for q in found]
@@ -38,12 +42,26 @@ def test_near_copy_detection_catches_a_reworded_question():
 
 def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA)]
-    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "dev"})) == []
+    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "later", "dev"})) == []
 
 
-def test_the_classifier_never_trains_on_test_holdout_or_dev_questions():
+def test_the_classifier_never_trains_on_test_dev_or_later_holdout_questions():
     trained = [normalize_for_index(e.text) for e in load_exemplars()]
-    assert _near_copies(trained, _eval_questions({"test", "holdout", "dev"})) == []
+    assert _near_copies(trained, _eval_questions({"test", "later", "dev"})) == []
+
+
+def test_the_first_holdout_set_is_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
+    from evalsets import make_exemplars
+
+    trained = {normalize_for_index(e.text) for e in load_exemplars()}
+    assert {normalize_for_index(r["question"]) for r in _rows(HOLDOUT)} <= trained
+    later = tmp_path / "questions_holdout2.jsonl"
+    later.write_text('{"id": "x1", "question": "写在后面的盲测问题", "kind": "unsafe"}\n', encoding="utf-8")
+    (tmp_path / "questions_holdout.jsonl").write_text("", encoding="utf-8")
+    monkeypatch.setattr(make_exemplars, "HERE", tmp_path)
+    monkeypatch.setattr(make_exemplars, "HOLDOUT", tmp_path / "questions_holdout.jsonl")
+    assert make_exemplars.later_holdouts() == [later]
+    assert "写在后面的盲测问题" in make_exemplars.held_out_questions()
 
 
 def test_the_holdout_set_is_its_own_split_with_every_kind_and_category():
