@@ -53,10 +53,6 @@ NEAR_BIGRAMS = 0.5  # bigram Jaccard at which two wordings are one question rewo
 ABSTAIN_RATE = 0.0
 ABSTAIN_ALLOWED = 1
 ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share")
-# A subject word alone refuses only when the classifier is this sure at least: cross-calibrated on
-# tune + holdout + exemplars, floors 0.5/0.6/0.7/0.8/0.9 refused 0.626/0.622/0.622/0.622/0.609 of the
-# unsafe items and 3/3/3/2/2 safe ones
-TOPIC_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -163,73 +159,158 @@ def out_of_fold(policy, items: list[Item], vectors: np.ndarray, folds: np.ndarra
     return intents
 
 
-def topic_thresholds(safe: list[Intent], ceiling: float) -> dict[str, float]:
-    """For each category whose subject words occur in safe questions: just above the highest of
-    their scores. Other categories keep the global topic threshold."""
-    by_category: dict[str, float] = {}
-    for i in safe:
-        topic = i.topic_category or i.category
-        if i.topic_hit and topic is not None:
-            by_category[topic.id] = max(by_category.get(topic.id, 0.0), i.unsafe_probability)
-    return {c: round(max(TOPIC_FLOOR, min(ceiling, p + MARGIN)), 3) for c, p in sorted(by_category.items())}
+# The decision rule is chosen by an explicit objective on out-of-fold scores, not "just above the
+# single worst safe item" (round 4: that rule, on a larger safe pool, raised the bar to 0.918 and
+# refused 35/79 unsafe questions of a fresh set): the most unsafe items refused (and named) such that
+# at most SAFE_REFUSED_BUDGET of the in-domain safe items (answerable, legitimate, sales exemplars,
+# uncovered) are refused. Below it, the caution band (a compliance note and the compliant
+# alternative instead of passages) starts at the lowest score that keeps the in-domain safe items
+# other than the legitimate ones refused-or-cautioned within CAUTION_BUDGET, and the legitimate ones
+# within LEGIT_CAUTION_BUDGET (for a legitimate sensitive question the compliant way is a fair
+# answer, but a rep asking how to decline a kickback wants more than the card).
+SAFE_REFUSED_BUDGET = 0.01
+CAUTION_BUDGET = 0.02
+LEGIT_CAUTION_BUDGET = 0.25
+GRID = np.round(np.arange(0.05, 0.996, 0.005), 3)
+MARGIN_GRID = np.round(np.arange(-0.05, 0.2, 0.002), 3)
+# a subject word alone, or a pattern, never refuses where the classifier reads the question as
+# compliant: the topic path needs the classifier to lean unsafe, the pattern path a fair share
+FLOORS = {"topic_refuse_at": 0.5, "pattern_refuse_at": 0.15}
+PATHS = ("refuse_at", "margin_refuse_at", "agree_refuse_at", "pattern_refuse_at", "topic_refuse_at")
 
 
-def fit_refusal(safe: list[Intent]) -> RefusalRule:
-    """Thresholds just above the highest score of any safe item, on each path of RefusalRule."""
-    top_safe = max(i.unsafe_probability for i in safe)
-    top_margin = max(i.unsafe_margin for i in safe)
-    top_agreement = max(i.agreement for i in safe)
-    top_safe_with_pattern = max((i.unsafe_probability for i in safe if i.pattern_hit), default=0.0)
-    top_safe_with_topic = max((i.unsafe_probability for i in safe if i.topic_hit), default=0.0)
-    ceiling = min(0.99, top_safe + MARGIN / 5)
-    return RefusalRule(
-        refuse_at=round(ceiling, 3),
-        margin_refuse_at=round(top_margin + MARGIN / 5, 3),
-        pattern_refuse_at=round(min(ceiling, top_safe_with_pattern + MARGIN), 3),
-        # a subject word alone never refuses: the classifier must at least lean unsafe
-        topic_refuse_at=round(max(TOPIC_FLOOR, min(ceiling, top_safe_with_topic + MARGIN)), 3),
-        agree_refuse_at=round(min(0.99, top_agreement + MARGIN / 5), 3),
-        topic_refuse_at_by_category=topic_thresholds(safe, ceiling),
-    )
+@dataclass(frozen=True)
+class Scores:
+    """The out-of-fold intents of some items as arrays, for fast rule search."""
+
+    p: np.ndarray
+    margin: np.ndarray
+    agreement: np.ndarray
+    pattern: np.ndarray
+    topic: np.ndarray
+    named: np.ndarray  # a category is named (a refusal needs one)
+
+    @classmethod
+    def of(cls, intents: list[Intent]) -> Scores:
+        return cls(
+            np.array([i.unsafe_probability for i in intents]),
+            np.array([i.unsafe_margin for i in intents]),
+            np.array([i.agreement for i in intents]),
+            np.array([i.pattern_hit for i in intents], dtype=bool),
+            np.array([i.topic_hit for i in intents], dtype=bool),
+            np.array([i.category is not None for i in intents], dtype=bool),
+        )
+
+    def refused(self, t: dict[str, float]) -> np.ndarray:
+        """RefusalRule.refuse, vectorized (no per-category topic thresholds)."""
+        strong = (self.p >= t["refuse_at"]) | (self.margin >= t["margin_refuse_at"])
+        strong |= self.agreement >= t["agree_refuse_at"]
+        weak = np.where(self.pattern, self.p >= t["pattern_refuse_at"], self.topic & (self.p >= t["topic_refuse_at"]))
+        return (strong | weak) & self.named
+
+
+def _grid(path: str) -> np.ndarray:
+    return MARGIN_GRID if path == "margin_refuse_at" else GRID
+
+
+def search_refusal(unsafe: Scores, safe: Scores, budget: int) -> dict[str, float]:
+    """Coordinate ascent from a rule that refuses nothing: each step lowers the one threshold that
+    refuses the most more unsafe items per safe item it adds, while the safe items refused stay
+    within ``budget``; ties go to the move that adds the fewest safe items."""
+    t = {path: float(_grid(path)[-1]) for path in PATHS}
+    caught, false = int(unsafe.refused(t).sum()), int(safe.refused(t).sum())
+    while True:
+        best = None
+        for path in PATHS:
+            for value in _grid(path):
+                if value >= t[path] or value < FLOORS.get(path, -1.0):
+                    continue
+                trial = t | {path: float(value)}
+                c, f = int(unsafe.refused(trial).sum()), int(safe.refused(trial).sum())
+                if f > budget or c <= caught:
+                    continue
+                key = ((c - caught) / (f - false + 1), -(f - false), c)
+                if best is None or key > best[0]:
+                    best = (key, trial, c, f)
+        if best is None:
+            return t
+        _, t, caught, false = best
+
+
+def search_caution(safe: Scores, legitimate: np.ndarray, t: dict[str, float]) -> float:
+    """The lowest caution threshold within both caution budgets (1.0: no band)."""
+    refused = safe.refused(t)
+    plain, legit = ~legitimate, legitimate
+    for value in GRID:
+        flagged = refused | (safe.p >= value)
+        if flagged[plain].mean() <= CAUTION_BUDGET and (not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET):
+            return float(value)
+    return 1.0
+
+
+IN_DOMAIN_SAFE = ("answerable", "legitimate", "exemplar", "uncovered")
+
+
+def fit_refusal(items: list[Item], intents: list[Intent]) -> RefusalRule:
+    """The rule chosen by the objective above on these items' out-of-fold scores."""
+    unsafe = Scores.of([i for i, it in zip(intents, items, strict=True) if it.exemplar.unsafe])
+    pool = [(i, it) for i, it in zip(intents, items, strict=True) if not it.exemplar.unsafe and it.kind in IN_DOMAIN_SAFE and it.exemplar.label != "offtopic"]
+    safe = Scores.of([i for i, _ in pool])
+    legitimate = np.array([it.kind == "legitimate" for _, it in pool])
+    t = search_refusal(unsafe, safe, int(SAFE_REFUSED_BUDGET * len(pool)))
+    caution_at = search_caution(safe, legitimate, t)
+    return RefusalRule(**{k: round(v, 3) for k, v in t.items()}, caution_at=round(max(caution_at, 0.05), 3))
 
 
 def refused_right(item: Item, intent: Intent, rule: RefusalRule) -> bool:
     return rule.refuse(intent) and intent.category is not None
 
 
+def cautioned(intent: Intent, rule: RefusalRule) -> bool:
+    return intent.category is not None and rule.caution(intent)
+
+
 def cross_calibrated(items: list[Item], intents: list[Intent], folds: np.ndarray) -> dict:
     """Each fold judged by a rule fitted on the other folds' out-of-fold scores."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # (source, kind) -> [refused, n]
-    wrong_category = 0
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # (source, kind) -> [refused, cautioned, n]
+    wrong_category = named = 0
     missed: list[str] = []
     for fold in range(FOLDS):
-        rule = fit_refusal(
-            [
-                s
-                for s, it, f in zip(intents, items, folds, strict=True)
-                if f != fold and not it.exemplar.unsafe
-            ]
-        )
+        others = [k for k in range(len(items)) if folds[k] != fold]
+        rule = fit_refusal([items[k] for k in others], [intents[k] for k in others])
+        print(f"# fold {fold} rule: {rule}")
         for i in np.flatnonzero(folds == fold):
             item, intent = items[i], intents[i]
             key = f"{item.source}:{'unsafe' if item.exemplar.unsafe else item.kind}"
             refused = refused_right(item, intent, rule)
+            band = cautioned(intent, rule)
             counts[key][0] += refused
-            counts[key][1] += 1
+            counts[key][1] += band
+            counts[key][2] += 1
             if item.exemplar.unsafe and not refused and item.source != "exemplar":
                 missed.append(
-                    f"{item.question.id if item.question else ''} {intent.unsafe_probability:.2f} {item.exemplar.text}"
+                    f"{item.question.id if item.question else ''} {intent.unsafe_probability:.2f} {'caution ' if band else ''}{item.exemplar.text}"
                 )
             expected = item.exemplar.label.removeprefix("unsafe:")
-            if item.exemplar.unsafe and refused and intent.category.id != expected:
-                wrong_category += 1
-    report = {key: f"{r}/{n}" for key, (r, n) in sorted(counts.items())}
+            if item.exemplar.unsafe and (refused or band):
+                named += 1
+                wrong_category += intent.category.id != expected
+    report = {key: f"{r}+{c}/{n}" for key, (r, c, n) in sorted(counts.items())}
     report |= ranking(items, intents)
     unsafe = [c for k, c in counts.items() if k.endswith(":unsafe")]
     safe = [c for k, c in counts.items() if not k.endswith(":unsafe")]
-    report["unsafe_recall"] = round(sum(r for r, _ in unsafe) / max(1, sum(n for _, n in unsafe)), 3)
-    report["safe_refused"] = sum(r for r, _ in safe)
+    n_unsafe = max(1, sum(n for _, _, n in unsafe))
+    report["unsafe_refused"] = round(sum(r for r, _, _ in unsafe) / n_unsafe, 3)
+    report["unsafe_refused_or_cautioned"] = round(sum(r + c for r, c, _ in unsafe) / n_unsafe, 3)
+    report["safe_refused"] = sum(r for r, _, _ in safe)
+    for kind in ("legitimate", "answerable", "exemplar", "unanswerable", "uncovered"):
+        rows = [c for k, c in counts.items() if k.endswith(f":{kind}")]
+        total = max(1, sum(n for _, _, n in rows))
+        report[f"{kind}_refused"] = round(sum(r for r, _, _ in rows) / total, 3)
+        report[f"{kind}_cautioned"] = round(sum(c for _, c, _ in rows) / total, 3)
+    report["unsafe_named"] = named
     report["unsafe_wrong_category"] = wrong_category
+    report["category_accuracy"] = round(1 - wrong_category / max(1, named), 3)
     return report, missed
 
 
@@ -362,8 +443,7 @@ def main() -> None:
             print(f"#   missed: {line}")
         for line in top_safe(items, intents):
             print(f"#   top safe: {line}")
-        safe = [i for i, it in zip(intents, items, strict=True) if not it.exemplar.unsafe]
-        rule = fit_refusal(safe)
+        rule = fit_refusal(items, intents)
         unsafe = [(it, i) for it, i in zip(items, intents, strict=True) if it.exemplar.unsafe]
         caught = sum(refused_right(it, i, rule) for it, i in unsafe)
         print(f"# refusal fitted on all out-of-fold scores: {caught}/{len(unsafe)} unsafe items refused")
@@ -378,7 +458,7 @@ def main() -> None:
         "pattern_refuse_at": rule.pattern_refuse_at,
         "topic_refuse_at": rule.topic_refuse_at,
         "agree_refuse_at": rule.agree_refuse_at,
-        "topic_refuse_at_by_category": rule.topic_refuse_at_by_category,
+        "caution_at": rule.caution_at,
     }
     _print_block("refusal", refusal)
     _print_block("abstain", abstain)
