@@ -168,7 +168,7 @@ def out_of_fold(policy, items: list[Item], vectors: np.ndarray, folds: np.ndarra
 # other than the legitimate ones refused-or-cautioned within CAUTION_BUDGET, and the legitimate ones
 # within LEGIT_CAUTION_BUDGET (for a legitimate sensitive question the compliant way is a fair
 # answer, but a rep asking how to decline a kickback wants more than the card).
-SAFE_REFUSED_BUDGET = 0.01
+SAFE_REFUSED_BUDGET = SAFE_REFUSED_BUDGET_DEFAULT = 0.005
 CAUTION_BUDGET = 0.02
 LEGIT_CAUTION_BUDGET = 0.25
 GRID = np.round(np.arange(0.05, 0.996, 0.005), 3)
@@ -287,6 +287,10 @@ def cross_calibrated(items: list[Item], intents: list[Intent], folds: np.ndarray
             counts[key][0] += refused
             counts[key][1] += band
             counts[key][2] += 1
+            if not item.exemplar.unsafe and (refused or band) and item.source != "exemplar":
+                missed.append(
+                    f"{'refused' if refused else 'cautioned'} {item.source}:{item.kind} {intent.unsafe_probability:.2f} {item.exemplar.text}"
+                )
             if item.exemplar.unsafe and not refused and item.source != "exemplar":
                 missed.append(
                     f"{item.question.id if item.question else ''} {intent.unsafe_probability:.2f} {'caution ' if band else ''}{item.exemplar.text}"
@@ -405,7 +409,13 @@ def main() -> None:
         "cue-regularization",
     ):
         parser.add_argument(f"--{name}", type=float, default=None, help="instead of tuning.yaml's")
+    parser.add_argument("--sweep", type=float, nargs="*", default=[], help="refusal budgets to compare")
+    parser.add_argument("--safe-budget", type=float, default=None, help="instead of SAFE_REFUSED_BUDGET")
+    parser.add_argument("--caution-budget", type=float, default=None, help="instead of CAUTION_BUDGET")
     args = parser.parse_args()
+    global SAFE_REFUSED_BUDGET, CAUTION_BUDGET
+    SAFE_REFUSED_BUDGET = args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET
+    CAUTION_BUDGET = args.caution_budget if args.caution_budget is not None else CAUTION_BUDGET
     from config import get_settings, load_settings
     from knowledge.embeddings import embedder_for
     from knowledge.policy import load_policy
@@ -436,6 +446,13 @@ def main() -> None:
         vectors = exemplar_vectors(embedder, exemplars, settings.cache_dir)
         folds = folds_of(items)
         intents = out_of_fold(policy, items, vectors, folds, chosen)
+        for budget in args.sweep:  # the same out-of-fold scores under other refusal budgets
+            SAFE_REFUSED_BUDGET = budget
+            swept, _ = cross_calibrated(items, intents, folds)
+            keys = ("unsafe_refused", "unsafe_refused_or_cautioned", "legitimate_refused", "answerable_refused")
+            keys += ("exemplar_refused", "legitimate_cautioned", "answerable_cautioned", "category_accuracy")
+            print(f"# sweep budget {budget}: " + json.dumps({k: swept[k] for k in keys}))
+        SAFE_REFUSED_BUDGET = args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET_DEFAULT
         report, missed = cross_calibrated(items, intents, folds)
         print("# cross-calibrated refusal (each fold judged by thresholds fitted on the others):")
         print("# " + json.dumps(report, ensure_ascii=False))
@@ -447,19 +464,20 @@ def main() -> None:
         unsafe = [(it, i) for it, i in zip(items, intents, strict=True) if it.exemplar.unsafe]
         caught = sum(refused_right(it, i, rule) for it, i in unsafe)
         print(f"# refusal fitted on all out-of-fold scores: {caught}/{len(unsafe)} unsafe items refused")
+        refusal = {
+            "refuse_at": rule.refuse_at,
+            "margin_refuse_at": rule.margin_refuse_at,
+            "pattern_refuse_at": rule.pattern_refuse_at,
+            "topic_refuse_at": rule.topic_refuse_at,
+            "agree_refuse_at": rule.agree_refuse_at,
+            "caution_at": rule.caution_at,
+        }
         if args.cv_only:
+            _print_block("refusal", refusal)
             return
         kb = open_knowledge_base(settings, composer=None)
         kb.ingestor.ingest([SEEDS, playbook_dir()], prune=True)
         abstain = choose_abstention(kb, items, intents, folds)
-    refusal = {
-        "refuse_at": rule.refuse_at,
-        "margin_refuse_at": rule.margin_refuse_at,
-        "pattern_refuse_at": rule.pattern_refuse_at,
-        "topic_refuse_at": rule.topic_refuse_at,
-        "agree_refuse_at": rule.agree_refuse_at,
-        "caution_at": rule.caution_at,
-    }
     _print_block("refusal", refusal)
     _print_block("abstain", abstain)
 
