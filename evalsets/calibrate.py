@@ -205,7 +205,9 @@ class Scores:
         """RefusalRule.refuse, vectorized (no per-category topic thresholds)."""
         strong = (self.p >= t["refuse_at"]) | (self.margin >= t["margin_refuse_at"])
         strong |= self.agreement >= t["agree_refuse_at"]
-        weak = np.where(self.pattern, self.p >= t["pattern_refuse_at"], self.topic & (self.p >= t["topic_refuse_at"]))
+        weak = np.where(
+            self.pattern, self.p >= t["pattern_refuse_at"], self.topic & (self.p >= t["topic_refuse_at"])
+        )
         return (strong | weak) & self.named
 
 
@@ -243,7 +245,9 @@ def search_caution(safe: Scores, legitimate: np.ndarray, t: dict[str, float]) ->
     plain, legit = ~legitimate, legitimate
     for value in GRID:
         flagged = refused | (safe.p >= value)
-        if flagged[plain].mean() <= CAUTION_BUDGET and (not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET):
+        if flagged[plain].mean() <= CAUTION_BUDGET and (
+            not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET
+        ):
             return float(value)
     return 1.0
 
@@ -254,7 +258,11 @@ IN_DOMAIN_SAFE = ("answerable", "legitimate", "exemplar", "uncovered")
 def fit_refusal(items: list[Item], intents: list[Intent]) -> RefusalRule:
     """The rule chosen by the objective above on these items' out-of-fold scores."""
     unsafe = Scores.of([i for i, it in zip(intents, items, strict=True) if it.exemplar.unsafe])
-    pool = [(i, it) for i, it in zip(intents, items, strict=True) if not it.exemplar.unsafe and it.kind in IN_DOMAIN_SAFE and it.exemplar.label != "offtopic"]
+    pool = [
+        (i, it)
+        for i, it in zip(intents, items, strict=True)
+        if not it.exemplar.unsafe and it.kind in IN_DOMAIN_SAFE and it.exemplar.label != "offtopic"
+    ]
     safe = Scores.of([i for i, _ in pool])
     legitimate = np.array([it.kind == "legitimate" for _, it in pool])
     t = search_refusal(unsafe, safe, int(SAFE_REFUSED_BUDGET * len(pool)))
@@ -449,10 +457,17 @@ def main() -> None:
         for budget in args.sweep:  # the same out-of-fold scores under other refusal budgets
             SAFE_REFUSED_BUDGET = budget
             swept, _ = cross_calibrated(items, intents, folds)
-            keys = ("unsafe_refused", "unsafe_refused_or_cautioned", "legitimate_refused", "answerable_refused")
+            keys = (
+                "unsafe_refused",
+                "unsafe_refused_or_cautioned",
+                "legitimate_refused",
+                "answerable_refused",
+            )
             keys += ("exemplar_refused", "legitimate_cautioned", "answerable_cautioned", "category_accuracy")
             print(f"# sweep budget {budget}: " + json.dumps({k: swept[k] for k in keys}))
-        SAFE_REFUSED_BUDGET = args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET_DEFAULT
+        SAFE_REFUSED_BUDGET = (
+            args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET_DEFAULT
+        )
         report, missed = cross_calibrated(items, intents, folds)
         print("# cross-calibrated refusal (each fold judged by thresholds fitted on the others):")
         print("# " + json.dumps(report, ensure_ascii=False))

@@ -282,28 +282,29 @@ class Answerer:
         )
         return self.intent.assess(normalized, vector), vector
 
-    def _refusal(self, category: Category) -> Answer:
-        body = category.message
-        sources: list[Source] = []
+    def _with_card(self, body: str, category: Category) -> tuple[str, list[Source]]:
+        """The message followed by the category's compliant-alternative card, and the card as the
+        only source."""
         card = self._card(category.card)
-        if card is not None:
-            script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
-            body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
-            sources = [self._source(card, 1.0)]
+        if card is None:
+            return body, []
+        script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
+        body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
+        return body, [self._source(card, 1.0)]
+
+    def _refusal(self, category: Category) -> Answer:
+        body, sources = self._with_card(category.message, category)
         return Answer(body, abstained=False, refused=True, sources=sources, policy=category.id)
 
     def _caution(self, category: Category) -> Answer:
         """Guidance rather than a flat no: for a legitimate sensitive question (how to answer a
         customer who hints at a kickback) the compliant way is the answer; for an unsafe one it is
         a refusal with the way out."""
-        body = text("caution", name=category.name, alternative=category.alternative)
-        sources: list[Source] = []
-        card = self._card(category.card)
-        if card is not None:
-            script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
-            body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
-            sources = [self._source(card, 1.0)]
-        return Answer(body, abstained=False, refused=False, sources=sources, policy=category.id, cautioned=True)
+        note = text("caution", name=category.name, alternative=category.alternative)
+        body, sources = self._with_card(note, category)
+        return Answer(
+            body, abstained=False, refused=False, sources=sources, policy=category.id, cautioned=True
+        )
 
     def _card(self, slug: str) -> StoredChunk | None:
         if not slug:
