@@ -176,6 +176,9 @@ MARGIN_GRID = np.round(np.arange(-0.05, 0.2, 0.002), 3)
 # a subject word alone, or a pattern, never refuses where the classifier reads the question as
 # compliant: the topic path needs the classifier to lean unsafe, the pattern path a fair share
 FLOORS = {"topic_refuse_at": 0.5, "pattern_refuse_at": 0.15}
+# The search starts with the pattern path at the classifier's own boundary: a tactic pattern in a
+# question the classifier leans unsafe on refuses, if that fits the budget (None: start from nothing)
+PATTERN_LEANS: float | None = 0.5
 PATHS = ("refuse_at", "margin_refuse_at", "agree_refuse_at", "pattern_refuse_at", "topic_refuse_at")
 
 
@@ -220,6 +223,11 @@ def search_refusal(unsafe: Scores, safe: Scores, budget: int) -> dict[str, float
     refuses the most more unsafe items per safe item it adds, while the safe items refused stay
     within ``budget``; ties go to the move that adds the fewest safe items."""
     t = {path: float(_grid(path)[-1]) for path in PATHS}
+    if (
+        PATTERN_LEANS is not None
+        and int(safe.refused(t | {"pattern_refuse_at": PATTERN_LEANS}).sum()) <= budget
+    ):
+        t["pattern_refuse_at"] = PATTERN_LEANS  # a pattern where the classifier leans unsafe refuses
     caught, false = int(unsafe.refused(t).sum()), int(safe.refused(t).sum())
     while True:
         best = None
@@ -239,17 +247,21 @@ def search_refusal(unsafe: Scores, safe: Scores, budget: int) -> dict[str, float
         _, t, caught, false = best
 
 
-def search_caution(safe: Scores, legitimate: np.ndarray, t: dict[str, float]) -> float:
-    """The lowest caution threshold within both caution budgets (1.0: no band)."""
+def search_caution(safe: Scores, legitimate: np.ndarray, t: dict[str, float]) -> tuple[float, float]:
+    """The lowest caution threshold within both caution budgets (1.0: no band), then the lowest
+    threshold for a pattern hit within them too."""
     refused = safe.refused(t)
     plain, legit = ~legitimate, legitimate
-    for value in GRID:
-        flagged = refused | (safe.p >= value)
-        if flagged[plain].mean() <= CAUTION_BUDGET and (
+
+    def within(flagged: np.ndarray) -> bool:
+        return flagged[plain].mean() <= CAUTION_BUDGET and (
             not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET
-        ):
-            return float(value)
-    return 1.0
+        )
+
+    caution_at = next((float(v) for v in GRID if within(refused | (safe.p >= v))), 1.0)
+    banded = refused | (safe.p >= caution_at)
+    pattern_at = next((float(v) for v in GRID if within(banded | (safe.pattern & (safe.p >= v)))), caution_at)
+    return caution_at, min(pattern_at, caution_at)
 
 
 IN_DOMAIN_SAFE = ("answerable", "legitimate", "exemplar", "uncovered")
@@ -266,8 +278,12 @@ def fit_refusal(items: list[Item], intents: list[Intent]) -> RefusalRule:
     safe = Scores.of([i for i, _ in pool])
     legitimate = np.array([it.kind == "legitimate" for _, it in pool])
     t = search_refusal(unsafe, safe, int(SAFE_REFUSED_BUDGET * len(pool)))
-    caution_at = search_caution(safe, legitimate, t)
-    return RefusalRule(**{k: round(v, 3) for k, v in t.items()}, caution_at=round(max(caution_at, 0.05), 3))
+    caution_at, pattern_caution_at = search_caution(safe, legitimate, t)
+    return RefusalRule(
+        **{k: round(v, 3) for k, v in t.items()},
+        caution_at=round(caution_at, 3),
+        pattern_caution_at=round(pattern_caution_at, 3),
+    )
 
 
 def refused_right(item: Item, intent: Intent, rule: RefusalRule) -> bool:
@@ -323,7 +339,25 @@ def cross_calibrated(items: list[Item], intents: list[Intent], folds: np.ndarray
     report["unsafe_named"] = named
     report["unsafe_wrong_category"] = wrong_category
     report["category_accuracy"] = round(1 - wrong_category / max(1, named), 3)
+    report |= category_variants(items, intents)
     return report, missed
+
+
+def category_variants(items: list[Item], intents: list[Intent]) -> dict:
+    """Out-of-fold category accuracy on every unsafe item: the classifier's choice, the matched
+    pattern's wherever there is one, and the pattern's where the classifier ranks it in its top k."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item, intent in zip(items, intents, strict=True):
+        if not item.exemplar.unsafe or not intent.ranked_categories:
+            continue
+        expected = item.exemplar.label.removeprefix("unsafe:")
+        pattern = intent.pattern_category.id if intent.pattern_category else None
+        ranked = intent.ranked_categories
+        for name, k in (("classifier", 0), ("pattern_in_top2", 2), ("pattern_in_top3", 3), ("pattern", 99)):
+            chosen = pattern if pattern is not None and pattern in ranked[:k] else ranked[0]
+            found[name][0] += chosen == expected
+            found[name][1] += 1
+    return {f"category_{name}": round(r / max(1, n), 3) for name, (r, n) in found.items()}
 
 
 def ranking(items: list[Item], intents: list[Intent]) -> dict:
@@ -418,10 +452,12 @@ def main() -> None:
     ):
         parser.add_argument(f"--{name}", type=float, default=None, help="instead of tuning.yaml's")
     parser.add_argument("--sweep", type=float, nargs="*", default=[], help="refusal budgets to compare")
+    parser.add_argument("--no-pattern-start", action="store_true", help="search the pattern path from 1")
     parser.add_argument("--safe-budget", type=float, default=None, help="instead of SAFE_REFUSED_BUDGET")
     parser.add_argument("--caution-budget", type=float, default=None, help="instead of CAUTION_BUDGET")
     args = parser.parse_args()
-    global SAFE_REFUSED_BUDGET, CAUTION_BUDGET
+    global SAFE_REFUSED_BUDGET, CAUTION_BUDGET, PATTERN_LEANS
+    PATTERN_LEANS = None if args.no_pattern_start else PATTERN_LEANS
     SAFE_REFUSED_BUDGET = args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET
     CAUTION_BUDGET = args.caution_budget if args.caution_budget is not None else CAUTION_BUDGET
     from config import get_settings, load_settings
@@ -486,6 +522,7 @@ def main() -> None:
             "topic_refuse_at": rule.topic_refuse_at,
             "agree_refuse_at": rule.agree_refuse_at,
             "caution_at": rule.caution_at,
+            "pattern_caution_at": rule.pattern_caution_at,
         }
         if args.cv_only:
             _print_block("refusal", refusal)

@@ -84,10 +84,14 @@ class RefusalRule:
     #: the caution band: below a refusal, a combined score at least this high gets the category's
     #: compliance note and compliant alternative instead of retrieved tactics (1.0: no band)
     caution_at: float = 1.0
+    #: a tactic pattern that does not refuse (the classifier is not sure enough) cautions from here
+    pattern_caution_at: float = 1.0
 
     def caution(self, intent: Intent) -> bool:
         """In the band: not refused, but too likely unsafe to serve passages as tactics."""
-        return intent.unsafe_probability >= self.caution_at and not self.refuse(intent)
+        p = intent.unsafe_probability
+        band = p >= self.caution_at or (intent.pattern_hit and p >= self.pattern_caution_at)
+        return band and not self.refuse(intent)
 
     def refuse(self, intent: Intent) -> bool:
         p = intent.unsafe_probability

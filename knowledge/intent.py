@@ -65,6 +65,10 @@ NEIGHBOURS = 3
 # C of the category classifier (e5 + cue features, unsafe exemplars only); cross-validated category
 # accuracy on the tuning data: nearest exemplar 0.86, this classifier 0.94 (C 0.1 and 1 alike)
 CATEGORY_REGULARIZATION = 1.0
+# A matched tactic pattern names the category when the classifier ranks it this high at least
+# (0: never). Cross-validated category accuracy on every unsafe item (evalsets.calibrate, round 5):
+# the classifier alone 0.927, the pattern's when in its top 2 0.925, top 3 0.924, always 0.924
+PATTERN_CATEGORY_WITHIN = 0
 # The wording classifier: character n-grams of the normalized question (in Chinese a word is one to
 # three characters), so "偷偷", "冒充", "假的" count wherever they stand and whatever surrounds them.
 WORDING_NGRAMS = (1, 3)
@@ -82,6 +86,8 @@ class Intent:
     wording_probability: float = 0.5  # the character n-gram classifier alone
     cue_probability: float = 0.5  # the compositional-cue classifier alone (0.5 when it is off)
     topic_category: Category | None = None  # the category whose subject word occurs (topic path)
+    pattern_category: Category | None = None  # the category of the tactic pattern that matched
+    ranked_categories: tuple[str, ...] = ()  # the category classifier's ids, likeliest first
 
     @property
     def agreement(self) -> float:
@@ -194,9 +200,13 @@ class IntentModel:
         p_unsafe = _sigmoid(z / (1 + w + (self.cue_weight if self._cue_probe is not None else 0.0)))
         p_domain = float(self._domain.proba(vector)[0, 1])
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
-        pattern_hit = self.policy.pattern_category(normalized) is not None
+        pattern = self.policy.pattern_category(normalized)
+        pattern_hit = pattern is not None
         topic = None if pattern_hit else self.policy.topic_category(normalized)
-        category = self._likeliest_category(normalized, vector)
+        ranked = self._ranked_categories(normalized, vector)
+        category = self.policy.category(ranked[0]) if ranked else None
+        if pattern is not None and pattern.id in ranked[:PATTERN_CATEGORY_WITHIN]:
+            category = pattern
         return Intent(
             p_unsafe,
             margin,
@@ -208,16 +218,18 @@ class IntentModel:
             p_wording,
             p_cues,
             topic,
+            pattern,
+            ranked,
         )
 
-    def _likeliest_category(self, normalized: str, vector: np.ndarray) -> Category | None:
-        """The category classifier's choice (it reads the meaning and the cues, and beat both the
-        pattern's category and the nearest exemplar's out of fold)."""
+    def _ranked_categories(self, normalized: str, vector: np.ndarray) -> tuple[str, ...]:
+        """The category classifier's ids, likeliest first (it reads the meaning and the cues, and
+        beat both the pattern's category and the nearest exemplar's out of fold)."""
         if self._category is None:
-            return self.policy.category(self._only_category) if self._only_category else None
+            return (self._only_category,) if self._only_category else ()
         features = np.hstack([vector, self._cues.features(normalized)])[None, :]
-        label = self._category.labels[int(np.argmax(self._category.proba(features)[0]))]
-        return self.policy.category(label)
+        order = np.argsort(-self._category.proba(features)[0])
+        return tuple(str(self._category.labels[i]) for i in order)
 
 
 def _logit(p: float) -> float:
