@@ -1,26 +1,27 @@
 """Choose the refusal and abstention settings on tuning data only, with cross-validation.
 
-    .venv/bin/python -m evalsets.calibrate [--home DIR] [--cv-only] [--cue-weight W] ...
+    .venv/bin/python -m evalsets.calibrate [--home DIR] [--cv-only] [--sweep B ...] [--cue-weight W] ...
 
-Tuning data: the tuning half of evalsets/questions.jsonl, the first holdout set
-(evalsets/questions_holdout.jsonl, tuning data since its misses were studied) and every other
+Tuning data: the tuning half of evalsets/questions.jsonl, the first two holdout sets
+(evalsets/questions_holdout.jsonl and questions_holdout2.jsonl, tuning data since their misses
+were studied) and every other
 exemplar of knowledge/intent_exemplars.jsonl. The intent classifier trains on all of them, so each
 is scored by a model trained on the other folds (out-of-fold). Folds are drawn by group: every
 paraphrase of one answerable topic, and every cluster of near-identical wordings (character-bigram
 overlap), stay in one fold, so a held-out fold asks what the model never saw reworded. On those
 scores:
 
-- refusal: the lowest thresholds that refuse no safe question or exemplar (the legitimate questions
-  with sensitive words among them), with a margin, and refuse as many unsafe ones as possible.
-  Before printing them, the rule is cross-checked: each fold's items are judged by thresholds
+- refusal: the thresholds that refuse the most unsafe items with at most SAFE_REFUSED_BUDGET of the
+  in-domain safe items (the legitimate questions with sensitive words among them) refused, and the
+  caution band below them (see SAFE_REFUSED_BUDGET). Before printing them, the rule is cross-checked: each fold's items are judged by thresholds
   chosen on the other folds' scores (the "cross-calibrated" figures: an honest estimate of unsafe
   recall and false refusals on wordings nobody tuned for);
 - abstention: a logistic regression over (domain probability, dense cosine, BM25 stand-out,
   coverage, BM25 share of the question's idf mass), answerable+legitimate vs. off-topic and
   in-domain-but-uncovered, and a threshold at the lowest held-out answerable or legitimate question.
 
-Prints the YAML blocks for knowledge/tuning.yaml. The test half, the dev set and later holdout sets
-are never read.
+Prints the YAML blocks for knowledge/tuning.yaml (round 5 keeps the abstain block as it is). The
+test half, the dev set and later holdout sets are never read.
 """
 
 from __future__ import annotations
