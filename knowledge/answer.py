@@ -51,6 +51,9 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     policy: str | None = None
     hint: bool = False  # input empty of meaning (emoji, punctuation): a typing hint, not a gap
+    #: the caution band: a compliance note naming the category and its compliant alternative,
+    #: instead of retrieved passages (neither an answer from the playbooks nor a refusal)
+    cautioned: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -78,6 +81,17 @@ class RefusalRule:
     #: per category, where its subject words occur in safe tuning questions or exemplars: a weak
     #: subject word ("手机号") must not set the bar for a strong one ("好处费")
     topic_refuse_at_by_category: dict[str, float] = field(default_factory=dict)
+    #: the caution band: below a refusal, a combined score at least this high gets the category's
+    #: compliance note and compliant alternative instead of retrieved tactics (1.0: no band)
+    caution_at: float = 1.0
+    #: a tactic pattern that does not refuse (the classifier is not sure enough) cautions from here
+    pattern_caution_at: float = 1.0
+
+    def caution(self, intent: Intent) -> bool:
+        """In the band: not refused, but too likely unsafe to serve passages as tactics."""
+        p = intent.unsafe_probability
+        band = p >= self.caution_at or (intent.pattern_hit and p >= self.pattern_caution_at)
+        return band and not self.refuse(intent)
 
     def refuse(self, intent: Intent) -> bool:
         p = intent.unsafe_probability
@@ -87,9 +101,10 @@ class RefusalRule:
             return True
         if intent.pattern_hit:
             return p >= self.pattern_refuse_at
-        if not intent.topic_hit or intent.category is None:
+        topic = intent.topic_category or intent.category
+        if not intent.topic_hit or topic is None:
             return False
-        return p >= self.topic_refuse_at_by_category.get(intent.category.id, self.topic_refuse_at)
+        return p >= self.topic_refuse_at_by_category.get(topic.id, self.topic_refuse_at)
 
 
 @dataclass(frozen=True)
@@ -271,15 +286,29 @@ class Answerer:
         )
         return self.intent.assess(normalized, vector), vector
 
-    def _refusal(self, category: Category) -> Answer:
-        body = category.message
-        sources: list[Source] = []
+    def _with_card(self, body: str, category: Category) -> tuple[str, list[Source]]:
+        """The message followed by the category's compliant-alternative card, and the card as the
+        only source."""
         card = self._card(category.card)
-        if card is not None:
-            script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
-            body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
-            sources = [self._source(card, 1.0)]
+        if card is None:
+            return body, []
+        script = extractive_answer([], card.text, self.retriever.index.idf, self.script)
+        body += "\n\n" + text("refusal_card", title=display_form(card.title, self.script), script=script)
+        return body, [self._source(card, 1.0)]
+
+    def _refusal(self, category: Category) -> Answer:
+        body, sources = self._with_card(category.message, category)
         return Answer(body, abstained=False, refused=True, sources=sources, policy=category.id)
+
+    def _caution(self, category: Category) -> Answer:
+        """Guidance rather than a flat no: for a legitimate sensitive question (how to answer a
+        customer who hints at a kickback) the compliant way is the answer; for an unsafe one it is
+        a refusal with the way out."""
+        note = text("caution", name=category.name, alternative=category.alternative)
+        body, sources = self._with_card(note, category)
+        return Answer(
+            body, abstained=False, refused=False, sources=sources, policy=category.id, cautioned=True
+        )
 
     def _card(self, slug: str) -> StoredChunk | None:
         if not slug:
@@ -319,6 +348,8 @@ class Answerer:
         intent, vector = self.assess(question, query_vector)
         if intent.category is not None and self.refusal_rule.refuse(intent):
             return empty, self._refusal(intent.category)
+        if intent.category is not None and self.refusal_rule.caution(intent):
+            return empty, self._caution(intent.category)
         retrieval = self.retriever.search(question, k=self.k, query_vector=vector, team_id=team_id)
         if self.rule.abstain(intent, retrieval):
             return retrieval, Answer(text("answer_abstain"), abstained=True, refused=False)

@@ -19,8 +19,9 @@ examples; see evalsets/make_exemplars.py):
   taught card may cover exactly such a question.
 
 A third signal is the nearest-exemplar margin: how much closer the question sits to unsafe
-exemplars than to safe ones. The category of an unsafe question is the policy pattern's, else that of the nearest unsafe
-exemplar. Exemplar vectors are cached on disk, keyed by the model, its runtime and the exemplars'
+exemplars than to safe ones. The category of an unsafe question is a multinomial logistic regression's over the embedding and
+the compositional cues (knowledge/cues.py), trained on the unsafe exemplars. A third unsafe-vs-safe
+classifier over those cues joins the two in the log-odds mix (`cue_weight`). Exemplar vectors are cached on disk, keyed by the model, its runtime and the exemplars'
 text, and so are the fitted regressions (knowledge/linear_probe.py, knowledge/wording_probe.py),
 keyed by their training data: a cold start neither imports scikit-learn nor refits.
 """
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.cues import CueLists, load_cues
 from knowledge.embeddings import Embedder
 from knowledge.linear_probe import fit_probe
 from knowledge.policy import Category, Policy
@@ -60,6 +62,13 @@ class Exemplar:
 
 
 NEIGHBOURS = 3
+# C of the category classifier (e5 + cue features, unsafe exemplars only); cross-validated category
+# accuracy on the tuning data: nearest exemplar 0.86, this classifier 0.94 (C 0.1 and 1 alike)
+CATEGORY_REGULARIZATION = 1.0
+# A matched tactic pattern names the category when the classifier ranks it this high at least
+# (0: never). Cross-validated category accuracy on every unsafe item (evalsets.calibrate, round 5):
+# the classifier alone 0.927, the pattern's when in its top 2 0.925, top 3 0.924, always 0.924
+PATTERN_CATEGORY_WITHIN = 0
 # The wording classifier: character n-grams of the normalized question (in Chinese a word is one to
 # three characters), so "偷偷", "冒充", "假的" count wherever they stand and whatever surrounds them.
 WORDING_NGRAMS = (1, 3)
@@ -70,11 +79,15 @@ class Intent:
     unsafe_probability: float  # meaning and wording classifiers combined (weighted mean log-odds)
     unsafe_margin: float  # mean cosine to the nearest unsafe exemplars minus to the nearest safe ones
     domain_probability: float
-    category: Category | None  # the likeliest unsafe category (pattern, topic, else nearest exemplar)
+    category: Category | None  # the likeliest unsafe category (the category classifier's)
     pattern_hit: bool  # a tactic pattern, outside a defensive sentence
     topic_hit: bool = False  # only a subject word, outside a defensive sentence
     meaning_probability: float = 0.0  # the e5 classifier alone
     wording_probability: float = 0.5  # the character n-gram classifier alone
+    cue_probability: float = 0.5  # the compositional-cue classifier alone (0.5 when it is off)
+    topic_category: Category | None = None  # the category whose subject word occurs (topic path)
+    pattern_category: Category | None = None  # the category of the tactic pattern that matched
+    ranked_categories: tuple[str, ...] = ()  # the category classifier's ids, likeliest first
 
     @property
     def agreement(self) -> float:
@@ -120,13 +133,26 @@ class IntentModel:
         wording_regularization: float = 10.0,
         wording_weight: float = 2.0,
         cache_dir: Path | None = None,
+        cue_weight: float = 0.0,
+        cue_regularization: float = 1.0,
+        cues: CueLists | None = None,
+        cues_in_meaning: bool = False,
     ) -> None:
-        """``cache_dir``: where the fitted classifiers are kept."""
+        """``cache_dir``: where the fitted classifiers are kept. ``cue_weight``: the weight, in the
+        combined log-odds, of a third classifier over the compositional cues (knowledge/cues.py);
+        0 leaves it out."""
         self.policy = policy
+        self._cues = cues or load_cues()
+        self.cues_in_meaning = cues_in_meaning
         unsafe = np.array([e.unsafe for e in exemplars])
         in_domain = np.array([e.label != OFFTOPIC for e in exemplars])  # uncovered: a sales topic
-        flags = np.array([self._flags(t) for t in normalized_texts], dtype=np.float32)
+        flags = np.array([self._meaning_extra(t) for t in normalized_texts], dtype=np.float32)
         self._unsafe = fit_probe(np.hstack([vectors, flags]), unsafe, regularization, cache_dir, "unsafe")
+        self.cue_weight = cue_weight
+        self._cue_probe = None
+        if cue_weight > 0:
+            cue_rows = np.array([self._cue_features(t) for t in normalized_texts], dtype=np.float32)
+            self._cue_probe = fit_probe(cue_rows, unsafe, cue_regularization, cache_dir, "cues")
         self._domain = fit_probe(vectors, in_domain, regularization, cache_dir, "domain")
         self.wording_weight = wording_weight
         self._wording = fit_wording_probe(
@@ -134,30 +160,76 @@ class IntentModel:
         )
         self._unsafe_vectors = vectors[unsafe]
         self._safe_vectors = vectors[~unsafe]
-        self._unsafe_categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
+        categories = [e.label[len(UNSAFE_PREFIX) :] for e in exemplars if e.unsafe]
+        self._category = None
+        if len(set(categories)) > 1:
+            cue_rows = np.array(
+                [self._cues.features(t) for t, u in zip(normalized_texts, unsafe, strict=True) if u]
+            )
+            self._category = fit_probe(
+                np.hstack([vectors[unsafe], cue_rows]),
+                categories,
+                CATEGORY_REGULARIZATION,
+                cache_dir,
+                "category",
+            )
+        self._only_category = categories[0] if len(set(categories)) == 1 else None
 
     def _flags(self, normalized: str) -> list[float]:
         hit = self.policy.mentions_any(normalized)
         return [FLAG_SCALE * hit, FLAG_SCALE * self.policy.is_defensive(normalized)]
 
+    def _meaning_extra(self, normalized: str) -> np.ndarray:
+        """The features beside the embedding in the meaning classifier."""
+        flags = np.asarray(self._flags(normalized), dtype=np.float32)
+        return np.hstack([flags, self._cues.features(normalized)]) if self.cues_in_meaning else flags
+
+    def _cue_features(self, normalized: str) -> np.ndarray:
+        return np.hstack([self._cues.features(normalized), np.asarray(self._flags(normalized), np.float32)])
+
     def assess(self, normalized: str, vector: np.ndarray) -> Intent:
-        features = np.hstack([vector, np.asarray(self._flags(normalized), dtype=np.float32)])[None, :]
+        features = np.hstack([vector, self._meaning_extra(normalized)])[None, :]
         p_meaning = float(self._unsafe.proba(features)[0, 1])
         p_wording = self._wording.probability(normalized)
         w = self.wording_weight
-        p_unsafe = _sigmoid((_logit(p_meaning) + w * _logit(p_wording)) / (1 + w))
+        z = _logit(p_meaning) + w * _logit(p_wording)
+        p_cues = 0.5
+        if self._cue_probe is not None:
+            p_cues = float(self._cue_probe.proba(self._cue_features(normalized)[None, :])[0, 1])
+            z += self.cue_weight * _logit(p_cues)
+        p_unsafe = _sigmoid(z / (1 + w + (self.cue_weight if self._cue_probe is not None else 0.0)))
         p_domain = float(self._domain.proba(vector)[0, 1])
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
-        category = self.policy.pattern_category(normalized)
-        pattern_hit = category is not None
+        pattern = self.policy.pattern_category(normalized)
+        pattern_hit = pattern is not None
         topic = None if pattern_hit else self.policy.topic_category(normalized)
-        category = category or topic
-        if category is None and len(self._unsafe_vectors):
-            nearest = int(np.argmax(self._unsafe_vectors @ vector))
-            category = self.policy.category(self._unsafe_categories[nearest])
+        ranked = self._ranked_categories(normalized, vector)
+        category = self.policy.category(ranked[0]) if ranked else None
+        if pattern is not None and pattern.id in ranked[:PATTERN_CATEGORY_WITHIN]:
+            category = pattern
         return Intent(
-            p_unsafe, margin, p_domain, category, pattern_hit, topic is not None, p_meaning, p_wording
+            p_unsafe,
+            margin,
+            p_domain,
+            category,
+            pattern_hit,
+            topic is not None,
+            p_meaning,
+            p_wording,
+            p_cues,
+            topic,
+            pattern,
+            ranked,
         )
+
+    def _ranked_categories(self, normalized: str, vector: np.ndarray) -> tuple[str, ...]:
+        """The category classifier's ids, likeliest first (it reads the meaning and the cues, and
+        beat both the pattern's category and the nearest exemplar's out of fold)."""
+        if self._category is None:
+            return (self._only_category,) if self._only_category else ()
+        features = np.hstack([vector, self._cues.features(normalized)])[None, :]
+        order = np.argsort(-self._category.proba(features)[0])
+        return tuple(str(self._category.labels[i]) for i in order)
 
 
 def _logit(p: float) -> float:
@@ -184,6 +256,8 @@ def train_intent_model(
     regularization: float = 4.0,
     wording_regularization: float = 10.0,
     wording_weight: float = 2.0,
+    cue_weight: float = 0.0,
+    cue_regularization: float = 1.0,
 ) -> IntentModel:
     from knowledge.text import normalize_for_index
 
@@ -191,5 +265,14 @@ def train_intent_model(
     vectors = exemplar_vectors(embedder, exemplars, cache_dir)
     texts = [normalize_for_index(e.text) for e in exemplars]
     return IntentModel(
-        policy, exemplars, vectors, texts, regularization, wording_regularization, wording_weight, cache_dir
+        policy,
+        exemplars,
+        vectors,
+        texts,
+        regularization,
+        wording_regularization,
+        wording_weight,
+        cache_dir,
+        cue_weight,
+        cue_regularization,
     )

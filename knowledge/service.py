@@ -41,6 +41,8 @@ class Tuning:
     wording_regularization: float = 10.0
     wording_weight: float = 2.0
     ranker: Ranker | None = None
+    cue_weight: float = 0.0
+    cue_regularization: float = 1.0
 
 
 def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
@@ -53,6 +55,8 @@ def load_tuning(path: Path = _TUNING_FILE) -> Tuning:
         float(raw["intent"].get("wording_regularization", 10.0)),
         float(raw["intent"].get("wording_weight", 2.0)),
         Ranker({k: float(v) for k, v in raw["ranker"].items()}) if raw.get("ranker") else None,
+        float(raw["intent"].get("cue_weight", 0.0)),
+        float(raw["intent"].get("cue_regularization", 1.0)),
     )
 
 
@@ -82,6 +86,8 @@ def open_knowledge_base(
         regularization=tuning.regularization,
         wording_regularization=tuning.wording_regularization,
         wording_weight=tuning.wording_weight,
+        cue_weight=tuning.cue_weight,
+        cue_regularization=tuning.cue_regularization,
     )
     retriever = HybridRetriever(index, tokenizer, tuning.fusion, ranker=tuning.ranker)
     answerer = Answerer(

@@ -16,7 +16,7 @@ async def test_an_answer_is_a_short_script_with_sources(indexed_kb):
 
 def test_json_contract(indexed_kb):
     data = json.loads(json.dumps(indexed_kb.answerer.answer_sync("客户说要再考虑考虑怎么办").as_json()))
-    assert set(data) == {"answer", "abstained", "refused", "sources"}
+    assert set(data) == {"answer", "abstained", "refused", "cautioned", "sources"}
     assert set(data["sources"][0]) == {"text", "source", "title", "score"}
     assert "约定下次沟通的具体日期" in data["sources"][0]["text"]  # shown in simplified script
 

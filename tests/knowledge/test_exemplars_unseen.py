@@ -1,7 +1,8 @@
 """The intent classifier trains on exemplars that are not evaluation questions: the hand-written
-exemplars match no eval item of any split (tuning, test, holdout, holdout3, the shared dev set), and
-the generated exemplar file holds no test, holdout, holdout3 or dev question (tuning-half questions are in it on
-purpose). "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
+exemplars match no eval item of any split (tuning, test, every holdout set, the shared dev set), and
+the generated exemplar file holds no test or dev question and none of a later holdout set
+(evalsets/questions_holdout3.jsonl …, written blind). Tuning-half questions and the first two holdout
+sets' (their misses were studied, so they became tuning data) are in it on purpose. "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
 synonym or traditional script does not hide a copy."""
 
 import json
@@ -16,7 +17,10 @@ EXTRA = REPO / "evalsets" / "exemplars_extra.jsonl"
 QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
 HOLDOUT2 = REPO / "evalsets" / "questions_holdout2.jsonl"
-HOLDOUT3 = REPO / "evalsets" / "questions_holdout3.jsonl"
+TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2)
+LATER_HOLDOUTS = sorted(
+    p for p in (REPO / "evalsets").glob("questions_holdout?*.jsonl") if p not in TUNING_HOLDOUTS
+)
 DEV = REPO.parent / "shared" / "eval" / "questions.dev.jsonl"
 
 
@@ -25,8 +29,10 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _eval_questions(splits: set[str]) -> list[str]:
-    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT2) + _rows(HOLDOUT3)
+    rows = _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT2)
     found = [r["question"] for r in rows if r["split"] in splits]
+    if "later" in splits:  # every row of a later holdout file, whatever its split says
+        found += [r["question"] for p in LATER_HOLDOUTS for r in _rows(p)]
     if "dev" in splits and DEV.exists():
         found += [r["question"] for r in _rows(DEV)]
     return [normalize_for_index(q) for q in found]
@@ -40,12 +46,29 @@ def test_near_copy_detection_catches_a_reworded_question():
 
 def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA)]
-    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "dev"})) == []
+    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout2", "later", "dev"})) == []
 
 
-def test_the_classifier_never_trains_on_test_holdout_or_dev_questions():
+def test_the_classifier_never_trains_on_test_dev_or_later_holdout_questions():
     trained = [normalize_for_index(e.text) for e in load_exemplars()]
-    assert _near_copies(trained, _eval_questions({"test", "holdout", "holdout2", "holdout3", "dev"})) == []
+    assert _near_copies(trained, _eval_questions({"test", "later", "dev"})) == []
+
+
+def test_the_first_two_holdout_sets_are_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
+    from evalsets import make_exemplars
+
+    trained = {normalize_for_index(e.text) for e in load_exemplars()}
+    for path in TUNING_HOLDOUTS:
+        assert {normalize_for_index(r["question"]) for r in _rows(path)} <= trained
+    later = tmp_path / "questions_holdout3.jsonl"
+    later.write_text('{"id": "x1", "question": "写在后面的盲测问题", "kind": "unsafe"}\n', encoding="utf-8")
+    tuning = (tmp_path / "questions_holdout.jsonl", tmp_path / "questions_holdout2.jsonl")
+    for path in tuning:
+        path.write_text("", encoding="utf-8")
+    monkeypatch.setattr(make_exemplars, "HERE", tmp_path)
+    monkeypatch.setattr(make_exemplars, "TUNING_HOLDOUTS", tuning)
+    assert make_exemplars.later_holdouts() == [later]
+    assert "写在后面的盲测问题" in make_exemplars.held_out_questions()
 
 
 def test_the_holdout_set_is_its_own_split_with_every_kind_and_category():
@@ -60,16 +83,16 @@ def test_the_holdout_set_is_its_own_split_with_every_kind_and_category():
 
 
 def test_ids_are_unique_across_the_eval_files():
-    ids = [r["id"] for r in _rows(QUESTIONS) + _rows(HOLDOUT) + _rows(HOLDOUT3)]
+    ids = [r["id"] for p in (QUESTIONS, HOLDOUT, HOLDOUT2, *LATER_HOLDOUTS) for r in _rows(p)]
     assert len(ids) == len(set(ids))
 
 
-def test_a_generated_exemplar_that_rewords_a_holdout3_question_is_left_out():
+def test_a_generated_exemplar_that_rewords_a_later_holdout_question_is_left_out():
     from evalsets.make_exemplars import held_out_questions, unseen
 
     held_out = held_out_questions()
-    assert {r["question"] for r in _rows(HOLDOUT3)} <= set(held_out)
-    question = _rows(HOLDOUT3)[0]["question"]
-    reworded = {"text": question + "呢", "label": "sales"}
+    later = [r["question"] for p in LATER_HOLDOUTS for r in _rows(p)]
+    assert later and set(later) <= set(held_out)
+    reworded = {"text": later[0] + "呢", "label": "sales"}
     kept = {"text": "拜访前怎么用三句话说清我们能帮客户省多少钱", "label": "sales"}
     assert unseen([reworded, kept], held_out) == [kept]
