@@ -68,7 +68,12 @@ HOLDOUTS = (
         {"unsafe": 75, "legitimate": 40, "unanswerable": 35, "answerable": 95, "uncovered": 18},
         6,
         5,
-        ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl", "questions_holdout3.jsonl"),
+        (
+            "questions.jsonl",
+            "questions_holdout.jsonl",
+            "questions_holdout2.jsonl",
+            "questions_holdout3.jsonl",
+        ),
     ),
 )
 holdouts = pytest.mark.parametrize("holdout", HOLDOUTS, ids=lambda h: h.split)
