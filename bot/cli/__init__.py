@@ -168,7 +168,7 @@ async def _record_gap(db, question: str) -> None:
         await record_gap(session, None, None, question, "abstained")
 
 
-EVAL_SET_NAMES = ("test", "tune", "holdout", "holdout2", "holdout3", "dev")
+EVAL_SET_NAMES = ("test", "tune", "holdout", "holdout2", "holdout3", "holdout4", "dev")
 
 
 def eval_question_sets(questions: Path, holdouts: dict[str, Path | None], dev: Path | None, wanted: set[str]):
@@ -203,13 +203,16 @@ def eval_retrieval(
     holdout3: Annotated[
         Path | None, typer.Option(help="Also report the third never-tuned set (split holdout3) on its own")
     ] = Path("evalsets/questions_holdout3.jsonl"),
+    holdout4: Annotated[
+        Path | None, typer.Option(help="Also report the fourth never-tuned set (split holdout4) on its own")
+    ] = Path("evalsets/questions_holdout4.jsonl"),
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     only: Annotated[
         list[str] | None,
         typer.Option(
-            help="Report only these sets (test, tune, holdout, holdout2, holdout3, dev); repeatable"
+            help="Report only these sets (test, tune, holdout, holdout2, holdout3, holdout4, dev); repeatable"
         ),
     ] = None,
     ranking_only: Annotated[
@@ -222,7 +225,7 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half, the three holdout sets and the
+    abstention and false refusal, for the test half, the tuning half, the four holdout sets and the
     dev set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
     tuning half's rankings over a kept index (unchanged chunks are not embedded again)."""
     import contextlib
@@ -243,7 +246,7 @@ def eval_retrieval(
     wanted = set(only or EVAL_SET_NAMES)
     if not wanted <= set(EVAL_SET_NAMES):
         raise typer.BadParameter(f"--only takes {', '.join(EVAL_SET_NAMES)}, not {sorted(wanted)}")
-    holdouts = {"holdout": holdout, "holdout2": holdout2, "holdout3": holdout3}
+    holdouts = {"holdout": holdout, "holdout2": holdout2, "holdout3": holdout3, "holdout4": holdout4}
     sets = eval_question_sets(questions, holdouts, dev, wanted)
     kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")
     with kept as folder:

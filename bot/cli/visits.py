@@ -56,8 +56,9 @@ EVAL_SPLITS = {
     "holdout4": "fourth holdout (written blind, measured once; then the customer tagger was trained on it)",
     "holdout5": "fifth holdout (written and labelled by reading, measured once; then tuned on in parser5)",
     "holdout6": "sixth holdout (written and labelled by reading, never tuned on)",
+    "holdout7": "seventh holdout (written and labelled by reading, never tuned on)",
 }
-HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+HELD_OUT = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 
@@ -89,7 +90,7 @@ def eval_visits(
         str | None,
         typer.Option(
             help="With --file: only the rows of this split (tune / test / holdout / holdout2 / holdout3 / "
-            "holdout4 / holdout5 / holdout6)"
+            "holdout4 / holdout5 / holdout6 / holdout7)"
         ),
     ] = None,
     today: Annotated[

@@ -4,6 +4,7 @@ real holdout questions are never run here)."""
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import EVAL_SET_NAMES, app, eval_question_sets
@@ -14,7 +15,7 @@ def test_an_unknown_set_is_refused_with_the_names_it_takes(tmp_path):
         app, ["eval", "retrieval", "--only", "heldout", "--ranking-only", "--corpus", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "--only takes test, tune, holdout, holdout2, holdout3, dev" in result.output
+    assert "--only takes test, tune, holdout, holdout2, holdout3, holdout4, dev" in result.output
 
 
 def _write_questions(path, rows):
@@ -33,11 +34,12 @@ def _row(qid, split, kind="unanswerable"):
     }
 
 
-def test_the_third_holdout_is_a_set_of_its_own_with_only_its_split(tmp_path):
+def test_each_later_holdout_is_a_set_of_its_own_with_only_its_split(tmp_path):
     main = _write_questions(tmp_path / "questions.jsonl", [_row("t1", "tune"), _row("t2", "test")])
-    third = _write_questions(tmp_path / "third.jsonl", [_row("k1", "holdout3"), _row("x1", "holdout2")])
     second = _write_questions(tmp_path / "second.jsonl", [_row("g1", "holdout2")])
-    holdouts = {"holdout": None, "holdout2": second, "holdout3": third}
+    third = _write_questions(tmp_path / "third.jsonl", [_row("k1", "holdout3"), _row("x1", "holdout2")])
+    fourth = _write_questions(tmp_path / "fourth.jsonl", [_row("m1", "holdout4"), _row("y1", "holdout3")])
+    holdouts = {"holdout": None, "holdout2": second, "holdout3": third, "holdout4": fourth}
 
     sets = eval_question_sets(main, holdouts, None, set(EVAL_SET_NAMES))
     assert {name: [q.id for q in qs] for name, qs in sets.items()} == {
@@ -45,20 +47,27 @@ def test_the_third_holdout_is_a_set_of_its_own_with_only_its_split(tmp_path):
         "tune": ["t1"],
         "holdout2": ["g1"],
         "holdout3": ["k1"],
+        "holdout4": ["m1"],
     }
     only_third = eval_question_sets(main, holdouts, None, {"holdout3"})
     assert list(only_third) == ["holdout3"]
+    only_fourth = eval_question_sets(main, holdouts, None, {"holdout4"})
+    assert {name: [q.id for q in qs] for name, qs in only_fourth.items()} == {"holdout4": ["m1"]}
 
 
-def test_a_missing_third_holdout_file_is_skipped(tmp_path):
+@pytest.mark.parametrize("name", ["holdout3", "holdout4"])
+def test_a_missing_later_holdout_file_is_skipped(tmp_path, name):
     main = _write_questions(tmp_path / "questions.jsonl", [_row("t1", "tune")])
-    holdouts = {"holdout3": tmp_path / "absent.jsonl"}
-    assert "holdout3" not in eval_question_sets(main, holdouts, None, {"tune", "holdout3"})
+    holdouts = {name: tmp_path / "absent.jsonl"}
+    assert name not in eval_question_sets(main, holdouts, None, {"tune", name})
 
 
-def test_the_third_holdout_option_defaults_to_its_file_and_says_what_it_is():
+@pytest.mark.parametrize(
+    ("name", "ordinal"), [("holdout3", "third"), ("holdout4", "fourth")], ids=["holdout3", "holdout4"]
+)
+def test_each_later_holdout_option_defaults_to_its_file_and_says_what_it_is(name, ordinal):
     result = CliRunner().invoke(app, ["eval", "retrieval", "--help"], terminal_width=200)
     assert result.exit_code == 0
-    assert "--holdout3" in result.output
-    assert "third never-tuned set (split holdout3)" in " ".join(result.output.split())
-    assert "evalsets/questions_holdout3.jsonl" in result.output
+    assert f"--{name}" in result.output
+    assert f"{ordinal} never-tuned set (split {name})" in " ".join(result.output.split())
+    assert f"evalsets/questions_{name}.jsonl" in result.output

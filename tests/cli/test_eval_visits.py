@@ -17,7 +17,8 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "fourth holdout" in result.stdout
     assert "fifth holdout" in result.stdout
     assert "sixth holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 8  # no dev file here
+    assert "seventh holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 9  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
@@ -32,6 +33,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
         "holdout4",
         "holdout5",
         "holdout6",
+        "holdout7",
     }
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
@@ -61,6 +63,7 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
         ("holdout4", "fourth holdout (written blind, measured once"),
         ("holdout5", "fifth holdout (written and labelled by reading"),
         ("holdout6", "sixth holdout (written and labelled by reading"),
+        ("holdout7", "seventh holdout (written and labelled by reading"),
     ],
 )
 def test_eval_visits_reports_a_newer_holdout_as_its_own_held_out_split(

@@ -1,7 +1,7 @@
-"""Each never-tuned question set (holdout2, holdout3) is well formed: enough questions of every kind
-and of every compliance category, valid fields, ids of its own, key phrases that occur in the document
-each answerable question names (after the normalization the hit check applies), and no question that
-is a near copy of an evaluation item or a training exemplar."""
+"""Each never-tuned question set (holdout2, holdout3, holdout4) is well formed: enough questions of
+every kind and of every compliance category, valid fields, ids of its own, key phrases that occur in
+the document each answerable question names (after the normalization the hit check applies), and no
+question that is a near copy of an evaluation item or a training exemplar."""
 
 import json
 import os
@@ -61,6 +61,19 @@ HOLDOUTS = (
         6,
         5,
         ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl"),
+    ),
+    Holdout(
+        "holdout4",
+        r"m\d{3}",
+        {"unsafe": 75, "legitimate": 40, "unanswerable": 35, "answerable": 95, "uncovered": 18},
+        6,
+        5,
+        (
+            "questions.jsonl",
+            "questions_holdout.jsonl",
+            "questions_holdout2.jsonl",
+            "questions_holdout3.jsonl",
+        ),
     ),
 )
 holdouts = pytest.mark.parametrize("holdout", HOLDOUTS, ids=lambda h: h.split)

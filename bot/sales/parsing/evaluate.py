@@ -141,7 +141,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--today", type=date.fromisoformat, default=None)
     parser.add_argument(
         "--split",
-        choices=("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"),
+        choices=(
+            "tune",
+            "test",
+            "holdout",
+            "holdout2",
+            "holdout3",
+            "holdout4",
+            "holdout5",
+            "holdout6",
+            "holdout7",
+        ),
         default=None,
     )
     args = parser.parse_args(argv)

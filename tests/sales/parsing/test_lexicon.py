@@ -50,10 +50,13 @@ def test_evalset_is_labelled_and_split_once() -> None:
     assert set(splits) == set(EVAL_SPLITS) and abs(splits["tune"] - splits["test"]) <= 1
     assert splits["tune"] + splits["test"] >= 200 and splits["holdout"] >= 80 and splits["holdout3"] >= 60
     assert splits["holdout4"] >= 90 and splits["holdout5"] >= 80 and splits["holdout6"] >= 100
+    assert splits["holdout7"] >= 125
     assert all(r["expected"]["outcome"] in OUTCOMES for r in rows)
 
 
-@pytest.mark.parametrize(("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-"), ("holdout6", "h6-")])
+@pytest.mark.parametrize(
+    ("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-"), ("holdout6", "h6-"), ("holdout7", "h7-")]
+)
 def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes(
     split: str, prefix: str
 ) -> None:
