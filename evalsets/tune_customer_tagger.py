@@ -72,7 +72,9 @@ def main() -> None:
         print(line + f"{total:8.1%}{blind:8.1%}")
     nested = 0
     for group in groups:
-        best = max(CHOICES, key=lambda c: (sum(v for g, v in hits[c].items() if g != group), -CHOICES.index(c)))
+        best = max(
+            CHOICES, key=lambda c: (sum(v for g, v in hits[c].items() if g != group), -CHOICES.index(c))
+        )
         nested += hits[best][group]
         print(f"  without {group}: {best} chosen, {hits[best][group] / counts[group]:.1%} on {group}")
     print(f"nested grouped CV: {nested / sum(counts.values()):.1%} of {sum(counts.values())} reports")

@@ -20,6 +20,7 @@ bot/sales/parsing/outcome_meaning.py.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 from collections import defaultdict
 from typing import Any
@@ -60,7 +61,9 @@ def _vectors(texts: list[str]) -> np.ndarray:
     )  # cached on disk keyed by the texts: a rerun embeds nothing
 
 
-def _out_of_group(rows: list[dict[str, Any]]) -> dict[tuple[str, Any], np.ndarray]:
+def _out_of_group(
+    rows: list[dict[str, Any]], regularizations: tuple[float, ...], wording_regularizations: tuple[float, ...]
+) -> dict[tuple[str, Any], np.ndarray]:
     """Out-of-group probabilities per report, [reports, outcomes], for every meaning C and wording C."""
     exemplars = load_exemplars()
     ex_texts = [outcome_text(e.text) for e in exemplars]
@@ -89,13 +92,13 @@ def _out_of_group(rows: list[dict[str, Any]]) -> dict[tuple[str, Any], np.ndarra
         train_vec = np.vstack([ex_vec, whole[train]])
         train_labels = [*ex_labels, *(labels[i] for i in train)]
         train_texts = [normalize_for_index(t) for t in [*ex_texts, *(texts[i] for i in train)]]
-        for c in REGULARIZATIONS:
+        for c in regularizations:
             model = fit_classifier(train_vec, train_labels, c)
             matrix = out.setdefault(("meaning", c), np.zeros((len(rows), len(outcomes))))
             for i in held:
                 p = read_probabilities(model, focus_vec[i], clause_vec[i])
                 matrix[i] = [p.get(o, 0.0) for o in outcomes]
-        for c in WORDING_REGULARIZATIONS:
+        for c in wording_regularizations:
             probe = fit_outcome_wording(train_texts, train_labels, WORDING_NGRAMS, c)
             matrix = out.setdefault(("wording", c), np.zeros((len(rows), len(outcomes))))
             for i in held:
@@ -114,7 +117,9 @@ def _combined(meaning: np.ndarray, wording: np.ndarray, weight: float) -> np.nda
     return p / p.sum(axis=1, keepdims=True)
 
 
-def _thresholds(best_ok: np.ndarray, best_p: np.ndarray, cue_ok: np.ndarray, strength: np.ndarray, mask: np.ndarray):
+def _thresholds(
+    best_ok: np.ndarray, best_p: np.ndarray, cue_ok: np.ndarray, strength: np.ndarray, mask: np.ndarray
+):
     """The best threshold per strength over the rows in ``mask`` (each strength's rows are separate),
     ties to the higher threshold; and the hits with them."""
     chosen, hits = {}, 0
@@ -134,7 +139,14 @@ def _apply(chosen, best_ok, best_p, cue_ok, strength, mask) -> int:
     return int(np.sum(np.where(best_p >= threshold, best_ok, cue_ok)[mask]))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Grouped CV of the outcome classifier and its combination")
+    parser.add_argument("--C", type=float, nargs="+", default=REGULARIZATIONS, help="meaning regularizations")
+    parser.add_argument(
+        "--wording-C", type=float, nargs="+", default=WORDING_REGULARIZATIONS, help="wording regularizations"
+    )
+    args = parser.parse_args(argv)
+    regularizations, wording_regularizations = tuple(args.C), tuple(args.wording_C)
     rows = training_reports()
     groups = np.array([r["group"] for r in rows])
     gold = np.array([r["expected"]["outcome"] for r in rows])
@@ -142,11 +154,11 @@ def main() -> None:
     cue_ok = np.array([c.outcome == g for c, g in zip(cues, gold, strict=True)])
     strength = np.array([c.strength for c in cues])
     print(f"{len(rows)} labelled reports in {len(set(groups))} groups; words alone {cue_ok.mean():.1%}")
-    oog = _out_of_group(rows)
+    oog = _out_of_group(rows, regularizations, wording_regularizations)
     outcomes = oog[("outcomes", None)]
     configs = []
-    for c, cw, w in itertools.product(REGULARIZATIONS, WORDING_REGULARIZATIONS, WORDING_WEIGHTS):
-        if w == 0 and cw != WORDING_REGULARIZATIONS[0]:
+    for c, cw, w in itertools.product(regularizations, wording_regularizations, WORDING_WEIGHTS):
+        if w == 0 and cw != wording_regularizations[0]:
             continue  # the wording classifier unused: one config for it
         p = _combined(oog[("meaning", c)], oog[("wording", cw)], w)
         best = outcomes[p.argmax(axis=1)]
@@ -167,7 +179,7 @@ def main() -> None:
     for group in sorted(set(groups)):
         others, mine = groups != group, groups == group
         scored = []
-        for (c_, cw_, w_), best_ok, best_p in configs:
+        for (c_, _, w_), best_ok, best_p in configs:
             chosen_, hits_ = _thresholds(best_ok, best_p, cue_ok, strength, others)
             scored.append(((hits_, -w_, c_), best_ok, best_p, chosen_))
         _, best_ok, best_p, chosen_ = max(scored, key=lambda s: s[0])
@@ -176,16 +188,24 @@ def main() -> None:
     print(f"nested grouped CV (each group scored with the choice made without it): {nested:.1%}")
     for group, (h, n) in by_group.items():
         print(f"  {group:<14}{h / n:7.1%}  ({h}/{n})  words alone {cue_ok[groups == group].mean():.1%}")
-    # the current setting, for comparison
-    current = _combined(oog[("meaning", REGULARIZATION)], oog[("wording", WORDING_REGULARIZATION)], WORDING_WEIGHT)
-    cur_ok = outcomes[current.argmax(axis=1)] == gold
-    print(f"current setting in outcome_meaning.py: {_apply(OVERRIDE_AT, cur_ok, current.max(axis=1), cue_ok, strength, everyone) / len(rows):.1%}")
+    if ("meaning", REGULARIZATION) in oog and ("wording", WORDING_REGULARIZATION) in oog:
+        current = _combined(
+            oog[("meaning", REGULARIZATION)], oog[("wording", WORDING_REGULARIZATION)], WORDING_WEIGHT
+        )
+        current_ok = outcomes[current.argmax(axis=1)] == gold
+        hits = _apply(OVERRIDE_AT, current_ok, current.max(axis=1), cue_ok, strength, everyone)
+        print(f"the setting now in outcome_meaning.py: {hits / len(rows):.1%}")
     per_label: dict[str, list[bool]] = defaultdict(list)
     p = _combined(oog[("meaning", c)], oog[("wording", cw)], w)
-    final_ok = np.where(p.max(axis=1) >= np.array([chosen[s] for s in strength]), outcomes[p.argmax(axis=1)] == gold, cue_ok)
+    final_ok = np.where(
+        p.max(axis=1) >= np.array([chosen[s] for s in strength]), outcomes[p.argmax(axis=1)] == gold, cue_ok
+    )
     for g, ok in zip(gold, final_ok, strict=True):
         per_label[g].append(bool(ok))
-    print("  per outcome: " + ", ".join(f"{k} {np.mean(v):.0%} ({len(v)})" for k, v in sorted(per_label.items())))
+    print(
+        "  per outcome: "
+        + ", ".join(f"{k} {np.mean(v):.0%} ({len(v)})" for k, v in sorted(per_label.items()))
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """The outcome of a visit report judged on its meaning, next to its outcome words.
 
-A logistic regression over the e5 query embedding, trained at start-up on the labelled exemplar
-sentences in lexicon/outcome_exemplars.jsonl (written by hand, none taken from evalsets/). Its vectors
-are cached like knowledge/intent.py's (in the process and on disk, keyed by the model and the
-exemplars' text), and so is the fitted regression (knowledge/linear_probe.py).
+Two classifiers, trained at start-up on the hand-written exemplar sentences
+(lexicon/outcome_exemplars.jsonl) and the labelled visit reports (lexicon/outcome_reports.jsonl, built
+from evalsets/ by ``python -m evalsets.build_outcome_reports``): a logistic regression over the e5
+query embedding (the meaning) and one over character n-gram tf-idf (the wording: 成了, 拍板, 簽約,
+gate locked wherever they stand; outcome_wording.py), combined by a weighted sum of their
+log-probabilities. The vectors are cached like knowledge/intent.py's (in the process and on disk,
+keyed by the model and the texts), and so are the fitted regressions.
 
 A long report's embedding is dominated by what it says besides the customer's reaction (the way
 there, who was met), so a report is read twice: whole, and by its most decided clause (the clause
@@ -12,12 +15,11 @@ labelled "setting" and never decide); the two readings are averaged. Where the r
 只是预算用完了) both readings are of its part from the last turn on (visit_text.outcome_focus): in
 Chinese the clause after 但是/不过/只是 carries the stance.
 
-The classifier and the outcome words are combined by the strength of the wording
-(visit_text.OutcomeCue): the classifier's reading replaces the words' when its probability reaches
-the threshold for that strength. The thresholds and the regularization are chosen by
-``python -m evalsets.tune_outcome``: the exemplars, which the outcome words were never written from,
-each read by a classifier trained on the other folds, scored together with the tune split (whose
-words were written while reading it, so alone it would always say "trust the words").
+The classifiers and the outcome words are combined by the strength of the wording
+(visit_text.OutcomeCue): the classifiers' reading replaces the words' when its probability reaches
+the threshold for that strength. The thresholds, the regularizations and the wording's weight are
+chosen by grouped cross-validation, one group of reports (a split written at one time) left out at a
+time: ``python -m evalsets.tune_outcome``.
 
 The parser gets a reader explicitly (bot/app.py builds one over the knowledge base's embedder); without
 one, the outcome words alone decide.
@@ -46,15 +48,15 @@ REPORTS_FILE = LEXICON_DIR / "outcome_reports.jsonl"
 NEVER = 1.01  # a threshold no probability reaches: the words decide at that strength
 #: The label of exemplar clauses that only set the scene (who, where, when): no outcome.
 SETTING = "setting"
-#: The classifier's probability that overrides the outcome words, per strength of the words, and the
-#: classifier's regularization (chosen over the cross-validated exemplars and the tune split: evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": 0.9, "none": 0.5}
+#: The classifiers' probability that overrides the outcome words, per strength of the words, and the
+#: meaning classifier's regularization (chosen by grouped cross-validation: evalsets/tune_outcome.py).
+OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": 0.9, "none": 0.6}
 REGULARIZATION = 0.25
 #: The wording classifier (character n-grams, outcome_wording.py): its n-gram lengths, regularization
 #: and weight in the combined log-probabilities (0: the meaning classifier alone).
 WORDING_NGRAMS = (1, 3)
-WORDING_REGULARIZATION = 10.0
-WORDING_WEIGHT = 0.0
+WORDING_REGULARIZATION = 30.0
+WORDING_WEIGHT = 2.0
 
 
 def fit_classifier(
@@ -103,7 +105,10 @@ def combine_readings(
     over the meaning's outcomes."""
     if wording is None or weight == 0:
         return dict(meaning)
-    logs = {o: math.log(max(p, 1e-9)) + weight * math.log(max(wording.get(o, 0.0), 1e-9)) for o, p in meaning.items()}
+    logs = {
+        o: math.log(max(p, 1e-9)) + weight * math.log(max(wording.get(o, 0.0), 1e-9))
+        for o, p in meaning.items()
+    }
     top = max(logs.values())
     odds = {o: math.exp(v - top) for o, v in logs.items()}
     total = sum(odds.values())
@@ -135,7 +140,9 @@ class OutcomeReader:
         self.wording_weight = wording_weight
         if wording_weight:
             texts = [normalize_for_index(e.text) for e in examples]
-            self._wording = fit_outcome_wording(texts, labels, WORDING_NGRAMS, WORDING_REGULARIZATION, cache_dir)
+            self._wording = fit_outcome_wording(
+                texts, labels, WORDING_NGRAMS, WORDING_REGULARIZATION, cache_dir
+            )
         self._embedder = embedder
         self.override_at = dict(override_at)
 

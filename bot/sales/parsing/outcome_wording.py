@@ -68,7 +68,10 @@ def _fit(
     model.fit(features, list(labels))
     coef, intercept = model.coef_, model.intercept_
     if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes
-        coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+        coef, intercept = (
+            np.vstack([-coef[0] / 2, coef[0] / 2]),
+            np.array([-intercept[0] / 2, intercept[0] / 2]),
+        )
     return OutcomeWordingProbe(
         tuple(str(label) for label in model.classes_),
         ngram_range,

@@ -92,3 +92,10 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     train(rows, tmp_path / "a.crfsuite")
     train(rows, tmp_path / "b.crfsuite")
     assert (tmp_path / "a.crfsuite").read_bytes() == (tmp_path / "b.crfsuite").read_bytes()
+
+
+def test_latin_word_boundaries_and_dialect_particles_are_features() -> None:
+    rows = customer_tagger.features("见了Nova Gear")
+    assert "lw:b:cap" in rows[2] and "lw:e" in rows[5] and "lw:b:cap" in rows[7]
+    wu = customer_tagger.features("去了杨浦个鑫达")
+    assert "prt" in wu[4] and "prt:prev" in wu[5]

@@ -10,9 +10,18 @@ from bot.sales.parsing.outcome_meaning import combine_readings
 from bot.sales.parsing.outcome_wording import fit_outcome_wording
 
 TEXTS = [
-    "合同盖章了", "首付款到账", "订单落地了", "采购单发过来了",
-    "门卫不让进", "办公室没人", "人在外地出差", "电话打不通白等",
-    "说用不上", "明确拒绝了", "不考虑换供应商", "没需要",
+    "合同盖章了",
+    "首付款到账",
+    "订单落地了",
+    "采购单发过来了",
+    "门卫不让进",
+    "办公室没人",
+    "人在外地出差",
+    "电话打不通白等",
+    "说用不上",
+    "明确拒绝了",
+    "不考虑换供应商",
+    "没需要",
 ]
 LABELS = ["deal_won"] * 4 + ["no_show"] * 4 + ["not_interested"] * 4
 
@@ -27,7 +36,9 @@ def test_the_probe_matches_scikit_learn_and_reads_back_from_the_cache(tmp_path) 
         vectorizer.fit_transform(TEXTS), LABELS
     )
     for text in ("对方盖章了", "老板不在办公室", "他们没需要", "完全无关的句子 xyz"):
-        expected = dict(zip(model.classes_, model.predict_proba(vectorizer.transform([text]))[0], strict=True))
+        expected = dict(
+            zip(model.classes_, model.predict_proba(vectorizer.transform([text]))[0], strict=True)
+        )
         got = probe.proba(text)
         assert got == pytest.approx(expected, abs=1e-6)
     cached = fit_outcome_wording(TEXTS, LABELS, (1, 2), 5.0, tmp_path)
