@@ -44,7 +44,6 @@ from bot.sales.parsing.visit_text import outcome_clauses, outcome_cue, outcome_f
 from config import get_settings
 from evalsets.training_reports import training_reports
 from knowledge.embeddings import embedder_for
-from knowledge.intent import Exemplar, exemplar_vectors
 from knowledge.text import normalize_for_index
 
 THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, NEVER)
@@ -55,10 +54,24 @@ STRENGTHS = ("strong", "weak", "none")
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
+    """The e5 query vectors of ``texts``, kept per text in the settings' cache folder: a rerun after
+    reports were added embeds only the new texts."""
     settings = get_settings()
-    return exemplar_vectors(
-        embedder_for(settings), [Exemplar(t, "") for t in texts], settings.cache_dir
-    )  # cached on disk keyed by the texts: a rerun embeds nothing
+    embedder = embedder_for(settings)
+    cached = settings.cache_dir / f"outcome-cv-vectors-{embedder.runtime}.npz"
+    known: dict[str, np.ndarray] = {}
+    if cached.exists():
+        with np.load(cached, allow_pickle=False) as saved:
+            known = dict(zip((str(t) for t in saved["texts"]), saved["vectors"], strict=True))
+    missing = sorted({t for t in texts if t not in known})
+    if missing:
+        known.update(zip(missing, embedder.embed_queries(missing), strict=True))
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp.npz")
+        order = sorted(known)
+        np.savez(tmp, texts=np.array(order), vectors=np.stack([known[t] for t in order]))
+        tmp.replace(cached)
+    return np.stack([known[t] for t in texts])
 
 
 def _out_of_group(
@@ -73,7 +86,7 @@ def _out_of_group(
     focus = [outcome_focus(t) for t in texts]
     clauses = [outcome_clauses(t) for t in texts]
     pieces = [*ex_texts, *texts, *focus, *(c for cs in clauses for c in cs)]
-    print(f"embedding {len(pieces)} texts (cached after the first run) …", flush=True)
+    print(f"embedding {len(pieces)} texts (each kept in the cache folder) …", flush=True)
     flat = _vectors([normalize_for_index(p) for p in pieces])
     ex_vec, whole, focus_vec = flat[: len(ex_texts)], flat[len(ex_texts) : len(ex_texts) + len(texts)], None
     at = len(ex_texts) + len(texts)
