@@ -284,8 +284,8 @@ def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if presen
     from bot.sales.parsing.customer_tagger import load_tagger
     from bot.sales.parsing.outcome_meaning import OutcomeReader
     from knowledge.e5_build import E5_MODEL_NAME, build_e5_model
-    from knowledge.embeddings import embedder_for
     from knowledge.e5_onnx import build_e5_onnx
+    from knowledge.embeddings import embedder_for
 
     settings = get_settings()
     path = build_e5_model(settings.models_dir / E5_MODEL_NAME, force=force)
