@@ -78,7 +78,9 @@ def test_a_polite_refusal_after_praise_is_read_by_the_clause_after_the_turn(read
         ("老板说他们集团统一采购，分公司自己不能买", "not_interested"),  # a refusal told as a rule
     ],
 )
-def test_reports_without_outcome_words_are_read_by_classifiers_trained_on_reports(reader, report, outcome) -> None:
+def test_reports_without_outcome_words_are_read_by_classifiers_trained_on_reports(
+    reader, report, outcome
+) -> None:
     cue = outcome_cue(report)
     assert cue.strength == "none"
     assert reader.read(report, cue) == outcome
