@@ -282,16 +282,20 @@ def _shared_embedder(settings):
 def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if present")] = False) -> None:
     """Build the default offline embedding model (multilingual-e5-small) under COACH_HOME/models,
     and its ONNX export, which `coach ask` and `coach run` use without loading torch; and train the
-    visit parser's customer tagger into the cache folder, so the bot's start never trains it."""
+    visit parser's customer tagger and outcome classifiers into the cache folder, so the bot's start
+    never trains them."""
     from bot.sales.parsing.customer_tagger import load_tagger
+    from bot.sales.parsing.outcome_meaning import OutcomeReader
     from knowledge.e5_build import E5_MODEL_NAME, build_e5_model
     from knowledge.e5_onnx import build_e5_onnx
+    from knowledge.embeddings import embedder_for
 
     settings = get_settings()
     path = build_e5_model(settings.models_dir / E5_MODEL_NAME, force=force)
     typer.echo(str(path))
     typer.echo(str(build_e5_onnx(path, force=force)))
     typer.echo(str(load_tagger(settings.cache_dir).model_path))
+    OutcomeReader(embedder_for(settings), settings.cache_dir)  # its vectors and fits, cached
 
 
 # ---- the bot ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from bot.sales.parsing import lexicon
 
 log = logging.getLogger(__name__)
 TRAINING_FILE = lexicon.HERE / "customer_spans.jsonl"
-FEATURES_VERSION = "2"  # bump when the features or the training parameters change
+FEATURES_VERSION = "3"  # bump when the features or the training parameters change
 TRAINING_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 MIN_START = 0.02  # a guessed span starts only where B is at least this likely
 MAX_NAME = 16
@@ -73,6 +73,12 @@ def _word_sets() -> dict[str, frozenset[str]]:
         words = lexicon.sections(file).get(section, ()) if section else lexicon.words(file)
         sets[name] = frozenset(w for w in words if 0 < len(w) <= MAX_WORD)
     return sets
+
+
+@cache
+def _dialect_particles() -> frozenset[str]:
+    """Dialect particles that may stand before a name (个, 哒 …: lexicon/dialect.txt)."""
+    return frozenset(lexicon.sections("dialect").get("particles", ()))
 
 
 def _script(ch: str) -> str:
@@ -114,6 +120,14 @@ def features(text: str) -> list[list[str]]:
     for m in _LATIN_WORD.finditer(text):
         for k in range(m.start(), m.end()):
             latin[k] = m[0].casefold()
+        marks[m.start()].add("lw:b" + (":cap" if m[0][0].isupper() else ""))  # Latin word boundaries
+        marks[m.end() - 1].add("lw:e")
+    particles = _dialect_particles()
+    for k in range(n):
+        if text[k] in particles:
+            marks[k].add("prt")
+            if k + 1 < n:
+                marks[k + 1].add("prt:prev")  # a dialect particle right before (徐汇个|宝庆布业)
 
     def ch(k: int) -> str:
         return text[k] if 0 <= k < n else ("^" if k < 0 else "$")
@@ -181,6 +195,7 @@ def training_key(rows: Sequence[TrainingRow]) -> str:
     digest.update(json.dumps([FEATURES_VERSION, TRAINING_PARAMS], sort_keys=True).encode())
     for name in sorted(_LISTS):
         digest.update(json.dumps([name, sorted(_word_sets()[name])], ensure_ascii=False).encode())
+    digest.update(json.dumps(sorted(_dialect_particles()), ensure_ascii=False).encode())
     for row in rows:
         digest.update(json.dumps([row.text, row.customer], ensure_ascii=False).encode())
     return digest.hexdigest()[:24]

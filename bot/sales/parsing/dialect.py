@@ -1,6 +1,6 @@
 """Dialect and colloquial wording read as standard Mandarin, once, before a visit report is parsed.
 
-陈生话冇兴趣，唔使再嚟 → 陈生说没兴趣，不用再来; 伊拉老欢喜额 → 他们很喜欢的. The words are data
+陈生话冇兴趣，唔使再嚟 → 陈生说没兴趣，不用再来; 伊拉老欢喜额 → 他们很喜欢的; 徐汇个X → 徐汇的X. The words are data
 (lexicon/dialect.txt): Cantonese, Wu and northeastern forms, and words kept as typed (讲座 is no 说座).
 
 A replacement may change the length of the text, so the reading keeps, for every character it has, the
@@ -42,6 +42,19 @@ def _table() -> tuple[dict[str, str], frozenset[str], int]:
     return mapping, keep, longest
 
 
+@cache
+def _possessive() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The particles read as 的 right after a place (徐汇个宝庆布业), and the places, longest first."""
+    particles = frozenset(lexicon.sections("dialect").get("possessive_after_place", ()))
+    places = {*lexicon.words("place_names"), *lexicon.words("place_words")}
+    return particles, tuple(sorted(places, key=len, reverse=True))
+
+
+def _after_place(read: list[str]) -> bool:
+    tail = "".join(read[-6:])
+    return any(tail.endswith(place) for place in _possessive()[1])
+
+
 def read_standard(typed: str) -> Reading:
     """The text with its dialect words read as standard Mandarin (longest word first, kept words as typed)."""
     mapping, keep, longest = _table()
@@ -63,7 +76,8 @@ def read_standard(typed: str) -> Reading:
                 origin.append(pos + size - 1)
                 break
         else:
-            out.append(typed[pos])
+            particle = typed[pos] in _possessive()[0] and _after_place(out)
+            out.append("的" if particle else typed[pos])
             origin.append(pos)
             size = 1
         pos += size

@@ -40,3 +40,17 @@ def test_a_wu_report_of_liking_is_interest_and_names_stay_as_typed() -> None:
     visit = parse_visit("今朝去了欢喜食品，张老板讲伊拉老欢喜额", TODAY)
     assert visit.outcome == "interested"
     assert visit.customer == "欢喜食品"  # read as 喜欢食品, given back as typed
+
+
+def test_a_wu_possessive_after_a_place_reads_as_de_and_a_measure_word_stays() -> None:
+    assert read_standard("上午跑了静安个恒远灯具").text == "上午跑了静安的恒远灯具"
+    assert read_standard("静安有个客户，一个人来的").text == "静安有个客户，一个人来的"
+
+
+def test_a_xiang_perfective_after_a_verb_reads_as_le() -> None:
+    assert read_standard("昨天见哒周老板").text == "昨天见了周老板"
+
+
+def test_the_customer_after_a_wu_possessive_is_the_name_alone() -> None:
+    got = parse_visit("今朝去了普陀个福瑞包装，陆经理讲再看看", TODAY, customer_tagger=None)
+    assert got.customer == "福瑞包装"

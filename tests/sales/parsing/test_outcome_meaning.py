@@ -1,5 +1,5 @@
-"""The visit outcome judged on its meaning: a classifier over the e5 embedding, trained on the
-hand-written exemplars, combined with the outcome words by their strength."""
+"""The visit outcome judged on its meaning and wording: classifiers trained on the hand-written
+exemplars and the labelled reports, combined with the outcome words by their strength."""
 
 from __future__ import annotations
 
@@ -68,3 +68,27 @@ def test_a_polite_refusal_after_praise_is_read_by_the_clause_after_the_turn(read
     cue = outcome_cue(report)
     assert cue.outcome != "interested"
     assert reader.read(report, cue) == "not_interested"
+
+
+@pytest.mark.parametrize(
+    ("report", "outcome"),
+    [
+        ("嘉和木业 敲定了 6.5w", "deal_won"),  # a terse win in no outcome word
+        ("林经理让我把三家客户的案例打包发他，他周五开会要用", "interested"),  # an act of interest
+        ("老板说他们集团统一采购，分公司自己不能买", "not_interested"),  # a refusal told as a rule
+    ],
+)
+def test_reports_without_outcome_words_are_read_by_classifiers_trained_on_reports(
+    reader, report, outcome
+) -> None:
+    cue = outcome_cue(report)
+    assert cue.strength == "none"
+    assert reader.read(report, cue) == outcome
+
+
+def test_the_wording_classifier_joins_the_meaning(embedder, tmp_path) -> None:
+    meaning_only = OutcomeReader(embedder, tmp_path, wording_weight=0.0)
+    both = OutcomeReader(embedder, tmp_path)
+    report = "嘉和木业 敲定了 6.5w"
+    assert meaning_only.probabilities(report) != pytest.approx(both.probabilities(report))
+    assert sum(both.probabilities(report).values()) == pytest.approx(1.0)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.sales.parsing.outcome_meaning import fit_classifier, read_probabilities
 from bot.sales.parsing.visit_text import outcome_clauses
-from evalsets.tune_outcome import FOLDS, _folds
+from evalsets.tune_outcome import NEVER, _thresholds
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,12 @@ def test_outcome_clauses_split_at_punctuation_and_drop_single_characters() -> No
     assert outcome_clauses("今天去了华东机械，嗯，王总很感兴趣。 好") == ["今天去了华东机械", "王总很感兴趣"]
 
 
-def test_the_folds_spread_every_label_evenly() -> None:
-    labels = ["a"] * 10 + ["b"] * 7
-    fold = _folds(labels)
-    for label in ("a", "b"):
-        counts = np.bincount([f for f, x in zip(fold, labels, strict=True) if x == label], minlength=FOLDS)
-        assert counts.max() - counts.min() <= 1
-    assert fold == _folds(labels)  # a fixed seed: the same split every run
+def test_each_strength_gets_the_threshold_best_for_its_own_reports() -> None:
+    # strong: the words are right and the classifier wrong -> never override; none: the reverse
+    strength = np.array(["strong", "strong", "none", "none", "weak"])
+    best_ok = np.array([False, False, True, True, True])
+    cue_ok = np.array([True, True, False, False, True])
+    best_p = np.array([0.95, 0.95, 0.35, 0.65, 0.5])
+    chosen, hits = _thresholds(best_ok, best_p, cue_ok, strength, np.ones(5, dtype=bool))
+    assert chosen["strong"] == NEVER and chosen["none"] <= 0.35 and hits == 5
+    assert chosen["weak"] == NEVER  # a tie: the words keep it

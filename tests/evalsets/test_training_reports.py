@@ -1,0 +1,26 @@
+"""The learnt parts of the parser are trained only on the listed groups (evalsets/training_reports.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evalsets.training_reports import TRAINING_SPLITS, training_reports
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_split_written_later_never_becomes_training_data(tmp_path) -> None:
+    reports = tmp_path / "reports.jsonl"
+    blind = tmp_path / "blind.jsonl"
+    _write(reports, [{"id": "a", "split": "tune"}, {"id": "b", "split": "holdout7"}, {"id": "c"}])
+    _write(blind, [{"id": "d"}])
+    rows = training_reports([(reports, None), (blind, "blind_parser4"), (tmp_path / "absent.jsonl", "x")])
+    assert [(r["id"], r["group"]) for r in rows] == [("a", "tune"), ("d", "blind_parser4")]
+
+
+def test_the_listed_groups_hold_no_unseen_holdout() -> None:
+    assert not any(s.startswith("holdout") and s[len("holdout") :] in ("7", "8") for s in TRAINING_SPLITS)
+    assert {r["group"] for r in training_reports()} <= set(TRAINING_SPLITS)
