@@ -2,9 +2,9 @@
 
     .venv/bin/python -m evalsets.calibrate [--home DIR] [--cv-only] [--sweep B ...] [--cue-weight W] ...
 
-Tuning data: the tuning half of evalsets/questions.jsonl, the first two holdout sets
-(evalsets/questions_holdout.jsonl and questions_holdout2.jsonl, tuning data since their misses
-were studied) and every other
+Tuning data: the tuning half of evalsets/questions.jsonl, the first three holdout sets
+(evalsets/questions_holdout.jsonl, questions_holdout2.jsonl and questions_holdout3.jsonl, tuning
+data since their misses were studied) and every other
 exemplar of knowledge/intent_exemplars.jsonl. The intent classifier trains on all of them, so each
 is scored by a model trained on the other folds (out-of-fold). Folds are drawn by group: every
 paraphrase of one answerable topic, and every cluster of near-identical wordings (character-bigram
@@ -37,6 +37,7 @@ import numpy as np
 
 from evalsets.make_exemplars import SEEDS, playbook_dir, tuning_rows
 from knowledge.answer import AbstainRule, RefusalRule
+from knowledge import intent as intent_module
 from knowledge.evaluate import Question
 from knowledge.intent import Exemplar, Intent, IntentModel, exemplar_vectors, load_exemplars
 from knowledge.text import normalize_for_index
@@ -474,6 +475,7 @@ def main() -> None:
         "cue-regularization",
     ):
         parser.add_argument(f"--{name}", type=float, default=None, help="instead of tuning.yaml's")
+    parser.add_argument("--category-regularization", type=float, default=None, help="C of the category LR")
     parser.add_argument("--sweep", type=float, nargs="*", default=[], help="refusal budgets to compare")
     parser.add_argument("--no-pattern-start", action="store_true", help="search the pattern path from 1")
     parser.add_argument("--safe-budget", type=float, default=None, help="instead of SAFE_REFUSED_BUDGET")
@@ -506,7 +508,9 @@ def main() -> None:
             )
         )
     )
-    print(f"# intent settings: {chosen}")
+    if args.category_regularization is not None:
+        intent_module.CATEGORY_REGULARIZATION = args.category_regularization
+    print(f"# intent settings: {chosen}, category C {intent_module.CATEGORY_REGULARIZATION}")
     with tempfile.TemporaryDirectory(prefix="coach-calibrate-") as tmp:
         home = args.home or Path(tmp)
         settings = load_settings(coach_home=home, coach_models_dir=base.models_dir.resolve())
