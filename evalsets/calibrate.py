@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from evalsets.make_exemplars import SEEDS, playbook_dir, tuning_rows
-from knowledge.answer import AbstainRule, RefusalRule
 from knowledge import intent as intent_module
+from knowledge.answer import AbstainRule, RefusalRule
 from knowledge.evaluate import Question
 from knowledge.intent import Exemplar, Intent, IntentModel, exemplar_vectors, load_exemplars
 from knowledge.text import normalize_for_index
@@ -539,7 +539,12 @@ def main() -> None:
             ANSWERABLE_OWN_BUDGET = False
             pooled, _ = cross_calibrated(items, intents, folds)
             ANSWERABLE_OWN_BUDGET = True
-            keys = ("unsafe_refused", "unsafe_refused_or_cautioned", "answerable_cautioned", "legitimate_cautioned")
+            keys = (
+                "unsafe_refused",
+                "unsafe_refused_or_cautioned",
+                "answerable_cautioned",
+                "legitimate_cautioned",
+            )
             print("# pooled caution budget: " + json.dumps({k: pooled[k] for k in keys}))
         report, missed = cross_calibrated(items, intents, folds)
         print("# cross-calibrated refusal (each fold judged by thresholds fitted on the others):")

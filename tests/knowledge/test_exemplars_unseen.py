@@ -47,7 +47,12 @@ def test_near_copy_detection_catches_a_reworded_question():
 
 def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     extra = [normalize_for_index(r["text"]) for r in _rows(EXTRA)]
-    assert _near_copies(extra, _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "later", "dev"})) == []
+    assert (
+        _near_copies(
+            extra, _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "later", "dev"})
+        )
+        == []
+    )
 
 
 def test_the_classifier_never_trains_on_test_dev_or_later_holdout_questions():
@@ -93,7 +98,9 @@ def test_a_generated_exemplar_that_rewords_a_later_holdout_question_is_left_out(
     from evalsets.make_exemplars import unseen
 
     later_file = tmp_path / "questions_holdout4.jsonl"  # written blind: in the tree or not, it is held out
-    later_file.write_text('{"id": "x2", "question": "盲测集里一道问投标流程的题", "kind": "answerable"}\n', "utf-8")
+    later_file.write_text(
+        '{"id": "x2", "question": "盲测集里一道问投标流程的题", "kind": "answerable"}\n', "utf-8"
+    )
     monkeypatch.setattr(make_exemplars, "later_holdouts", lambda: [*LATER_HOLDOUTS, later_file])
     held_out = make_exemplars.held_out_questions()
     later = [r["question"] for p in make_exemplars.later_holdouts() for r in _rows(p)]
