@@ -2,9 +2,9 @@
 
     .venv/bin/python -m evalsets.calibrate [--home DIR] [--cv-only] [--sweep B ...] [--cue-weight W] ...
 
-Tuning data: the tuning half of evalsets/questions.jsonl, the first two holdout sets
-(evalsets/questions_holdout.jsonl and questions_holdout2.jsonl, tuning data since their misses
-were studied) and every other
+Tuning data: the tuning half of evalsets/questions.jsonl, the first three holdout sets
+(evalsets/questions_holdout.jsonl, questions_holdout2.jsonl and questions_holdout3.jsonl, tuning
+data since their misses were studied) and every other
 exemplar of knowledge/intent_exemplars.jsonl. The intent classifier trains on all of them, so each
 is scored by a model trained on the other folds (out-of-fold). Folds are drawn by group: every
 paraphrase of one answerable topic, and every cluster of near-identical wordings (character-bigram
@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from evalsets.make_exemplars import SEEDS, playbook_dir, tuning_rows
+from knowledge import intent as intent_module
 from knowledge.answer import AbstainRule, RefusalRule
 from knowledge.evaluate import Question
 from knowledge.intent import Exemplar, Intent, IntentModel, exemplar_vectors, load_exemplars
@@ -172,6 +173,8 @@ def out_of_fold(policy, items: list[Item], vectors: np.ndarray, folds: np.ndarra
 SAFE_REFUSED_BUDGET = SAFE_REFUSED_BUDGET_DEFAULT = 0.005
 CAUTION_BUDGET = 0.02
 LEGIT_CAUTION_BUDGET = 0.25
+# the answerable eval questions keep CAUTION_BUDGET on their own as well (round 6)
+ANSWERABLE_OWN_BUDGET = True
 GRID = np.round(np.arange(0.05, 0.996, 0.005), 3)
 MARGIN_GRID = np.round(np.arange(-0.05, 0.2, 0.002), 3)
 # a subject word alone, or a pattern, never refuses where the classifier reads the question as
@@ -248,15 +251,22 @@ def search_refusal(unsafe: Scores, safe: Scores, budget: int) -> dict[str, float
         _, t, caught, false = best
 
 
-def search_caution(safe: Scores, legitimate: np.ndarray, t: dict[str, float]) -> tuple[float, float]:
-    """The lowest caution threshold within both caution budgets (1.0: no band), then the lowest
-    threshold for a pattern hit within them too."""
+def search_caution(
+    safe: Scores, legitimate: np.ndarray, t: dict[str, float], answerable: np.ndarray | None = None
+) -> tuple[float, float]:
+    """The lowest caution threshold within the caution budgets (1.0: no band), then the lowest
+    threshold for a pattern hit within them too. ``answerable`` marks the answerable eval questions:
+    a caution withholds their answer, so they keep CAUTION_BUDGET on their own too (in the pooled
+    share the many hand-written sales exemplars would hide them)."""
     refused = safe.refused(t)
     plain, legit = ~legitimate, legitimate
+    answer = answerable if answerable is not None else np.zeros(len(legitimate), dtype=bool)
 
     def within(flagged: np.ndarray) -> bool:
-        return flagged[plain].mean() <= CAUTION_BUDGET and (
-            not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET
+        return (
+            flagged[plain].mean() <= CAUTION_BUDGET
+            and (not legit.any() or flagged[legit].mean() <= LEGIT_CAUTION_BUDGET)
+            and (not answer.any() or flagged[answer].mean() <= CAUTION_BUDGET)
         )
 
     caution_at = next((float(v) for v in GRID if within(refused | (safe.p >= v))), 1.0)
@@ -278,8 +288,10 @@ def fit_refusal(items: list[Item], intents: list[Intent]) -> RefusalRule:
     ]
     safe = Scores.of([i for i, _ in pool])
     legitimate = np.array([it.kind == "legitimate" for _, it in pool])
+    answerable = np.array([it.kind == "answerable" for _, it in pool])
     t = search_refusal(unsafe, safe, int(SAFE_REFUSED_BUDGET * len(pool)))
-    caution_at, pattern_caution_at = search_caution(safe, legitimate, t)
+    own = answerable if ANSWERABLE_OWN_BUDGET else None
+    caution_at, pattern_caution_at = search_caution(safe, legitimate, t, own)
     return RefusalRule(
         **{k: round(v, 3) for k, v in t.items()},
         caution_at=round(caution_at, 3),
@@ -359,6 +371,17 @@ def category_variants(items: list[Item], intents: list[Intent]) -> dict:
             found[name][0] += chosen == expected
             found[name][1] += 1
     return {f"category_{name}": round(r / max(1, n), 3) for name, (r, n) in found.items()}
+
+
+def category_confusions(items: list[Item], intents: list[Intent], n: int = 8) -> list[str]:
+    """The commonest out-of-fold (expected -> chosen) category confusions over every unsafe item."""
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for item, intent in zip(items, intents, strict=True):
+        if item.exemplar.unsafe and intent.category is not None:
+            expected = item.exemplar.label.removeprefix("unsafe:")
+            if intent.category.id != expected:
+                found[(expected, intent.category.id)] += 1
+    return [f"{c} {a} -> {b}" for (a, b), c in sorted(found.items(), key=lambda x: -x[1])[:n]]
 
 
 def ranking(items: list[Item], intents: list[Intent]) -> dict:
@@ -452,12 +475,17 @@ def main() -> None:
         "cue-regularization",
     ):
         parser.add_argument(f"--{name}", type=float, default=None, help="instead of tuning.yaml's")
+    parser.add_argument("--category-regularization", type=float, default=None, help="C of the category LR")
     parser.add_argument("--sweep", type=float, nargs="*", default=[], help="refusal budgets to compare")
     parser.add_argument("--no-pattern-start", action="store_true", help="search the pattern path from 1")
     parser.add_argument("--safe-budget", type=float, default=None, help="instead of SAFE_REFUSED_BUDGET")
     parser.add_argument("--caution-budget", type=float, default=None, help="instead of CAUTION_BUDGET")
+    parser.add_argument(
+        "--pooled-caution", action="store_true", help="no caution budget of the answerable questions' own"
+    )
     args = parser.parse_args()
-    global SAFE_REFUSED_BUDGET, CAUTION_BUDGET, PATTERN_LEANS
+    global SAFE_REFUSED_BUDGET, CAUTION_BUDGET, PATTERN_LEANS, ANSWERABLE_OWN_BUDGET
+    ANSWERABLE_OWN_BUDGET = not args.pooled_caution
     PATTERN_LEANS = None if args.no_pattern_start else PATTERN_LEANS
     SAFE_REFUSED_BUDGET = args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET
     CAUTION_BUDGET = args.caution_budget if args.caution_budget is not None else CAUTION_BUDGET
@@ -480,7 +508,9 @@ def main() -> None:
             )
         )
     )
-    print(f"# intent settings: {chosen}")
+    if args.category_regularization is not None:
+        intent_module.CATEGORY_REGULARIZATION = args.category_regularization
+    print(f"# intent settings: {chosen}, category C {intent_module.CATEGORY_REGULARIZATION}")
     with tempfile.TemporaryDirectory(prefix="coach-calibrate-") as tmp:
         home = args.home or Path(tmp)
         settings = load_settings(coach_home=home, coach_models_dir=base.models_dir.resolve())
@@ -505,6 +535,17 @@ def main() -> None:
         SAFE_REFUSED_BUDGET = (
             args.safe_budget if args.safe_budget is not None else SAFE_REFUSED_BUDGET_DEFAULT
         )
+        if ANSWERABLE_OWN_BUDGET:  # the same scores with the answerable questions' caution pooled
+            ANSWERABLE_OWN_BUDGET = False
+            pooled, _ = cross_calibrated(items, intents, folds)
+            ANSWERABLE_OWN_BUDGET = True
+            keys = (
+                "unsafe_refused",
+                "unsafe_refused_or_cautioned",
+                "answerable_cautioned",
+                "legitimate_cautioned",
+            )
+            print("# pooled caution budget: " + json.dumps({k: pooled[k] for k in keys}))
         report, missed = cross_calibrated(items, intents, folds)
         print("# cross-calibrated refusal (each fold judged by thresholds fitted on the others):")
         print("# " + json.dumps(report, ensure_ascii=False))
@@ -512,6 +553,8 @@ def main() -> None:
             print(f"#   missed: {line}")
         for line in top_safe(items, intents):
             print(f"#   top safe: {line}")
+        for line in category_confusions(items, intents):
+            print(f"#   category confusion: {line}")
         rule = fit_refusal(items, intents)
         unsafe = [(it, i) for it, i in zip(items, intents, strict=True) if it.exemplar.unsafe]
         caught = sum(refused_right(it, i, rule) for it, i in unsafe)

@@ -61,6 +61,7 @@ HOLDOUTS = (
         6,
         5,
         ("questions.jsonl", "questions_holdout.jsonl", "questions_holdout2.jsonl"),
+        own_questions_are_exemplars=True,  # tuning data since compliance round 6 read its misses
     ),
     Holdout(
         "holdout4",

@@ -10,12 +10,8 @@ from knowledge.retrieve import Retrieval
 
 UNCOVERED = [
     "金蝶和用友的库存模块哪个功能更强",
-    pytest.param(
-        "公司的合同盖章流程一般要几天",
-        # compliance round 5: the domain classifier, trained on holdout2 and more exemplars, counts
-        # it as a sales question; the abstain block is not refitted on this branch (retrieval5's)
-        marks=pytest.mark.xfail(reason="issue 8: answered since compliance round 5", strict=True),
-    ),
+    # answered in compliance round 5; abstained again since round 6's domain classifier
+    "公司的合同盖章流程一般要几天",
     pytest.param(
         "参加行业展会的展位费公司能报多少",
         # compliance round 4: the domain classifier, trained on more sales exemplars about fees,

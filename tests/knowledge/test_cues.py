@@ -59,3 +59,16 @@ def test_the_shipped_cue_lists_cover_the_kinds_an_indirect_request_combines():
     features = cues.features(normalize_for_index("给采购经理报销一趟欧洲游，算在会务费里"))
     assert features.dtype == np.float32 and len(features) == len(cues.names)
     assert features[cues.names.index("value+insider")] == 1.0
+
+
+def test_the_evasion_cue_reads_the_how_not_to_get_caught_framing_in_any_wording():
+    cues = load_cues(CUES_DIR)
+    for question in (
+        "这样操作以后会不会被查",
+        "怎么说又不犯法",
+        "有没有办法让它看着不显眼",
+        "這麼做應該沒事吧",
+    ):
+        assert "evade" in cues.present(normalize_for_index(question)), question
+    for question in ("投标保证金什么时候退", "客户要回扣我怎么拒绝", "审计部门来查账要准备什么"):
+        assert "evade" not in cues.present(normalize_for_index(question)), question
