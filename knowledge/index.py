@@ -32,6 +32,7 @@ import numpy as np
 
 from knowledge.embeddings import Embedder
 from knowledge.scope import SHARED
+from knowledge.text import normalize_for_index
 
 COLLECTION_PREFIX = "playbooks"
 _GET_BATCH = 5000
@@ -54,6 +55,9 @@ class PreparedChunk:
     scope: str = SHARED
     #: what the encoder reads, when it differs from ``index_text`` (the BM25 text)
     embed_text: str = ""
+    #: questions the passage answers (a card's, an FAQ row's, the question bank's): each gets a
+    #: vector of its own in the question collection, pointing at this chunk
+    questions: tuple[str, ...] = ()
 
     @property
     def passage_text(self) -> str:
@@ -128,6 +132,11 @@ class KnowledgeIndex:
         self._stamps = client.get_or_create_collection(
             f"{COLLECTION_PREFIX}-{embedder.slug}-version", embedding_function=None
         )
+        self._questions = client.get_or_create_collection(
+            f"{COLLECTION_PREFIX}-{embedder.slug}-questions",
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedding_model": embedder.model_name},
+        )
         self._chunks: list[StoredChunk] | None = None
         self._positions: dict[str, int] | None = None
         self._scopes_present: frozenset[str] | None = None
@@ -201,14 +210,49 @@ class KnowledgeIndex:
                 )
         elif progress:
             progress(0, 0)
-        if stale or retagged or fresh:
+        asked = self._sync_questions(source, chunks)
+        if stale or retagged or fresh or asked:
             self._changed()
         return FileChange(added=len(fresh), removed=len(stale), unchanged=len(kept))
 
+    def _sync_questions(self, source: str, chunks: Sequence[PreparedChunk]) -> bool:
+        """Make the question collection hold exactly ``chunks``' questions for ``source``; True
+        when it wrote anything. A question is embedded as a query (it is one)."""
+        found = self._questions.get(where={"source": source}, include=["metadatas"])
+        existing = dict(zip(found["ids"], found["metadatas"], strict=True))
+        wanted: dict[str, tuple[str, dict]] = {}
+        for chunk in chunks:
+            for question in chunk.questions:
+                text = normalize_for_index(question)
+                qid = hashlib.sha256(f"{chunk.chunk_id}\x00{text}".encode()).hexdigest()[:32]
+                meta = {"chunk_id": chunk.chunk_id, "source": source, "scope": chunk.scope}
+                wanted[qid] = (text, meta)
+        stale = [qid for qid in existing if qid not in wanted]
+        retagged = [qid for qid in existing if qid in wanted and existing[qid] != wanted[qid][1]]
+        fresh = [qid for qid in wanted if qid not in existing]
+        if stale:
+            self._questions.delete(ids=stale)
+        if retagged:
+            self._questions.update(ids=retagged, metadatas=[wanted[q][1] for q in retagged])
+        for start in range(0, len(fresh), _GET_BATCH):
+            batch = fresh[start : start + _GET_BATCH]
+            vectors = self.embedder.embed_queries([wanted[q][0] for q in batch])
+            self._questions.add(
+                ids=batch,
+                documents=[wanted[q][0] for q in batch],
+                embeddings=vectors,
+                metadatas=[wanted[q][1] for q in batch],
+            )
+        return bool(stale or retagged or fresh)
+
     def remove_file(self, source: str) -> int:
         ids = self._collection.get(where={"source": source}, include=[])["ids"]
+        asked = self._questions.get(where={"source": source}, include=[])["ids"]
+        if asked:
+            self._questions.delete(ids=asked)
         if ids:
             self._collection.delete(ids=ids)
+        if ids or asked:
             self._changed()
         return len(ids)
 
@@ -224,7 +268,16 @@ class KnowledgeIndex:
         for start in range(0, len(ids), _GET_BATCH):
             batch = ids[start : start + _GET_BATCH]
             self._collection.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
-        if ids:
+        asked = self._questions.get(where={"source": source}, include=["metadatas"])
+        moved = [
+            qid
+            for qid, meta in zip(asked["ids"], asked["metadatas"], strict=True)
+            if meta.get("scope") != scope
+        ]
+        for start in range(0, len(moved), _GET_BATCH):
+            batch = moved[start : start + _GET_BATCH]
+            self._questions.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
+        if ids or moved:
             self._changed()
         return len(ids)
 
@@ -469,6 +522,31 @@ class KnowledgeIndex:
         return [
             (cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
+
+    def question_search(
+        self, query_vector: np.ndarray, k: int, scopes: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity of one of its questions) for the ``k`` questions closest
+        to the rep's, best first; a chunk may come more than once."""
+        total = self._questions.count()
+        if total == 0:
+            return []
+        where = None
+        if scopes is not None and not self._present_scopes() <= set(scopes):
+            where = {"scope": {"$in": sorted(set(scopes))}}
+        result = self._questions.query(
+            query_embeddings=[query_vector.tolist()],
+            n_results=min(k, total),
+            where=where,
+            include=["distances", "metadatas"],
+        )
+        return [
+            (meta["chunk_id"], 1.0 - float(d))
+            for meta, d in zip(result["metadatas"][0], result["distances"][0], strict=True)
+        ]
+
+    def question_count(self) -> int:
+        return self._questions.count()
 
     # ---- several processes ------------------------------------------------------------------
     def _read_stamp(self) -> str:

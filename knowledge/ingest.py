@@ -24,6 +24,7 @@ from knowledge.loaders import (
     load,
 )
 from knowledge.policy import Policy
+from knowledge.question_bank import QuestionBank, attach, default_bank
 from knowledge.scope import SHARED, document_source, scope_for
 from knowledge.text import normalize_for_index
 from knowledge.tokenize import Tokenizer
@@ -32,7 +33,7 @@ EXCERPT_CHARS = 60
 #: Marks what prepare() makes of a file. Bump it when a change to chunking or to the texts indexed
 #: would give an unchanged file other chunks: a file indexed under another mark is prepared again
 #: (its unchanged chunks keep their vectors), instead of being skipped as unchanged.
-PREPARATION = "2-embed-without-section-title"
+PREPARATION = "3-question-vectors"
 
 
 @dataclass(frozen=True)
@@ -57,46 +58,65 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
     flagged_passages: list[FlaggedPassage] = field(default_factory=list)
     row_problems: list[RowProblem] = field(default_factory=list)
+    #: question-bank anchors (knowledge/question_bank/) that no chunk of their document holds
+    bank_unattached: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def prepared_file_key(file_sha: str, tokenizer_mark: str = "") -> str:
+def prepared_file_key(file_sha: str, marks: str = "") -> str:
     """What the index records for a file: its content and how it was prepared (the chunking
-    mark, and the tokenizer's word lists: a new synonym must reach the documents' BM25 tokens)."""
-    return f"{file_sha}+{PREPARATION}" + (f"+{tokenizer_mark}" if tokenizer_mark else "")
+    mark, the tokenizer's word lists: a new synonym must reach the documents' BM25 tokens, and
+    the document's question-bank rows)."""
+    return f"{file_sha}+{PREPARATION}" + (f"+{marks}" if marks else "")
 
 
 def entry_chunk_text(entry: PlaybookEntry) -> tuple[str, str]:
     """(display text, extra searchable text) of a playbook entry: the body is shown, the metadata
     (title, tags, situation, the questions it answers) is searched."""
-    extra = " ".join([entry.title, " ".join(entry.tags), entry.when, *entry.questions])
+    asked = [q for q in entry.questions if q != entry.title]
+    extra = " ".join([entry.title, " ".join(entry.tags), entry.when, *asked])
     return entry.body, extra
 
 
 class Ingestor:
-    def __init__(self, index: KnowledgeIndex, tokenizer: Tokenizer, policy: Policy) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        tokenizer: Tokenizer,
+        policy: Policy,
+        bank: QuestionBank | None = None,
+    ) -> None:
         self.index = index
         self.tokenizer = tokenizer
         self.policy = policy
+        self.bank = bank if bank is not None else default_bank()
 
     def prepare(
-        self, document: LoadedDocument, source: str, scope: str = SHARED
+        self, document: LoadedDocument, source: str, scope: str = SHARED, unattached: list[str] | None = None
     ) -> tuple[list[PreparedChunk], int]:
-        """Chunks of one document, and how many duplicate chunks were dropped."""
-        pieces: list[tuple[str, str, str]] = []  # (display text, title, extra search text)
+        """Chunks of one document, and how many duplicate chunks were dropped. The question bank
+        serves the shared documents it was written for (by file name); a team's own upload of
+        a file by the same name is another document. Anchors that found no chunk are appended
+        to ``unattached``."""
+        pieces: list[tuple[str, str, str, tuple[str, ...]]] = []  # display text, title, extra, questions
         repeats = 0
         if document.entries:
             for entry in document.entries:
                 body, extra = entry_chunk_text(entry)
-                pieces.append((body, entry.title, extra))
+                pieces.append((body, entry.title, extra, entry.questions))
         else:
             cleaned, repeats = clean_document(document.text)
-            for chunk in chunk_text(cleaned, default_title=document.path.stem):
-                pieces.append((chunk.text, chunk.title, ""))
+            chunks = chunk_text(cleaned, default_title=document.path.stem)
+            rows = self.bank.for_document(document.path.name) if scope == SHARED else ()
+            asked, missing = attach(rows, [normalize_for_index(c.text) for c in chunks])
+            if unattached is not None:
+                unattached.extend(f"{document.path.name}: {a}" for a in missing)
+            for chunk, questions in zip(chunks, asked, strict=True):
+                pieces.append((chunk.text, chunk.title, "", tuple(questions)))
         prepared: dict[str, PreparedChunk] = {}
-        for position, (text, title, extra) in enumerate(pieces):
+        for position, (text, title, extra, questions) in enumerate(pieces):
             index_text = normalize_for_index(f"{title}\n{extra}\n{text}".strip())
             # The encoder reads the passage without its section title: a milestone's name on every
             # subsection pulled their vectors together (dense hit@3 fell). BM25 and the ranker's
@@ -113,6 +133,7 @@ class Ingestor:
                 flagged=violation.id if violation else "",
                 scope=scope,
                 embed_text=embed_text if embed_text != index_text else "",
+                questions=questions,
             )
             prepared.setdefault(chunk.chunk_id, chunk)
         return list(prepared.values()), repeats + len(pieces) - len(prepared)
@@ -132,13 +153,14 @@ class Ingestor:
         indexed in the same scope (a scope change only rewrites metadata: no re-embedding)."""
         summary.files += 1
         summary.row_problems.extend(document.problems)
-        file_key = prepared_file_key(document.sha256, self.tokenizer.fingerprint)
+        marks = "+".join(m for m in (self.tokenizer.fingerprint, self._bank_mark(document, scope)) if m)
+        file_key = prepared_file_key(document.sha256, marks)
         if self.index.stored_file(source) == (file_key, scope):
             summary.files_unchanged += 1
             if progress:
                 progress(0, 0)
             return
-        chunks, duplicates = self.prepare(document, source, scope)
+        chunks, duplicates = self.prepare(document, source, scope, summary.bank_unattached)
         change = self.index.replace_file(source, file_key, chunks, progress)
         flagged = [c for c in chunks if c.flagged]
         summary.chunks_flagged += len(flagged)
@@ -147,6 +169,11 @@ class Ingestor:
         summary.chunks_added += change.added
         summary.chunks_replaced += change.removed
         summary.chunks_unchanged += change.unchanged
+
+    def _bank_mark(self, document: LoadedDocument, scope: str) -> str:
+        if document.entries or scope != SHARED:
+            return ""
+        return self.bank.mark(document.path.name)
 
     def ingest_upload(
         self,

@@ -101,7 +101,10 @@ def parse_entry(text: str) -> PlaybookEntry | None:
 
 def load_sheet(path: Path, suffix: str, data: bytes) -> LoadedDocument:
     rows, problems = read_xlsx(data) if suffix == ".xlsx" else read_csv(path, _decode(data))
-    entries = tuple(PlaybookEntry(title=r.question, body=r.answer, tags=r.tags, when=r.when) for r in rows)
+    entries = tuple(
+        PlaybookEntry(title=r.question, body=r.answer, tags=r.tags, when=r.when, questions=(r.question,))
+        for r in rows
+    )
     return LoadedDocument(path, "", hashlib.sha256(data).hexdigest(), entries, tuple(problems))
 
 

@@ -30,7 +30,10 @@ class FusionWeights:
 
 
 #: The signals the ranker weighs for each candidate passage (see `HybridRetriever.candidates`).
-RANKER_FEATURES = ("bm25_rrf", "dense_rrf", "bm25_relative", "dense_gap", "title", "coverage")
+RANKER_FEATURES = ("bm25_rrf", "dense_rrf", "bm25_relative", "dense_gap", "title", "coverage", "question")
+#: question vectors the question leg reads per ask; the last one's similarity is the baseline a
+#: passage's best question must beat to count (see `HybridRetriever.candidates`)
+QUESTION_DEPTH = 30
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Candidates:
     tokens: list[str]
     bm25_z: float
     bm25_best: float
+    question_lift: float = 0.0  # the best passage question's lift over the baseline (0: none)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Retrieval:
     title_match: float = (
         0.0  # how closely the question restates the best passage's title (an FAQ row's question)
     )
+    question_lift: float = 0.0  # how far the closest passage question stands above the rest
 
 
 class HybridRetriever:
@@ -152,6 +157,7 @@ class HybridRetriever:
             found.bm25_z,
             found.bm25_best / idf_mass if idf_mass else 0.0,
             self._title_match(tokens, hits[0].chunk) if hits else 0.0,
+            found.question_lift,
         )
 
     def candidates(
@@ -162,9 +168,16 @@ class HybridRetriever:
         *,
         team_id: int | None = None,
     ) -> Candidates:
-        """Every unflagged passage in the top ``depth`` of either leg, with the signals the ranker
-        weighs. A passage one leg did not rank gets that leg's floor: rank signal 0, and for the
-        dense gap the similarity of the leg's last passage (an upper bound of its own)."""
+        """Every unflagged passage in the top ``depth`` of either leg, or holding one of the
+        ``QUESTION_DEPTH`` questions closest to the rep's, with the signals the ranker weighs. A
+        passage one leg did not rank gets that leg's floor: rank signal 0, and for the dense gap
+        the similarity of the leg's last passage (an upper bound of its own).
+
+        The question signal is a bonus, never a penalty: how far the passage's closest question
+        stands above the last of the questions read (10 × cosine difference, 0 below it). A
+        passage with no questions (a team's own document) scores 0, as does one whose questions
+        are no closer than the rest, so documents without questions compete on the other signals
+        alone."""
         scopes = visible_scopes(team_id)
         chunks = self.index.chunks()
         normalized = normalize_for_index(question)
@@ -174,6 +187,7 @@ class HybridRetriever:
         bm25_rank: dict[int, int] = {}
         dense_rank: dict[int, int] = {}
         dense_sim: dict[int, float] = {}
+        lift: dict[int, float] = {}
         scores = np.zeros(len(chunks))
 
         if mode in ("hybrid", "bm25") and tokens:
@@ -195,6 +209,14 @@ class HybridRetriever:
                 i = position[chunk_id]
                 dense_rank[i], dense_sim[i] = rank, similarity
                 rrf[i] = rrf.get(i, 0.0) + self.weights.dense / (RRF_K + rank)
+            asked = self.index.question_search(vector, QUESTION_DEPTH, scopes)
+            if asked:
+                baseline = asked[-1][1]
+                for chunk_id, similarity in asked:
+                    i = position.get(chunk_id)
+                    if i is not None and i not in lift:  # best first: the first is its closest
+                        lift[i] = max(0.0, 10 * (similarity - baseline))
+                        rrf.setdefault(i, 0.0)
 
         positions = [i for i in rrf if not chunks[i].flagged]
         best_dense = max(dense_sim.values(), default=0.0)
@@ -210,13 +232,23 @@ class HybridRetriever:
                     10 * (dense_sim.get(i, floor_dense) - best_dense),
                     self._title_match(tokens, chunks[i]),
                     _covered(idf, chunks[i].tokens) / idf_mass if idf_mass else 0.0,
+                    lift.get(i, 0.0),
                 ]
                 for i in positions
             ],
             dtype=np.float64,
         ).reshape(len(positions), len(RANKER_FEATURES))
         return Candidates(
-            positions, features, rrf, bm25_rank, dense_rank, dense_sim, tokens, bm25_z, bm25_best
+            positions,
+            features,
+            rrf,
+            bm25_rank,
+            dense_rank,
+            dense_sim,
+            tokens,
+            bm25_z,
+            bm25_best,
+            max((lift[i] for i in positions if i in lift), default=0.0),
         )
 
     def _title_match(self, tokens: list[str], chunk: StoredChunk) -> float:
