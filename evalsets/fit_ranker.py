@@ -32,7 +32,9 @@ from knowledge.retrieve import RANKER_FEATURES
 QUESTIONS = Path(__file__).with_name("questions.jsonl")
 HOLDOUT = Path(__file__).with_name("questions_holdout.jsonl")
 HOLDOUT2 = Path(__file__).with_name("questions_holdout2.jsonl")
-SETS = ("tune", "holdout", "holdout2")
+HOLDOUT3 = Path(__file__).with_name("questions_holdout3.jsonl")
+HOLDOUT4 = Path(__file__).with_name("questions_holdout4.jsonl")
+SETS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
 TUNING = Path(__file__).parent.parent / "knowledge" / "tuning.yaml"
 PENALTIES = (0.001, 0.01, 0.1, 1.0, 3.0, 10.0)
 FOLDS = 5
@@ -119,6 +121,8 @@ def collect(home: Path) -> list[Example]:
         load_questions(QUESTIONS, "tune")
         + load_questions(HOLDOUT, "holdout")
         + load_questions(HOLDOUT2, "holdout2")
+        + load_questions(HOLDOUT3, "holdout3")
+        + load_questions(HOLDOUT4, "holdout4")
     )
     questions = [q for q in asked if q.kind == "answerable"]
     vectors = kb.index.embedder.embed_queries([normalize_for_index(q.question) for q in questions])

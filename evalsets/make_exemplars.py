@@ -2,12 +2,12 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl and the first three holdout sets
-(evalsets/questions_holdout.jsonl, questions_holdout2.jsonl, questions_holdout3.jsonl: their misses
-were studied, so they became tuning data), plus the
+They are the TUNING half of evalsets/questions.jsonl and the first four holdout sets
+(evalsets/questions_holdout.jsonl … questions_holdout4.jsonl: their misses were studied, so they
+became tuning data), plus the
 hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:` (less any
 that rewords a held-out question). Never the test half, the shared dev set or any later holdout set
-(evalsets/questions_holdout4.jsonl …, written blind). Labels: sales (answerable and
+(evalsets/questions_holdout5.jsonl …, written blind). Labels: sales (answerable and
 legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
@@ -24,11 +24,12 @@ EXTRA = HERE / "exemplars_extra.jsonl"
 HOLDOUT = HERE / "questions_holdout.jsonl"  # the first holdout set: tuning data since its misses were read
 HOLDOUT2 = HERE / "questions_holdout2.jsonl"  # the second: tuning data since round 5 read its misses
 HOLDOUT3 = HERE / "questions_holdout3.jsonl"  # the third: tuning data since round 6 read its misses
-TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3)
+HOLDOUT4 = HERE / "questions_holdout4.jsonl"  # the fourth: tuning data since round 7 read its misses
+TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
 
 
 def later_holdouts() -> list[Path]:
-    """Holdout sets written after those (questions_holdout4.jsonl …): never trained or tuned on."""
+    """Holdout sets written after those (questions_holdout5.jsonl …): never trained or tuned on."""
     return sorted(p for p in HERE.glob("questions_holdout?*.jsonl") if p not in TUNING_HOLDOUTS)
 
 
@@ -61,7 +62,7 @@ def label(row: dict) -> str:
     return "sales"
 
 
-TUNING_SPLITS = ("tune", "holdout", "holdout2", "holdout3")
+TUNING_SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
 
 
 def tuning_exemplars(rows: list[dict]) -> list[dict]:
@@ -115,7 +116,7 @@ def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
 def main() -> None:
     extra = _rows(EXTRA)
     # hand-written exemplars are checked against every eval set by a test; filtering them here too
-    # keeps a held-out set added later (questions_holdout4.jsonl …) out of training until they are fixed
+    # keeps a held-out set added later (questions_holdout5.jsonl …) out of training until they are fixed
     exemplars = tuning_exemplars(tuning_rows()) + unseen(extra + card_questions(), held_out_questions())
     TARGET.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in exemplars), encoding="utf-8")
     print(f"{len(exemplars)} exemplars -> {TARGET}")

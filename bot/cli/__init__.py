@@ -168,7 +168,17 @@ async def _record_gap(db, question: str) -> None:
         await record_gap(session, None, None, question, "abstained")
 
 
-EVAL_SET_NAMES = ("test", "tune", "holdout", "holdout2", "holdout3", "holdout4", "dev")
+#: The question sets written after the tuning half, each a file of its own split, and where each
+#: stands: a set whose figures were looked at is tuning data from then on (knowledge/tuning.yaml
+#: says which sets fitted what); only the newest, never tuned on, gives the honest figure.
+HOLDOUT_SETS: dict[str, tuple[Path, str]] = {
+    "holdout": (Path("evalsets/questions_holdout.jsonl"), "tuned on"),
+    "holdout2": (Path("evalsets/questions_holdout2.jsonl"), "tuned on since round 5"),
+    "holdout3": (Path("evalsets/questions_holdout3.jsonl"), "tuned on since round 6"),
+    "holdout4": (Path("evalsets/questions_holdout4.jsonl"), "tuned on since round 7"),
+    "holdout5": (Path("evalsets/questions_holdout5.jsonl"), "never tuned on"),
+}
+EVAL_SET_NAMES = ("test", "tune", *HOLDOUT_SETS, "dev")
 
 
 def eval_question_sets(questions: Path, holdouts: dict[str, Path | None], dev: Path | None, wanted: set[str]):
@@ -185,6 +195,22 @@ def eval_question_sets(questions: Path, holdouts: dict[str, Path | None], dev: P
     return sets
 
 
+def holdout_files(replaced: list[str] | None) -> dict[str, Path]:
+    """HOLDOUT_SETS' files, with ``NAME=PATH`` replacements."""
+    files = {name: path for name, (path, _) in HOLDOUT_SETS.items()}
+    for item in replaced or ():
+        name, sep, path = item.partition("=")
+        if not sep or name not in files:
+            raise typer.BadParameter(f"--holdout takes NAME=PATH with NAME one of {', '.join(HOLDOUT_SETS)}")
+        files[name] = Path(path)
+    return files
+
+
+def _holdout_help() -> str:
+    sets = "; ".join(f"{name}: {path} ({state})" for name, (path, state) in HOLDOUT_SETS.items())
+    return f"Read a holdout set from another file, NAME=PATH (repeatable). The sets: {sets}"
+
+
 @eval_app.command("retrieval")
 def eval_retrieval(
     questions: Annotated[
@@ -193,27 +219,13 @@ def eval_retrieval(
     dev: Annotated[
         Path | None, typer.Option(help="Also report this set (the shared dev set) on its own")
     ] = None,
-    holdout: Annotated[
-        Path | None,
-        typer.Option(help="Also report this set on its own (split holdout; its misses were looked at once)"),
-    ] = Path("evalsets/questions_holdout.jsonl"),
-    holdout2: Annotated[
-        Path | None, typer.Option(help="Also report this never-tuned set on its own (split holdout2)")
-    ] = Path("evalsets/questions_holdout2.jsonl"),
-    holdout3: Annotated[
-        Path | None, typer.Option(help="Also report the third never-tuned set (split holdout3) on its own")
-    ] = Path("evalsets/questions_holdout3.jsonl"),
-    holdout4: Annotated[
-        Path | None, typer.Option(help="Also report the fourth never-tuned set (split holdout4) on its own")
-    ] = Path("evalsets/questions_holdout4.jsonl"),
+    holdout: Annotated[list[str] | None, typer.Option(help=_holdout_help())] = None,
     corpus: Annotated[
         list[Path] | None, typer.Option(help="Documents to index (default: ../shared/seeds and the playbook)")
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option(
-            help="Report only these sets (test, tune, holdout, holdout2, holdout3, holdout4, dev); repeatable"
-        ),
+        typer.Option(help=f"Report only these sets ({', '.join(EVAL_SET_NAMES)}); repeatable"),
     ] = None,
     ranking_only: Annotated[
         bool, typer.Option(help="Rankings of the answerable questions only (skips the decisions)")
@@ -225,8 +237,8 @@ def eval_retrieval(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """On one fresh index: hit@1/hit@3/MRR for BM25, dense, fused and final rankings, plus refusal,
-    abstention and false refusal, for the test half, the tuning half, the four holdout sets and the
-    dev set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
+    abstention and false refusal, for the test half, the tuning half, each holdout set and the dev
+    set, each on its own. While iterating, ``--only tune --ranking-only --home var/eval`` measures the
     tuning half's rankings over a kept index (unchanged chunks are not embedded again)."""
     import contextlib
     import tempfile
@@ -246,8 +258,7 @@ def eval_retrieval(
     wanted = set(only or EVAL_SET_NAMES)
     if not wanted <= set(EVAL_SET_NAMES):
         raise typer.BadParameter(f"--only takes {', '.join(EVAL_SET_NAMES)}, not {sorted(wanted)}")
-    holdouts = {"holdout": holdout, "holdout2": holdout2, "holdout3": holdout3, "holdout4": holdout4}
-    sets = eval_question_sets(questions, holdouts, dev, wanted)
+    sets = eval_question_sets(questions, holdout_files(holdout), dev, wanted)
     kept = contextlib.nullcontext(str(home)) if home else tempfile.TemporaryDirectory(prefix="coach-eval-")
     with kept as folder:
         settings = load_settings(coach_home=folder, embedding_model=base.embedding_model)

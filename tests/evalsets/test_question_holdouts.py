@@ -1,4 +1,4 @@
-"""Each never-tuned question set (holdout2, holdout3, holdout4) is well formed: enough questions of
+"""Each later question set (holdout2 … holdout5) is well formed: enough questions of
 every kind and of every compliance category, valid fields, ids of its own, key phrases that occur in
 the document each answerable question names (after the normalization the hit check applies), and no
 question that is a near copy of an evaluation item or a training exemplar."""
@@ -74,6 +74,21 @@ HOLDOUTS = (
             "questions_holdout.jsonl",
             "questions_holdout2.jsonl",
             "questions_holdout3.jsonl",
+        ),
+        own_questions_are_exemplars=True,  # tuning data since round 7 read its misses
+    ),
+    Holdout(
+        "holdout5",
+        r"n-[ab]\d{3}",
+        {"unsafe": 85, "legitimate": 40, "unanswerable": 40, "answerable": 150, "uncovered": 20},
+        8,
+        5,
+        (
+            "questions.jsonl",
+            "questions_holdout.jsonl",
+            "questions_holdout2.jsonl",
+            "questions_holdout3.jsonl",
+            "questions_holdout4.jsonl",
         ),
     ),
 )

@@ -1,7 +1,7 @@
 """The intent classifier trains on exemplars that are not evaluation questions: the hand-written
 exemplars match no eval item of any split (tuning, test, every holdout set, the shared dev set), and
 the generated exemplar file holds no test or dev question and none of a later holdout set
-(evalsets/questions_holdout4.jsonl …, written blind). Tuning-half questions and the first three holdout
+(evalsets/questions_holdout5.jsonl …, written blind). Tuning-half questions and the first four holdout
 sets' (their misses were studied, so they became tuning data) are in it on purpose. "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
 synonym or traditional script does not hide a copy."""
 
@@ -18,7 +18,8 @@ QUESTIONS = REPO / "evalsets" / "questions.jsonl"
 HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
 HOLDOUT2 = REPO / "evalsets" / "questions_holdout2.jsonl"
 HOLDOUT3 = REPO / "evalsets" / "questions_holdout3.jsonl"
-TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3)
+HOLDOUT4 = REPO / "evalsets" / "questions_holdout4.jsonl"
+TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
 LATER_HOLDOUTS = sorted(
     p for p in (REPO / "evalsets").glob("questions_holdout?*.jsonl") if p not in TUNING_HOLDOUTS
 )
