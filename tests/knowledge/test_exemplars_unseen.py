@@ -61,13 +61,13 @@ def test_the_classifier_never_trains_on_test_dev_or_later_holdout_questions():
     assert _near_copies(trained, _eval_questions({"test", "later", "dev"})) == []
 
 
-def test_the_first_three_holdout_sets_are_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
+def test_the_first_four_holdout_sets_are_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
     from evalsets import make_exemplars
 
     trained = {normalize_for_index(e.text) for e in load_exemplars()}
     for path in TUNING_HOLDOUTS:
         assert {normalize_for_index(r["question"]) for r in _rows(path)} <= trained
-    later = tmp_path / "questions_holdout4.jsonl"
+    later = tmp_path / "questions_holdout5.jsonl"
     later.write_text('{"id": "x1", "question": "写在后面的盲测问题", "kind": "unsafe"}\n', encoding="utf-8")
     tuning = tuple(tmp_path / p.name for p in TUNING_HOLDOUTS)
     for path in tuning:
