@@ -139,7 +139,7 @@ def collect(home: Path) -> list[Example]:
 def write_weights(weights: dict[str, float], path: Path = TUNING) -> None:
     """Replace (or add, after the fusion section) the ``ranker`` section, keeping the rest."""
     block = (
-        "ranker:  # listwise logistic ranker, fitted on the tuning half and both holdout sets by\n"
+        "ranker:  # listwise logistic ranker, fitted on the tuning half and holdout … holdout4 by\n"
         "  # `python -m evalsets.fit_ranker`\n"
         + "".join(f"  {name}: {value:.4f}\n" for name, value in weights.items())
     )

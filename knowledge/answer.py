@@ -120,6 +120,7 @@ class AbstainRule:
     bm25_z: float = 0.0
     coverage: float = 0.0
     bm25_share: float = 0.0
+    question: float = 0.0  # the closest passage question's lift (Retrieval.question_lift)
     threshold: float = 0.5
     #: answer without weighing the rest when the question restates a top passage's title this
     #: closely (Retrieval.title_match); 1.0 = only the title's own words, in any order
@@ -132,6 +133,7 @@ class AbstainRule:
             "bm25_z": retrieval.bm25_z,
             "coverage": retrieval.coverage,
             "bm25_share": retrieval.bm25_share,
+            "question": retrieval.question_lift,
         }
 
     def probability(self, intent: Intent, retrieval: Retrieval) -> float:

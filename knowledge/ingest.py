@@ -1,8 +1,10 @@
 """`coach ingest` and uploads: files → loaders → clean → chunk → index, idempotent per file.
 
 Each file is indexed for one scope (knowledge.scope): shared, or one team's. A file ingested from a
-path keeps its resolved path as its source key; an uploaded one is keyed by scope and name
-(``team:3/报价.docx``), so sending a changed file under the same name replaces the old one."""
+folder is keyed by the folder's name and its path inside it (``seeds/000_….txt``), a file named on
+its own by its name, so a moved or re-cloned checkout finds its documents already indexed; an
+uploaded one is keyed by scope and name (``team:3/报价.docx``), so sending a changed file under the
+same name replaces the old one."""
 
 from __future__ import annotations
 
@@ -138,8 +140,10 @@ class Ingestor:
             prepared.setdefault(chunk.chunk_id, chunk)
         return list(prepared.values()), repeats + len(pieces) - len(prepared)
 
-    def ingest_file(self, path: Path, summary: IngestSummary, team_id: int | None = None) -> None:
-        self.ingest_document(load(path), str(path.resolve()), scope_for(team_id), summary)
+    def ingest_file(
+        self, path: Path, source: str, summary: IngestSummary, team_id: int | None = None
+    ) -> None:
+        self.ingest_document(load(path), source, scope_for(team_id), summary)
 
     def ingest_document(
         self,
@@ -209,9 +213,10 @@ class Ingestor:
         paths = list(paths)
         files = files if files is not None else list(discover(paths))
         summary = IngestSummary()
+        keys = {path: source_key(paths, path) for path in files}
         for done, path in enumerate(files, 1):
             try:
-                self.ingest_file(path, summary, team_id)
+                self.ingest_file(path, keys[path], summary, team_id)
             except Exception as exc:  # one unreadable file must not stop the others
                 summary.errors.append(f"{path}: {type(exc).__name__}: {exc}")
             if on_progress:
@@ -219,14 +224,32 @@ class Ingestor:
             if progress:
                 progress(done, len(files))
         if prune:
-            self.prune(paths, {str(p.resolve()) for p in files}, summary)
+            self.prune(paths, set(keys.values()), summary)
         return summary
 
     def prune(self, roots: list[Path], present: set[str], summary: IngestSummary) -> None:
-        """Remove indexed files under the given roots that no longer exist there."""
-        prefixes = [str(r.resolve()) for r in roots]
+        """Remove indexed files under the given roots that no longer exist there (and any file an
+        older index keyed by its absolute path under them)."""
+        prefixes = [root_key(r) for r in roots] + [str(r.resolve()) for r in roots]
         for source in self.index.stored_files():
             under_root = any(source == p or source.startswith(p.rstrip("/") + "/") for p in prefixes)
             if under_root and source not in present:
                 summary.chunks_pruned += self.index.remove_file(source)
                 summary.files_pruned += 1
+
+
+def root_key(root: Path) -> str:
+    return root.resolve().name
+
+
+def source_key(roots: list[Path], path: Path) -> str:
+    """The index key of ``path``, found under one of ``roots`` (folders or files): the root
+    folder's name and the path inside it, or the file's own name."""
+    resolved = path.resolve()
+    for root in roots:
+        base = root.resolve()
+        if resolved == base:
+            return base.name
+        if base.is_dir() and resolved.is_relative_to(base):
+            return f"{base.name}/{resolved.relative_to(base).as_posix()}"
+    return resolved.name

@@ -185,3 +185,27 @@ def test_a_file_prepared_the_old_way_is_prepared_again_without_re_embedding(inde
     assert summary.chunks_added == 0 and embedded == []  # same chunks: vectors kept
     assert {c.chunk_id for c in indexed_kb.index.chunks()} == before
     assert indexed_kb.ingestor.ingest([corpus]).files_unchanged == 3  # recorded under the new mark
+
+
+def test_a_moved_corpus_folder_is_found_already_indexed(indexed_kb, corpus, tmp_path):
+    import shutil
+
+    moved = tmp_path / "elsewhere" / corpus.name
+    shutil.copytree(corpus, moved)
+    shutil.rmtree(corpus)
+    before = indexed_kb.index.count()
+    summary = indexed_kb.ingestor.ingest([moved], prune=True)
+    assert summary.files == summary.files_unchanged == 3 and summary.files_pruned == 0
+    assert indexed_kb.index.count() == before
+    assert {c.source.split("/")[0] for c in indexed_kb.index.chunks()} == {corpus.name}
+
+
+def test_an_index_keyed_by_absolute_paths_is_pruned_to_the_new_keys(kb, corpus):
+    from knowledge.ingest import IngestSummary
+    from knowledge.loaders import load
+
+    old = IngestSummary()
+    kb.ingestor.ingest_document(load(corpus / "faq.txt"), str((corpus / "faq.txt").resolve()), "shared", old)
+    summary = kb.ingestor.ingest([corpus], prune=True)
+    assert summary.files_pruned == 1
+    assert {c.source for c in kb.index.chunks()} == {f"corpus/{p.name}" for p in corpus.iterdir()}
