@@ -52,7 +52,7 @@ NEAR_BIGRAMS = 0.5  # bigram Jaccard at which two wordings are one question rewo
 # below the second-lowest positive (the rule until then) only ~76% of the off-topic questions
 # abstained out-of-fold; at the 1% quantile ~95%, with 0-5% of each set's answerable ones.
 ABSTAIN_RATE = 0.01
-ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share", "question")
+ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share", "question", "uncovered")
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ class AbstainRule:
     coverage: float = 0.0
     bm25_share: float = 0.0
     question: float = 0.0  # the closest passage question's lift (Retrieval.question_lift)
+    uncovered: float = 0.0  # the coverage classifier's (Intent.uncovered_probability)
     threshold: float = 0.5
     #: answer without weighing the rest when the question restates a top passage's title this
     #: closely (Retrieval.title_match); 1.0 = only the title's own words, in any order
@@ -134,6 +135,7 @@ class AbstainRule:
             "coverage": retrieval.coverage,
             "bm25_share": retrieval.bm25_share,
             "question": retrieval.question_lift,
+            "uncovered": intent.uncovered_probability,
         }
 
     def probability(self, intent: Intent, retrieval: Retrieval) -> float:

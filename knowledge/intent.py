@@ -46,6 +46,7 @@ from knowledge.wording_probe import fit_wording_probe
 EXEMPLARS_FILE = Path(__file__).with_name("intent_exemplars.jsonl")
 UNSAFE_PREFIX = "unsafe:"
 OFFTOPIC = "offtopic"
+SALES = "sales"
 UNCOVERED = "uncovered"  # a sales topic the starter playbooks lack (in-domain)
 FLAG_SCALE = 1.0  # weight of the pattern features next to a unit-length embedding
 _VECTORS: dict[str, np.ndarray] = {}  # exemplar vectors already computed in this process
@@ -88,6 +89,10 @@ class Intent:
     topic_category: Category | None = None  # the category whose subject word occurs (topic path)
     pattern_category: Category | None = None  # the category of the tactic pattern that matched
     ranked_categories: tuple[str, ...] = ()  # the category classifier's ids, likeliest first
+    #: how likely a sales question asks for a fact the technique playbooks do not hold (our own
+    #: price, a spec, an internal rule) rather than for a technique: the coverage classifier's,
+    #: trained on the in-domain exemplars (sales vs. uncovered)
+    uncovered_probability: float = 0.0
 
     @property
     def agreement(self) -> float:
@@ -154,6 +159,16 @@ class IntentModel:
             cue_rows = np.array([self._cue_features(t) for t in normalized_texts], dtype=np.float32)
             self._cue_probe = fit_probe(cue_rows, unsafe, cue_regularization, cache_dir, "cues")
         self._domain = fit_probe(vectors, in_domain, regularization, cache_dir, "domain")
+        sales_topic = np.array([e.label in (SALES, UNCOVERED) for e in exemplars])
+        self._coverage = None
+        if {e.label for e in exemplars} >= {SALES, UNCOVERED}:
+            self._coverage = fit_probe(
+                vectors[sales_topic],
+                [e.label == UNCOVERED for e, keep in zip(exemplars, sales_topic, strict=True) if keep],
+                regularization,
+                cache_dir,
+                "coverage",
+            )
         self.wording_weight = wording_weight
         self._wording = fit_wording_probe(
             normalized_texts, unsafe, WORDING_NGRAMS, wording_regularization, cache_dir, "unsafe"
@@ -199,6 +214,7 @@ class IntentModel:
             z += self.cue_weight * _logit(p_cues)
         p_unsafe = _sigmoid(z / (1 + w + (self.cue_weight if self._cue_probe is not None else 0.0)))
         p_domain = float(self._domain.proba(vector)[0, 1])
+        p_uncovered = float(self._coverage.proba(vector)[0, 1]) if self._coverage is not None else 0.0
         margin = _nearest_mean(self._unsafe_vectors, vector) - _nearest_mean(self._safe_vectors, vector)
         pattern = self.policy.pattern_category(normalized)
         pattern_hit = pattern is not None
@@ -220,6 +236,7 @@ class IntentModel:
             topic,
             pattern,
             ranked,
+            p_uncovered,
         )
 
     def _ranked_categories(self, normalized: str, vector: np.ndarray) -> tuple[str, ...]:

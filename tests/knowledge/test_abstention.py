@@ -92,3 +92,34 @@ def test_the_title_match_answers_whatever_the_domain_says():
     hit = Retrieval([object()], [], 0.2, 0.85, 3.0, 0.6, title_match=1.0)  # type: ignore[list-item]
     partial = Retrieval([object()], [], 0.2, 0.85, 3.0, 0.6, title_match=0.5)  # type: ignore[list-item]
     assert not rule.abstain(intent, hit) and rule.abstain(intent, partial)
+
+
+# Fresh pairs (not exemplars): the same nouns, one asking for a fact no playbook holds, one for the
+# technique a playbook teaches.
+FACT_VS_TECHNIQUE = [
+    ("你们这款扫描枪批发价多少一台", "客户压价压得狠，扫描枪这单怎么守住价格"),
+    ("咱们公司ERP实施周期官方写的是几周", "客户担心ERP实施周期太长，怎么打消顾虑"),
+    ("施耐德那款断路器质保几年", "客户拿施耐德跟我们比，怎么讲我们的优势"),
+]
+
+
+@pytest.mark.parametrize(("fact", "technique"), FACT_VS_TECHNIQUE)
+def test_the_coverage_classifier_tells_a_fact_from_a_technique(module_kb, fact, technique):
+    from knowledge.text import normalize_for_index
+
+    def uncovered(text):
+        normalized = normalize_for_index(text)
+        vector = module_kb.index.embedder.embed_query(normalized)
+        return module_kb.intent.assess(normalized, vector).uncovered_probability
+
+    assert uncovered(fact) > 0.5 > uncovered(technique)
+
+
+def test_a_fact_question_is_less_likely_answered_and_a_question_lift_more():
+    rule = AbstainRule(bias=0.0, domain=1.0, question=2.0, uncovered=-3.0, threshold=0.5)
+    retrieval = Retrieval([], [], 0.2, 0.85, 3.0, 0.3)
+    technique = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.1)
+    fact = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.9)
+    assert rule.probability(fact, retrieval) < rule.probability(technique, retrieval)
+    lifted = Retrieval([], [], 0.2, 0.85, 3.0, 0.3, question_lift=0.5)
+    assert rule.probability(fact, lifted) > rule.probability(fact, retrieval)
