@@ -158,8 +158,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path("var/eval"), help="kept index folder")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write tuning.yaml")
+    parser.add_argument(
+        "--drop", action="append", default=[], choices=RANKER_FEATURES, help="leave a signal out (ablation)"
+    )
     args = parser.parse_args()
     examples = collect(args.home)
+    if args.drop:
+        gone = [RANKER_FEATURES.index(name) for name in args.drop]
+        for e in examples:
+            e.features[:, gone] = 0.0
+        print(f"without {', '.join(args.drop)} (nothing is written)")
+        args.dry_run = True
     answerable = sum(e.labels.any() for e in examples)
     print(f"{len(examples)} tuning and holdout questions, {answerable} with a labelled candidate")
     print(f"reciprocal-rank fusion hit@3 (in-sample): {hit_at_3(examples, lambda e: e.rrf):.3f}")
