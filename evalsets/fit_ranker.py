@@ -161,7 +161,14 @@ def main() -> None:
     parser.add_argument(
         "--drop", action="append", default=[], choices=RANKER_FEATURES, help="leave a signal out (ablation)"
     )
+    parser.add_argument("--question-floor", type=float, default=None, help="instead of QUESTION_FLOOR")
     args = parser.parse_args()
+    if args.question_floor is not None:
+        from knowledge import retrieve
+
+        retrieve.QUESTION_FLOOR = args.question_floor
+        print(f"question floor {args.question_floor} (nothing is written)")
+        args.dry_run = True
     examples = collect(args.home)
     if args.drop:
         gone = [RANKER_FEATURES.index(name) for name in args.drop]

@@ -8,7 +8,7 @@ import logging
 import math
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -121,7 +121,11 @@ class AbstainRule:
     coverage: float = 0.0
     bm25_share: float = 0.0
     question: float = 0.0  # the closest passage question's lift (Retrieval.question_lift)
-    uncovered: float = 0.0  # the coverage classifier's (Intent.uncovered_probability)
+    #: the coverage classifier's (Intent.uncovered_probability): it learnt which sales questions the
+    #: shared playbooks cannot answer, and counts only against them. A team's own documents are
+    #: where its facts live (a price floor, a delivery time), so it is not weighed when a passage
+    #: found is the team's.
+    uncovered: float = 0.0
     threshold: float = 0.5
     #: answer without weighing the rest when the question restates a top passage's title this
     #: closely (Retrieval.title_match); 1.0 = only the title's own words, in any order
@@ -135,7 +139,7 @@ class AbstainRule:
             "coverage": retrieval.coverage,
             "bm25_share": retrieval.bm25_share,
             "question": retrieval.question_lift,
-            "uncovered": intent.uncovered_probability,
+            "uncovered": intent.uncovered_probability if _all_shared(retrieval) else 0.0,
         }
 
     def probability(self, intent: Intent, retrieval: Retrieval) -> float:
@@ -149,6 +153,25 @@ class AbstainRule:
         if retrieval.title_match >= self.title_answer_at:
             return False
         return self.probability(intent, retrieval) < self.threshold
+
+
+#: the coverage classifier's probability from which a question is taken to ask for a fact
+FACT_AT = 0.5
+
+
+def _team_facts_first(intent: Intent, retrieval: Retrieval) -> Retrieval:
+    """A question asking for a fact (our price floor, a delivery time) is answered from the team's
+    own passages found, ahead of the shared technique playbooks: those teach how to talk about a
+    price, the team's documents hold the price. The ranker, fitted on the shared corpus alone,
+    cannot learn this."""
+    if intent.uncovered_probability < FACT_AT or _all_shared(retrieval):
+        return retrieval
+    own = [h for h in retrieval.hits if h.chunk.scope != SHARED]
+    return replace(retrieval, hits=own + [h for h in retrieval.hits if h.chunk.scope == SHARED])
+
+
+def _all_shared(retrieval: Retrieval) -> bool:
+    return all(hit.chunk.scope == SHARED for hit in retrieval.hits)
 
 
 class Composer(Protocol):
@@ -355,6 +378,7 @@ class Answerer:
         if intent.category is not None and self.refusal_rule.caution(intent):
             return empty, self._caution(intent.category)
         retrieval = self.retriever.search(question, k=self.k, query_vector=vector, team_id=team_id)
+        retrieval = _team_facts_first(intent, retrieval)
         if self.rule.abstain(intent, retrieval):
             return retrieval, Answer(text("answer_abstain"), abstained=True, refused=False)
         return retrieval, None

@@ -123,3 +123,33 @@ def test_a_fact_question_is_less_likely_answered_and_a_question_lift_more():
     assert rule.probability(fact, retrieval) < rule.probability(technique, retrieval)
     lifted = Retrieval([], [], 0.2, 0.85, 3.0, 0.3, question_lift=0.5)
     assert rule.probability(fact, lifted) > rule.probability(fact, retrieval)
+
+
+def test_the_fact_signal_is_not_weighed_against_a_teams_own_document():
+    from knowledge.index import StoredChunk
+    from knowledge.retrieve import Hit
+    from knowledge.scope import SHARED, team_scope
+
+    def best(scope):
+        chunk = StoredChunk("c", "华东区报价一律九折封顶", "价格底线", "team:1/价格政策.md", 0, (), "", scope)
+        return Retrieval([Hit(chunk, 1.0, 0, 0, 0.9)], [], 0.8, 0.9, 5.0, 0.6)
+
+    fact = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.95)
+    assert AbstainRule().features(fact, best(team_scope(1)))["uncovered"] == 0.0
+    assert AbstainRule().features(fact, best(SHARED))["uncovered"] == 0.95
+
+
+def test_a_fact_question_is_answered_from_the_teams_own_passage_first():
+    from knowledge.answer import _team_facts_first
+    from knowledge.index import StoredChunk
+    from knowledge.retrieve import Hit
+    from knowledge.scope import SHARED, team_scope
+
+    def hit(source, scope):
+        return Hit(StoredChunk(source, "文本", "标题", source, 0, (), "", scope), 1.0, 0, 0, 0.9)
+
+    retrieval = Retrieval([hit("card.md", SHARED), hit("team:1/价格.md", team_scope(1))], [], 0.5, 0.9)
+    fact = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.9)
+    technique = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.1)
+    assert [h.chunk.source for h in _team_facts_first(fact, retrieval).hits] == ["team:1/价格.md", "card.md"]
+    assert _team_facts_first(technique, retrieval) is retrieval
