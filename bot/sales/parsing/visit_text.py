@@ -96,6 +96,8 @@ _BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
 _NAME_LIKE_LEADS = set("和跟给帮是在")
 PLACE_WORDS = lexicon.words("place_words")
 PLACE_NAMES = lexicon.words("place_names")
+#: A company's sites and units (工厂, 中央厨房, 加盟店…): no company name ends in one after 的.
+FACILITIES = tuple(sorted(lexicon.words("facilities"), key=len, reverse=True))
 # A named place, maybe with its district, then what marks it as where (杭州余杭的, 江阴那边的, 昆山那家).
 _PLACE_NAME_RE = (
     rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+[\u4e00-\u9fff]{{0,3}}?"
@@ -479,6 +481,36 @@ def _opening_name(text: str) -> str | None:
         or find_dates(name, date(2000, 1, 1))
     ):
         return None
+    return name
+
+
+def _unit_of(after: str) -> bool:
+    """``after`` (what follows 的 in a name) is one of a company's sites or departments: 工厂, 瓷砖厂,
+    物流中心, 采购部."""
+    return bool(after) and (after.endswith(FACILITIES) or after.endswith("厂") or bool(_DEPT_ONLY.fullmatch(after)))
+
+
+def facility_owner(name: str | None, typed: str) -> str | None:
+    """The company a site or department belongs to, where ``name`` is that site (a company name does
+    not end in a facility noun of lexicon/facilities.txt when 的 stands before it): 农夫山泉的工厂 →
+    农夫山泉; 加盟店 in 去了古茗的加盟店 → 古茗. Any other name is returned as it is."""
+    if not name:
+        return name
+    cut = name.find("的")
+    if cut >= 2 and _unit_of(name[cut + 1 :]) and _body_ok(name[:cut], any_start=True):
+        return name[:cut]
+    if not name.endswith(FACILITIES):
+        return name
+    pos = typed.find(name)
+    if pos < 3 or typed[pos - 1] not in "的嘅":
+        return name
+    start = pos - 1
+    while start > 0 and pos - 1 - start < 12 and not _BOUNDARY.match(typed[start - 1]):
+        start -= 1
+    window = typed[start : pos - 1]
+    owner = _cut_company_window(window, "", start == 0 or bool(_BOUNDARY.match(typed[start - 1])))
+    if owner and 2 <= len(owner) <= 10 and owner not in PLACE_NAMES and _body_ok(owner):
+        return owner
     return name
 
 
@@ -914,6 +946,12 @@ def _rules_span_whole(rules: str, tagged: str) -> bool:
     return any(m.end() == len(rules) > tagged_end for m in _suffix_chains(prepare(rules)))
 
 
+#: Words of a deal that follow an English name and are never part of it (lexicon/latin_name_stops.txt).
+LATIN_NAME_STOPS = frozenset(w.casefold() for w in lexicon.words("latin_name_stops"))
+_TRAILING_LATIN_STOP = re.compile(
+    r"[ \t]+(?:" + "|".join(re.escape(w) for w in sorted(LATIN_NAME_STOPS, key=len, reverse=True)) + r")$",
+    re.IGNORECASE,
+)
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][A-Za-z&'-]*)(?![A-Za-z])")
 
 
@@ -933,9 +971,13 @@ def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
         end += 1
     if latin(end - 1) and typed[start].isupper():
         while m := _NEXT_CAPITALISED.match(typed, end):
-            if m[1].casefold() in LATIN_LEAD_WORDS:
+            if m[1].casefold() in LATIN_LEAD_WORDS or m[1].casefold() in LATIN_NAME_STOPS:
                 break
             end = m.end()
+    while m := _TRAILING_LATIN_STOP.search(typed, start, end):
+        if m.start() <= start:
+            break
+        end = m.start()  # Greystone Hospitality PO: the order is no part of the name
     chains = _suffix_chains(prepare(typed))
     for m in chains:
         if start <= m.start() <= end < m.end():
@@ -977,7 +1019,11 @@ def _tagged_customer(
             continue
         if _read_name(found.name, 0) == found.name:
             continue
-        return snap_to_words(typed, found)
+        found = snap_to_words(typed, found)
+        owner = facility_owner(found.name, typed)
+        if owner and owner != found.name and found.name.startswith(owner):  # 得力的工厂 → 得力
+            return TaggedName(owner, found.start, found.start + len(owner), found.confidence)
+        return found
     return None
 
 
@@ -999,7 +1045,7 @@ def parse_visit(
     contact_name, contact_role, contact_pos = extract_contact(about_present)
     customer = extract_customer(_blank(text, left_tails), known_customers, contact_pos)
     if customer and customer not in known_customers:
-        customer = _as_typed(customer, reading, typed)
+        customer = facility_owner(_as_typed(customer, reading, typed), typed)
     tagger = default_tagger() if customer_tagger == DEFAULT_TAGGER else customer_tagger
     if isinstance(tagger, CustomerTagger) and customer not in known_customers:  # known ones keep precedence
         chosen = combine_customer(customer, _tagged_customer(tagger, typed, reading, left_tails))
