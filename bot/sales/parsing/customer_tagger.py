@@ -35,7 +35,7 @@ from bot.sales.parsing import lexicon
 
 log = logging.getLogger(__name__)
 TRAINING_FILE = lexicon.HERE / "customer_spans.jsonl"
-FEATURES_VERSION = "4"  # bump when the features or the training parameters change
+FEATURES_VERSION = "5"  # bump when the features or the training parameters change
 TRAINING_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 MIN_START = 0.02  # a guessed span starts only where B is at least this likely
 MAX_NAME = 16
@@ -56,6 +56,7 @@ _LISTS: dict[str, tuple[str, str | None]] = {
     "sur": ("surnames", None),
     "fill": ("fillers", None),
     "ind": ("industry_words", None),
+    "brand": ("brands", None),
     "fac": ("facilities", None),
     "dept": ("departments", None),
     "rivb": ("rival_cues", "before"),

@@ -147,6 +147,11 @@ _LATIN_LEAD = re.compile(
     r"(?i:(?<![A-Za-z])(?:" + "|".join(sorted(LATIN_LEAD_WORDS, key=len, reverse=True)) + r"))\s+"
     r"(?P<name>[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,15})"
 )
+#: Two or more capitalised English words after an English lead word (demo at Vantage Analytics).
+_LATIN_LEAD_CAPITALISED = re.compile(
+    r"(?i:(?<![A-Za-z])(?:" + "|".join(sorted(LATIN_LEAD_WORDS, key=len, reverse=True)) + r"))\s+"
+    r"(?P<name>[A-Z][A-Za-z&'.-]*(?:[ \t]+[A-Z][A-Za-z&'.-]*){1,3})(?![A-Za-z])"
+)
 _CUES = lexicon.sections("customer_cues")
 _NAME_RUN = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
 # 跟老客户万达谈续约 / 和宇通谈了: a name between a with-word and what was done with it.
@@ -420,6 +425,14 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
         name = _BOUNDARY.split(m["name"])[0]
         if 2 <= len(name) <= 8 and _body_ok(_trim_body(name)):
             return _trim_body(name)
+    for m in _LATIN_LEAD_CAPITALISED.finditer(text):
+        words = m["name"].split()
+        while words and (
+            words[-1].casefold() in LATIN_LEAD_WORDS or words[-1].casefold() in LATIN_NAME_STOPS
+        ):
+            words.pop()
+        if len(words) >= 2 and not any(w.casefold() in LATIN_LEAD_WORDS for w in words):
+            return " ".join(words)  # showed up at Redwood Ceramics, visited Apex Tools today
     for m in _FALLBACK_LEAD.finditer(text):
         name = _BOUNDARY.split(m["name"])[0]
         place = _PLACE_BEFORE_OF.match(name)
@@ -487,7 +500,9 @@ def _opening_name(text: str) -> str | None:
 def _unit_of(after: str) -> bool:
     """``after`` (what follows 的 in a name) is one of a company's sites or departments: 工厂, 瓷砖厂,
     物流中心, 采购部."""
-    return bool(after) and (after.endswith(FACILITIES) or after.endswith("厂") or bool(_DEPT_ONLY.fullmatch(after)))
+    return bool(after) and (
+        after.endswith(FACILITIES) or after.endswith("厂") or bool(_DEPT_ONLY.fullmatch(after))
+    )
 
 
 def facility_owner(name: str | None, typed: str) -> str | None:
@@ -952,6 +967,7 @@ _TRAILING_LATIN_STOP = re.compile(
     r"[ \t]+(?:" + "|".join(re.escape(w) for w in sorted(LATIN_NAME_STOPS, key=len, reverse=True)) + r")$",
     re.IGNORECASE,
 )
+_PREVIOUS_CAPITALISED = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z&'-]*)[ \t]+$")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][A-Za-z&'-]*)(?![A-Za-z])")
 
 
@@ -967,6 +983,10 @@ def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
 
     while latin(start - 1) and latin(start):
         start -= 1
+    while latin(start) and typed[start].isupper() and (m := _PREVIOUS_CAPITALISED.search(typed, 0, start)):
+        if m[1].casefold() in LATIN_LEAD_WORDS or m[1].casefold() in LATIN_NAME_STOPS:
+            break
+        start = m.start(1)  # Apex |Tools: the capitalised word before is the name's too
     while latin(end - 1) and latin(end):
         end += 1
     if latin(end - 1) and typed[start].isupper():
@@ -1022,9 +1042,24 @@ def _tagged_customer(
         found = snap_to_words(typed, found)
         owner = facility_owner(found.name, typed)
         if owner and owner != found.name and found.name.startswith(owner):  # 得力的工厂 → 得力
-            return TaggedName(owner, found.start, found.start + len(owner), found.confidence)
+            found = TaggedName(owner, found.start, found.start + len(owner), found.confidence)
+        trimmed = _trim_tagged(found.name)
+        if trimmed != found.name and found.name.endswith(trimmed):  # 荃湾嘅利兴五金 → 利兴五金
+            found = TaggedName(trimmed, found.end - len(trimmed), found.end, found.confidence)
         return found
     return None
+
+
+def _trim_tagged(name: str) -> str:
+    """The tagger's name without what says where or which the company is, as the rules trim theirs
+    (_trim_body: 荃湾嘅利兴五金 → 利兴五金, 那个龙腾 → 龙腾, 银川塞上牧业 → 塞上牧业)."""
+    if not _NAME_CHARS.fullmatch(name.replace("嘅", "的")) or not re.search(r"[\u4e00-\u9fff]", name):
+        return name
+    read = name.replace("嘅", "的")
+    trimmed = _trim_body(read, "公司" not in name)
+    if _SUFFIX_CHAIN.fullmatch(trimmed):  # 福田纺织, 光明眼镜: the place is the name's own word
+        trimmed = _trim_body(read, place_prefix=False)
+    return name[len(name) - len(trimmed) :] if trimmed and len(trimmed) >= 2 else name
 
 
 def parse_visit(
