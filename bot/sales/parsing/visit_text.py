@@ -289,8 +289,8 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
         window = text[window_start:left]
         at_boundary = window_start == 0 or bool(_BOUNDARY.match(text[window_start - 1]))
         name = _cut_company_window(window, m[0], at_boundary)
-        if name is None:
-            continue
+        if name is None or "说" in name:
+            continue  # 主管说仓储系统: a clause about the suffix's word, not a company
         found.append((name + m[0], left - len(name), m.end()))
     found.extend(_latin_companies(text))
     found.sort(key=lambda span: span[1])
