@@ -35,7 +35,7 @@ from bot.sales.parsing import lexicon
 
 log = logging.getLogger(__name__)
 TRAINING_FILE = lexicon.HERE / "customer_spans.jsonl"
-FEATURES_VERSION = "3"  # bump when the features or the training parameters change
+FEATURES_VERSION = "5"  # bump when the features or the training parameters change
 TRAINING_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 MIN_START = 0.02  # a guessed span starts only where B is at least this likely
 MAX_NAME = 16
@@ -56,12 +56,19 @@ _LISTS: dict[str, tuple[str, str | None]] = {
     "sur": ("surnames", None),
     "fill": ("fillers", None),
     "ind": ("industry_words", None),
+    "brand": ("brands", None),
+    "fac": ("facilities", None),
+    "dept": ("departments", None),
     "rivb": ("rival_cues", "before"),
     "riva": ("rival_cues", "after"),
 }
 #: Lists whose words say a name is near: a suffix ends it (ahead), a lead or cue word opens it (behind).
 _AHEAD = ("suf", "ind", "side", "did", "title")
 _BEHIND = ("lead", "with", "fill", "place", "pword")
+#: Lists whose word after 的 says a name ended before the 的: its site, department or person
+#: (农夫山泉的工厂, 元气森林的采购, 汉唐文化的翁总).
+_UNIT_AFTER_OF = ("fac", "dept", "title", "role")
+_OF = "的嘅"
 WINDOW = 6
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&'.-]*")
 
@@ -116,6 +123,11 @@ def features(text: str) -> list[list[str]]:
                     if name in _BEHIND:  # a lead word (…) ended a few characters back
                         for k in range(end + 2, min(n, end + 2 + WINDOW)):
                             marks[k].add(f"{name}:behind{(k - end) // 2}")
+    unit_at = {start for name in _UNIT_AFTER_OF for start in _starts(text, _word_sets()[name])}
+    for k in range(n - 2):
+        if text[k + 1] in _OF and k + 2 in unit_at:
+            marks[k].add("of_unit:e")  # the last character before 的 + a unit: a name may end here
+            marks[k + 1].add("of_unit:of")
     latin: list[str | None] = [None] * n
     for m in _LATIN_WORD.finditer(text):
         for k in range(m.start(), m.end()):
@@ -155,6 +167,15 @@ def features(text: str) -> list[list[str]]:
         row.extend(sorted(marks[i]))
         rows.append(row)
     return rows
+
+
+def _starts(text: str, words: frozenset[str]) -> set[int]:
+    """Where a word of ``words`` starts in ``text``."""
+    return {
+        start
+        for start in range(len(text))
+        if any(text[start : start + length] in words for length in range(1, MAX_WORD + 1))
+    }
 
 
 def labels_for(text: str, customer: str) -> list[str]:

@@ -50,8 +50,8 @@ NEVER = 1.01  # a threshold no probability reaches: the words decide at that str
 SETTING = "setting"
 #: The classifiers' probability that overrides the outcome words, per strength of the words, and the
 #: meaning classifier's regularization (chosen by grouped cross-validation: evalsets/tune_outcome.py).
-OVERRIDE_AT: Mapping[str, float] = {"strong": NEVER, "weak": 0.9, "none": 0.5}
-REGULARIZATION = 0.25
+OVERRIDE_AT: Mapping[str, float] = {"strong": 0.9, "weak": 0.9, "none": 0.4}
+REGULARIZATION = 0.05
 #: The wording classifier (character n-grams, outcome_wording.py): its n-gram lengths, regularization
 #: and weight in the combined log-probabilities (0: the meaning classifier alone).
 WORDING_NGRAMS = (1, 3)

@@ -34,13 +34,10 @@ def test_a_name_after_filler_is_found_without_the_filler(tagger: CustomerTagger)
     ("report", "customer"),
     [
         ("嗯那个百丽的老板说再等等", "百丽"),  # filler, no suffix
-        pytest.param(
+        (
             "和腾讯的人吃了个饭，对方说名单定了",
             "腾讯",
-            # no suffix, no lead word the rules know; the tagger retrained on 1171 reports (parser6)
-            # no longer labels 腾 as a start here, though it is better in grouped CV overall
-            marks=pytest.mark.xfail(reason="missed by the parser6 tagger", strict=False),
-        ),
+        ),  # no suffix, no lead word: a brand (lexicon/brands.txt)
         ("海鸥手表选了友商的方案，这单黄了", "海鸥手表"),
     ],
 )
