@@ -52,7 +52,11 @@ NEAR_BIGRAMS = 0.5  # bigram Jaccard at which two wordings are one question rewo
 # below the second-lowest positive (the rule until then) only ~76% of the off-topic questions
 # abstained out-of-fold; at the 1% quantile ~95%, with 0-5% of each set's answerable ones.
 ABSTAIN_RATE = 0.01
-ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share", "question", "uncovered")
+ABSTAIN_FEATURES = ("domain", "dense", "bm25_z", "coverage", "bm25_share", "question")
+# The fact rule (AbstainRule.fact_at): the lowest coverage-classifier probability at which it may
+# abstain on top of the model without adding more than FACT_BUDGET of the positives.
+FACT_BUDGET = 0.005
+FACT_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 
 
 @dataclass(frozen=True)
@@ -414,7 +418,7 @@ def choose_abstention(kb, items: list[Item], intents: list[Intent], folds: np.nd
     the positives below it when each is scored by a model fitted on the other folds."""
     from sklearn.linear_model import LogisticRegression
 
-    rows, labels, kinds, row_folds, ids = [], [], [], [], []
+    rows, labels, kinds, row_folds, ids, fact_of = [], [], [], [], [], []
     for item, intent, fold in zip(items, intents, folds, strict=True):
         if item.question is None or item.kind == "unsafe":
             continue
@@ -424,6 +428,7 @@ def choose_abstention(kb, items: list[Item], intents: list[Intent], folds: np.nd
         kinds.append(f"{item.source}:{item.kind}")
         row_folds.append(fold)
         ids.append(item.question.id)
+        fact_of.append(intent)
     x, y, kinds, row_folds = np.array(rows), np.array(labels), np.array(kinds), np.array(row_folds)
 
     def fit(keep):
@@ -438,6 +443,12 @@ def choose_abstention(kb, items: list[Item], intents: list[Intent], folds: np.nd
         t = float(np.quantile(held_out[y], rate))
         rates = {str(k): round(float(np.mean(held_out[kinds == k] < t)), 3) for k in sorted(set(kinds))}
         print(f"# abstention at the {rate:.0%} quantile, out-of-fold: {rates}")
+    fact = np.array([intent.uncovered_probability for intent in fact_of])
+    answered = held_out >= threshold
+    fact_at = next((t for t in FACT_GRID if np.mean((fact[y] >= t) & answered[y]) <= FACT_BUDGET), 1.01)
+    final = ~answered | (fact >= fact_at)
+    rates = {str(k): round(float(np.mean(final[kinds == k])), 3) for k in sorted(set(kinds))}
+    print(f"# fact rule at {fact_at}: abstained out-of-fold with the model {rates}")
     low = np.argsort(np.where(y, held_out, np.inf))[:5]
     print("# lowest-scored answerable/legitimate (score, " + ", ".join(ABSTAIN_FEATURES) + "):")
     for i in low:
@@ -446,7 +457,7 @@ def choose_abstention(kb, items: list[Item], intents: list[Intent], folds: np.nd
     return (
         {"bias": round(float(model.intercept_[0]), 4)}
         | {n: round(float(w), 4) for n, w in zip(ABSTAIN_FEATURES, model.coef_[0], strict=True)}
-        | {"threshold": round(threshold, 4)}
+        | {"threshold": round(threshold, 4), "fact_at": fact_at}
     )
 
 

@@ -121,12 +121,13 @@ class AbstainRule:
     coverage: float = 0.0
     bm25_share: float = 0.0
     question: float = 0.0  # the closest passage question's lift (Retrieval.question_lift)
-    #: the coverage classifier's (Intent.uncovered_probability): it learnt which sales questions the
-    #: shared playbooks cannot answer, and counts only against them. A team's own documents are
-    #: where its facts live (a price floor, a delivery time), so it is not weighed when a passage
-    #: found is the team's.
-    uncovered: float = 0.0
     threshold: float = 0.5
+    #: abstain, whatever the model says, on a question the coverage classifier takes this surely for
+    #: a fact the shared playbooks cannot hold (Intent.uncovered_probability: our own price, a
+    #: spec, an internal rule). Only adds abstentions: in a round-7 trial as a feature of the model
+    #: it also answered technique questions a small library lacks. A team's own documents are
+    #: where its facts live, so it does not apply when a passage found is the team's.
+    fact_at: float = 1.01
     #: answer without weighing the rest when the question restates a top passage's title this
     #: closely (Retrieval.title_match); 1.0 = only the title's own words, in any order
     title_answer_at: float = 0.85
@@ -139,7 +140,6 @@ class AbstainRule:
             "coverage": retrieval.coverage,
             "bm25_share": retrieval.bm25_share,
             "question": retrieval.question_lift,
-            "uncovered": intent.uncovered_probability if _all_shared(retrieval) else 0.0,
         }
 
     def probability(self, intent: Intent, retrieval: Retrieval) -> float:
@@ -152,6 +152,8 @@ class AbstainRule:
             return True
         if retrieval.title_match >= self.title_answer_at:
             return False
+        if intent.uncovered_probability >= self.fact_at and _all_shared(retrieval):
+            return True
         return self.probability(intent, retrieval) < self.threshold
 
 

@@ -115,28 +115,21 @@ def test_the_coverage_classifier_tells_a_fact_from_a_technique(module_kb, fact, 
     assert uncovered(fact) > 0.5 > uncovered(technique)
 
 
-def test_a_fact_question_is_less_likely_answered_and_a_question_lift_more():
-    rule = AbstainRule(bias=0.0, domain=1.0, question=2.0, uncovered=-3.0, threshold=0.5)
-    retrieval = Retrieval([], [], 0.2, 0.85, 3.0, 0.3)
-    technique = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.1)
-    fact = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.9)
-    assert rule.probability(fact, retrieval) < rule.probability(technique, retrieval)
-    lifted = Retrieval([], [], 0.2, 0.85, 3.0, 0.3, question_lift=0.5)
-    assert rule.probability(fact, lifted) > rule.probability(fact, retrieval)
-
-
-def test_the_fact_signal_is_not_weighed_against_a_teams_own_document():
+def test_a_fact_question_abstains_unless_the_team_holds_it_and_a_question_lift_raises_the_answer():
     from knowledge.index import StoredChunk
     from knowledge.retrieve import Hit
     from knowledge.scope import SHARED, team_scope
 
-    def best(scope):
+    def found(scope, lift=0.0):
         chunk = StoredChunk("c", "华东区报价一律九折封顶", "价格底线", "team:1/价格政策.md", 0, (), "", scope)
-        return Retrieval([Hit(chunk, 1.0, 0, 0, 0.9)], [], 0.8, 0.9, 5.0, 0.6)
+        return Retrieval([Hit(chunk, 1.0, 0, 0, 0.9)], [], 0.8, 0.9, 5.0, 0.6, question_lift=lift)
 
+    rule = AbstainRule(bias=0.0, domain=1.0, question=2.0, threshold=0.5, fact_at=0.8)
     fact = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.95)
-    assert AbstainRule().features(fact, best(team_scope(1)))["uncovered"] == 0.0
-    assert AbstainRule().features(fact, best(SHARED))["uncovered"] == 0.95
+    technique = Intent(0.0, 0.0, 0.9, None, False, uncovered_probability=0.1)
+    assert rule.abstain(fact, found(SHARED)) and not rule.abstain(technique, found(SHARED))
+    assert not rule.abstain(fact, found(team_scope(1)))
+    assert rule.probability(technique, found(SHARED, 0.5)) > rule.probability(technique, found(SHARED))
 
 
 def test_a_fact_question_is_answered_from_the_teams_own_passage_first():
