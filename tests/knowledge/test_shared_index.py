@@ -46,5 +46,9 @@ def test_a_document_ingested_by_one_process_is_answered_by_the_other(chroma_serv
     assert second.index.documents([f"team:{TEAM}"])[0].name == "展会.md"
 
     assert first.index.remove_file(document_source(TEAM, "展会.md")) == 1
-    assert _wait_for(lambda: not second_answers()) < WITHIN_S
-    assert not any(c.source.endswith("展会.md") for c in second.index.chunks())
+
+    # the dense leg reads Chroma live, the BM25 leg the cache the stamp drops: both must let go
+    def second_forgot() -> bool:
+        return not second_answers() and not any(c.source.endswith("展会.md") for c in second.index.chunks())
+
+    assert _wait_for(second_forgot) < WITHIN_S
