@@ -18,7 +18,8 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "fifth holdout" in result.stdout
     assert "sixth holdout" in result.stdout
     assert "seventh holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 9  # no dev file here
+    assert "eighth holdout" in result.stdout
+    assert result.stdout.count("next date resolved") == 10  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
@@ -34,6 +35,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
         "holdout5",
         "holdout6",
         "holdout7",
+        "holdout8",
     }
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
