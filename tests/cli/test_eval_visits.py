@@ -66,7 +66,8 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
         ("holdout5", "fifth holdout (written and labelled by reading"),
         ("holdout6", "sixth holdout (written and labelled by reading"),
         ("holdout7", "seventh holdout (written and labelled by reading"),
-        ("holdout8", "holdout8 (never tuned on)"),  # a split nobody described yet is reported as it is
+        ("holdout8", "eighth holdout (written blind in round 7"),
+        ("holdout9", "holdout9 (never tuned on)"),  # a split nobody described yet is reported as it is
     ],
 )
 def test_eval_visits_reports_a_newer_holdout_as_its_own_held_out_split(

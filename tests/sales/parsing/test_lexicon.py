@@ -56,7 +56,8 @@ def test_evalset_is_labelled_and_split_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("split", "prefix"), [("holdout4", "h4-"), ("holdout5", "h5-"), ("holdout6", "h6-"), ("holdout7", "h7-"), ("holdout8", "h8-")]
+    ("split", "prefix"),
+    [("holdout4", "h4-"), ("holdout5", "h5-"), ("holdout6", "h6-"), ("holdout7", "h7-"), ("holdout8", "h8-")],
 )
 def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the_outcomes(
     split: str, prefix: str
