@@ -509,14 +509,10 @@ class KnowledgeIndex:
         total = self._collection.count()
         if total == 0:
             return []
-        where = None
-        if scopes is not None and not self._present_scopes() <= set(scopes):
-            # something here is hidden from this asker
-            where = {"scope": {"$in": sorted(set(scopes))}}
         result = self._collection.query(
             query_embeddings=[query_vector.tolist()],
             n_results=min(k, total),
-            where=where,
+            where=self._scope_filter(scopes),
             include=["distances"],
         )
         return [
@@ -531,19 +527,22 @@ class KnowledgeIndex:
         total = self._questions.count()
         if total == 0:
             return []
-        where = None
-        if scopes is not None and not self._present_scopes() <= set(scopes):
-            where = {"scope": {"$in": sorted(set(scopes))}}
         result = self._questions.query(
             query_embeddings=[query_vector.tolist()],
             n_results=min(k, total),
-            where=where,
+            where=self._scope_filter(scopes),
             include=["distances", "metadatas"],
         )
         return [
             (meta["chunk_id"], 1.0 - float(d))
             for meta, d in zip(result["metadatas"][0], result["distances"][0], strict=True)
         ]
+
+    def _scope_filter(self, scopes: Sequence[str] | None) -> dict | None:
+        """Chroma's filter for ``scopes``, or None when nothing indexed is hidden from the asker."""
+        if scopes is None or self._present_scopes() <= set(scopes):
+            return None
+        return {"scope": {"$in": sorted(set(scopes))}}
 
     def question_count(self) -> int:
         return self._questions.count()
