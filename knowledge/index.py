@@ -259,24 +259,8 @@ class KnowledgeIndex:
     def rescope(self, source: str, scope: str) -> int:
         """Move one indexed source to ``scope`` (its metadata only: the vectors stay); returns how
         many chunks moved."""
-        found = self._collection.get(where={"source": source}, include=["metadatas"])
-        ids = [
-            cid
-            for cid, meta in zip(found["ids"], found["metadatas"], strict=True)
-            if meta.get("scope") != scope
-        ]
-        for start in range(0, len(ids), _GET_BATCH):
-            batch = ids[start : start + _GET_BATCH]
-            self._collection.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
-        asked = self._questions.get(where={"source": source}, include=["metadatas"])
-        moved = [
-            qid
-            for qid, meta in zip(asked["ids"], asked["metadatas"], strict=True)
-            if meta.get("scope") != scope
-        ]
-        for start in range(0, len(moved), _GET_BATCH):
-            batch = moved[start : start + _GET_BATCH]
-            self._questions.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
+        ids = _rescope(self._collection, source, scope)
+        moved = _rescope(self._questions, source, scope)
         if ids or moved:
             self._changed()
         return len(ids)
@@ -585,6 +569,16 @@ class KnowledgeIndex:
         self._scopes_present = None
         self._bm25 = None
         self._masks = {}
+
+
+def _rescope(collection, source: str, scope: str) -> list[str]:
+    """Set ``scope`` on ``source``'s entries of one collection (metadata only); the ids moved."""
+    found = collection.get(where={"source": source}, include=["metadatas"])
+    ids = [i for i, meta in zip(found["ids"], found["metadatas"], strict=True) if meta.get("scope") != scope]
+    for start in range(0, len(ids), _GET_BATCH):
+        batch = ids[start : start + _GET_BATCH]
+        collection.update(ids=batch, metadatas=[{"scope": scope}] * len(batch))
+    return ids
 
 
 def document_name(source: str) -> str:
