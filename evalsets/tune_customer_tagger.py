@@ -4,7 +4,7 @@ Each group of lexicon/customer_spans.jsonl (a split written at one time: tune, t
 blind_parser4, train) is read by a tagger trained on the other groups; the rules' customer is the
 parser's without the tagger; the tagger's span is snapped to whole words as the parser snaps it
 (visit_text.tagged_customer). Printed: the customer accuracy per way of combining, per group, overall
-and over the newest groups (holdout6, holdout7, train: the rules were never written from them), and the nested
+and over the newest groups (holdout6, holdout7, train), and the nested
 figure (each group scored with the way chosen on the other groups alone).
 
 Run: python -m evalsets.tune_customer_tagger

@@ -108,7 +108,10 @@ SPLIT_NOTES: dict[str, str] = {
     "holdout5": "fifth holdout (written and labelled by reading, measured once; then tuned on in parser5)",
     "holdout6": "sixth holdout (written and labelled by reading, measured once; then trained on in parser6)",
     "holdout7": "seventh holdout (written and labelled by reading, measured once; then trained on in parser7)",
-    "holdout8": "eighth holdout (written blind in round 7, measured once after parser7)",
+    "holdout8": "eighth holdout (written blind in round 7, measured once after parser7; then tuned on in parser9)",
+    "holdout10": "tenth holdout (written blind in round 9, measured once after parser9's rules; then trained on)",
+    "holdout11": "eleventh holdout (written blind in round 9, measured once after parser9; then trained on)",
+    "holdout12": "twelfth holdout (written blind in round 9, measured once after parser9b; then trained on)",
 }
 #: The only split whose misses may be listed; every other one is reported without them.
 ERRORS_LISTED = ("tune",)

@@ -87,7 +87,15 @@ _PAREN_AFTER = re.compile(r"^\s*[（(](?P<inner>[^()（）]{1,10})[)）]")
 
 # ---------------------------------------------------------------- companies
 COMPANY_SUFFIXES = lexicon.words("company_suffixes")
-_SUFFIX_CHAIN = re.compile("(?:" + "|".join(sorted(COMPANY_SUFFIXES, key=len, reverse=True)) + ")+(?![长里])")
+NAME_ENDINGS = lexicon.words("name_endings")
+NAME_ENDING_STOPS = "".join(lexicon.words("name_ending_stops"))
+# A chain of suffixes, maybe closed by the kind of place it is (养殖场, 美容院, 保险代理), never by a
+# character that starts another word (院长, 行业, 部门).
+_SUFFIX_CHAIN = re.compile(
+    "(?:" + "|".join(sorted(COMPANY_SUFFIXES, key=len, reverse=True)) + ")+"
+    "(?:(?:" + "|".join(sorted(NAME_ENDINGS, key=len, reverse=True)) + f")(?![{NAME_ENDING_STOPS}]))?"
+    "(?![长里])"
+)
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
 COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
 _BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
@@ -101,10 +109,10 @@ FACILITIES = tuple(sorted(lexicon.words("facilities"), key=len, reverse=True))
 # A named place, maybe with its district, then what marks it as where (杭州余杭的, 江阴那边的, 昆山那家).
 _PLACE_NAME_RE = (
     rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+[\u4e00-\u9fff]{{0,3}}?"
-    r"(?:那边的?|这边的?|那家|这家|的)"
+    r"(?:那边的?|这边的?|那家|这家|那间|这间|的)"
 )
 _DESCRIPTOR_PREFIX = re.compile(
-    rf"^(?:那个|这个|那家|这家|一家|一下|一趟|趟|什么|叫什么|叫做|叫|老字号|{_PLACE_NAME_RE}|"
+    rf"^(?:[\u4e00-\u9fff]{{1,6}}?(?:那家|这家|那间|这间)|那个|这个|那家|这家|那间|这间|那单|这单|一家|一下|一趟|趟|什么|叫什么|叫做|叫|老字号|{_PLACE_NAME_RE}|"
     rf"[\u4e00-\u9fff\d]{{0,4}}?(?:{'|'.join(sorted(PLACE_WORDS, key=len, reverse=True))})"
     rf"(?:那边的?|这边的?|那家|这家|里的?|的)?)"
 )
@@ -118,24 +126,27 @@ _LATIN_COMPANY = re.compile(
     r"(?i:(?P<suffix>" + "|".join(sorted(LATIN_COMPANY_SUFFIXES, key=len, reverse=True)) + r"))(?![A-Za-z])"
 )
 _PLACE_BEFORE_OF = re.compile(rf"^(?:{_PLACE_NAME_RE}|.{{0,4}}(?:{'|'.join(PLACE_WORDS)})的)")
-# Opening words that are not a company name (签了, 今天…).
-_NOT_COMPANY_WORDS: tuple[str, ...] = (
-    "签",
-    "今天",
-    "昨天",
-    "上午",
-    "下午",
-    "拜访",
-    "跟进",
-    "去了",
-    "见了",
-    "电话",
-    "客户",
-    "没",
-    "聊",
-)
+_NOT_COMPANY_WORDS = lexicon.words("not_company_words")
+_TIME_LEADS = ("今天", "昨天", "上午", "下午")
+#: Well-known brands (lexicon/brands.txt): 李宁 reads like a person's name but is a customer.
+BRANDS = frozenset(lexicon.words("brands"))
+_BRANDS_LONGEST_FIRST = tuple(sorted(BRANDS, key=len, reverse=True))
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&·]+")
-_PRONOUNS = ("他们", "我们", "客户", "对方", "这家", "那家", "人家", "公司")
+_PRONOUNS = (
+    "他们",
+    "我们",
+    "客户",
+    "对方",
+    "这家",
+    "那家",
+    "人家",
+    "公司",
+    "别家",
+    "别的",
+    "另一家",
+    "他",
+    "她",
+)
 _BOUNDARY = re.compile(r"[\s，,。.！!？?；;：:、“”\"'（）()【】\[\]~～…]")
 _FALLBACK_LEAD = re.compile(
     r"(?:^(?:今天|上午|下午|早上|刚才)?去|拜访了?|去了一?趟?|跑了一?趟?|走访了?|回访了?|跟进了?|(?<![见找收拿看想遇听做得])到了)"
@@ -156,18 +167,18 @@ _CUES = lexicon.sections("customer_cues")
 _NAME_RUN = r"[\u4e00-\u9fffA-Za-z]{2,8}?"
 # 跟老客户万达谈续约 / 和宇通谈了: a name between a with-word and what was done with it.
 _WITH_NAME = re.compile(
-    rf"(?:{'|'.join(_CUES['with'])})(?:{'|'.join(_CUES['known_as'])})?(?P<name>{_NAME_RUN})"
+    rf"(?<![合共相不协])(?:{'|'.join(_CUES['with'])})(?:{'|'.join(_CUES['known_as'])})?(?P<name>{_NAME_RUN})"
     rf"(?:{'|'.join(_CUES['did'])})"
 )
 # 富士康那边的采购 / 华峰化纤老板说 / 海星国际的Tom说: a name opening a clause, then its side, its people
 # (的 + a title) or a Latin given name.
 _SIDE_NAME = re.compile(
-    rf"(?:^|[\s，,。.！!？?；;：:、]|见了|见到|拜访了?|去了)(?P<name>{_NAME_RUN})"
-    rf"(?:(?:{'|'.join(_CUES['side'])})|的(?:{'|'.join(PERSON_TITLES)}|采购|[A-Z][a-z]+))"
+    rf"(?:(?:^|[\s，,。.！!？?；;：:、])(?:{'|'.join(_CUES['with'])})?|见了|见到|约了|拜访了?|去了)(?P<name>{_NAME_RUN})"
+    rf"(?:(?:{'|'.join(_CUES['side'])})|的?(?:{'|'.join(_CUES['deal'])})|的(?:{'|'.join(PERSON_TITLES)}|采购|[A-Z][a-z]+))"
 )
 _SAYS_OR_SIDE = re.compile(rf"说|讲|(?:{'|'.join(_CUES['side'])})的")
 # What starts the next phrase after a name typed without punctuation (见了, 聊了, 说…).
-_NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了|说|老板|厂长)")
+_NAME_RUNS_ON = re.compile(r"(?:见了|见到|聊了|谈了|找了?|说|老板|厂长)")
 _OF_CONTACT = re.compile(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})的")
 
 _CLAUSE_SPLIT = re.compile(r"[，,。！!？?；;\n]+|(?<!\d)\.(?!\d)|\s+")
@@ -288,16 +299,75 @@ def company_spans(text: str) -> list[tuple[str, int, int]]:
             continue
         window = text[window_start:left]
         at_boundary = window_start == 0 or bool(_BOUNDARY.match(text[window_start - 1]))
-        name = _cut_company_window(window, m[0], at_boundary)
-        if name is None or "说" in name:
-            continue  # 主管说仓储系统: a clause about the suffix's word, not a company
-        found.append((name + m[0], left - len(name), m.end()))
+        name = _cut_company_window(window, _without_ending(m[0]), at_boundary)
+        if name is None and m[0] in FACILITIES and window[-1:] in ("的", "嘅"):
+            owner = _cut_company_window(window[:-1], "", at_boundary)  # 星巴克华东区的门店
+            owner = _brand_with_site(owner) or owner if owner else None
+            if owner and owner not in PLACE_NAMES:
+                found.append((owner, left - 1 - len(owner), left - 1))
+            continue
+        if name is None or "说" in name or _DEPT_ONLY.fullmatch(name + m[0]):
+            continue  # 主管说仓储系统: a clause about the suffix's word; 仓储部: a department
+        start = left - len(name)
+        if name and name[0].isascii() and start == window_start:
+            start = _capitalised_words_before(text, start)  # Zephyr Quill科技: the whole English name
+            name = text[start:left]
+        found.append((name + m[0], start, m.end()))
     found.extend(_latin_companies(text))
+    found.extend(_brand_mentions(text, found))
     found.sort(key=lambda span: span[1])
     leading = _leading_company(text)
-    if leading and not any(start <= leading[1] < end for _, start, end in found):
-        found.insert(0, leading)
+    if leading and not any(start <= leading[1] for _, start, _ in found):
+        found.insert(0, leading)  # never before a name that opens earlier (天骏汽配那个项目凉了)
     return found
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z&'-]*)[ \t]+$")
+
+
+def _capitalised_words_before(text: str, start: int) -> int:
+    """Where the capitalised English words typed right before ``start`` begin (Oxbridge |Tannery皮革厂),
+    lead words (Visited, Met…) left out."""
+    while (m := _CAPITALISED_BEFORE.search(text, 0, start)) and m[1].casefold() not in LATIN_LEAD_WORDS:
+        start = m.start(1)
+    return start
+
+
+def _brand_mentions(text: str, found: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Well-known brands (lexicon/brands.txt) where a name may start: at a clause's start or after a
+    lead word (去了比亚迪深圳坪山基地, 宜家徐汇商场的…), outside every name already found."""
+    spans: list[tuple[str, int, int]] = []
+    for brand in _BRANDS_LONGEST_FIRST:
+        at = text.find(brand)
+        while at >= 0:
+            end = at + len(brand)
+            before = text[:at]
+            opens = at == 0 or bool(_BOUNDARY.match(before[-1])) or before.endswith(COMPANY_LEAD_WORDS)
+            taken = any(start < end and at < stop for _, start, stop in (*found, *spans))
+            if opens and not taken and _brand_ends(text, end):
+                spans.append((brand, at, end))
+            at = text.find(brand, end)
+    return spans
+
+
+_AFTER_BRAND = re.compile(
+    "|".join(
+        sorted(
+            (*_CUES["after_brand"], *_CUES["deal"], *_CUES["side"], *PLACE_NAMES, *FACILITIES),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+def _brand_ends(text: str, end: int) -> bool:
+    """The brand ending at ``end`` is named on its own: nothing, a non-Chinese character, or one of the
+    words that follow a name comes after it (not 腾讯会议, 九州通达)."""
+    rest = text[end:]
+    if not rest or not re.match(r"[\u4e00-\u9fff]", rest):
+        return True
+    return bool(_AFTER_BRAND.match(rest) or _SUFFIX_CHAIN.match(rest))
 
 
 def _latin_companies(text: str) -> list[tuple[str, int, int]]:
@@ -330,6 +400,15 @@ def _suffix_chains(text: str) -> list[re.Match[str]]:
     return chains
 
 
+def _without_ending(chain: str) -> str:
+    """A suffix chain without the place-kind word that may close it (养老院 → 养老): how long a
+    company's own trade word is."""
+    for ending in NAME_ENDINGS:
+        if chain.endswith(ending) and _SUFFIX_CHAIN.fullmatch(core := chain[: -len(ending)]):
+            return core
+    return chain
+
+
 def _place_word_spans(text: str) -> list[tuple[int, int]]:
     """Where the place words of lexicon/place_words.txt stand in ``text`` (开发区, 工业园区…)."""
     return [(m.start(), m.end()) for m in _PLACE_WORD.finditer(text)]
@@ -343,9 +422,19 @@ def _long_name_before(text: str, window_start: int, left: int) -> str | None:
     run = text[run_start:left]
     cut = max((run.rfind(word) + len(word) for word in COMPANY_LEAD_WORDS if word in run), default=0)
     body = run[cut:]
-    if len(body) <= left - window_start or not _NAME_CHARS.fullmatch(body) or _SAYS_OR_SIDE.search(body):
+    if (
+        len(body) <= left - window_start
+        or not _NAME_CHARS.fullmatch(body)
+        or _SAYS_OR_SIDE.search(body)
+        or _COUNT_OF.search(body)
+    ):
         return None  # 华能那边的韩工说我们的阀门: a clause, not a long name
     return None if _contains(body, _NOT_COMPANY_WORDS, allow_negated=True) else body
+
+
+#: Words of _NOT_COMPANY_WORDS that start a clause after an opening name (新丰今天定不了), unlike the
+#: verbs a name follows (周日去了快乐岛乐园).
+_CLAUSE_WORDS = tuple(w for w in _NOT_COMPANY_WORDS if w not in COMPANY_LEAD_WORDS or w in _TIME_LEADS)
 
 
 def _leading_company(text: str) -> tuple[str, int, int] | None:
@@ -353,14 +442,25 @@ def _leading_company(text: str) -> tuple[str, int, int] | None:
     m = re.match(r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,10})[\s，,]+", text)
     if not m or m["name"].casefold() in LATIN_LEAD_WORDS:  # Met 陈经理 at 明泰纺织
         return None
-    name = _cut_company_window(m["name"], "")
-    if not name or _contains(name, _NOT_COMPANY_WORDS, allow_negated=True) or _ROLE.search(name):
+    run = m["name"]
+    clause_at = min((i for w in _CLAUSE_WORDS if (i := run.find(w)) >= 2), default=len(run))
+    run = run[:clause_at]  # 新丰今天定不了: the name, then the clause about it
+    side = next((w for w in _CUES["side"] if run.endswith(w) and len(run) - len(w) >= 2), "")
+    run = run[: len(run) - len(side)]  # 卓锐那边没戏: the name, then its side
+    name = _cut_company_window(run, "")
+    if (
+        not name
+        or _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
+        or _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
+        or _ROLE.search(name)
+    ):
         return None
     rest = text[m.end() :]
     if re.match(
         rf"(?:{_DEPT_RE})|(?:{'|'.join(STANDALONE_ROLES)})|[小老](?:{_SURNAME_RE})", rest
     ) or _SURNAME_TITLE.match(rest):
-        return name, m.end("name") - len(name), m.end("name")
+        end = m.start("name") + len(run)
+        return name, end - len(name), end
     return None
 
 
@@ -403,11 +503,28 @@ def _cut_company_window(window: str, suffix: str, at_boundary: bool = True) -> s
         and not _contains(whole, _NOT_COMPANY_WORDS, allow_negated=True)
     ):
         return whole
+    if (
+        at_boundary
+        and 2 <= len(window) <= 4
+        and window[-1] in _NAME_LIKE_LEADS
+        and _body_ok(window, any_start=True)
+    ):
+        return window  # 仁和中医馆: 和 is the name's own character, not "with"
     if cuts and len(suffix) >= 3 and any(cut == len(window) for cut in cuts):
         return ""  # 拜访了新能源局: the suffix chain alone is the name when it is long enough.
     if _body_ok(whole) and not any(len(word) > 1 for word in COMPANY_LEAD_WORDS if word in window):
-        return whole if len(whole) <= 6 else whole[-4:]
+        if len(whole) <= 6:
+            return whole
+        latin = _TRAILING_LATIN_WORD.search(whole)  # BlueRiver物流: an English word is not cut
+        return latin[0] if latin else whole[-4:]
     return None
+
+
+_TRAILING_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z&'-]{2,}$")
+# 二十家门店, 三个厂区: how many of a company's sites, not a name.
+_COUNT_OF = re.compile(
+    r"(?<![一二三四五六七八九十两几百千万\d])[一二三四五六七八九十两几\d][一二三四五六七八九十两几百千万\d]*[家个间座所套台]"
+)
 
 
 def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
@@ -416,6 +533,8 @@ def _body_ok(body: str, min_len: int = 2, any_start: bool = False) -> bool:
     if len(body) < min_len or body[-1] in _BAD_BODY_END or (body[0] in _BAD_BODY_START and not any_start):
         return False
     if any(p in body for p in _PRONOUNS) or re.search(r"\d", body) or _DEPT_ONLY.fullmatch(body):
+        return False
+    if _COUNT_OF.search(body):
         return False
     return not (_ROLE.search(body) or _SURNAME_TITLE.search(body))
 
@@ -439,7 +558,12 @@ def _fallback_customer(text: str, contact_start: int | None) -> str | None:
         name = (name[place.end() :] if place else name).split("的")[0]  # 杭州余杭的百晟家居: after 的
         name = re.sub(r"^(?:一趟|趟|一下)", "", name)
         name = _NAME_RUNS_ON.split(name)[0]  # no punctuation (voice): 徽商智造见了采购 → 徽商智造
-        if 2 <= len(name) <= 8 and _body_ok(name) and not _contains(name, ("见", "聊", "谈", "说")):
+        if (
+            2 <= len(name) <= 8
+            and _body_ok(name)
+            and not _contains(name, ("见", "聊", "谈", "说"))
+            and not _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
+        ):
             return name
     for pattern in (_WITH_NAME, _SIDE_NAME):
         for m in pattern.finditer(text):
@@ -467,11 +591,13 @@ def _cued_name_ok(name: str, could_be_person: bool = True) -> bool:
     return (
         2 <= len(name) <= 8
         and _body_ok(name)
+        and ("的" not in name or name in BRANDS)  # 吉祥婚庆的苟老板: a name and its person
+        and not _GENERIC_TITLE.search(name)  # 和区域经理Amy签了: a person
         and name not in PLACE_NAMES
         and not _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
         and not _contains(name, _ALL_OUTCOME_WORDS, allow_negated=True)
         and not _contains(name, COMPANY_LEAD_WORDS, allow_negated=True)
-        and not (could_be_person and _read_name(name, 0) == name)
+        and not (could_be_person and name not in BRANDS and _read_name(name, 0) == name)
     )
 
 
@@ -485,7 +611,7 @@ def _opening_name(text: str) -> str | None:
     m = re.match(r"(?P<name>[\u4e00-\u9fff]{2,8})[\s，,]+\S", text)
     if not m:
         return None
-    name = m["name"]
+    name = _trim_body(m["name"])  # 城西的德馨画室: where it is, then the name
     if (
         not _body_ok(name)
         or _contains(name, _NOT_COMPANY_WORDS, allow_negated=True)
@@ -505,18 +631,58 @@ def _unit_of(after: str) -> bool:
     )
 
 
+# A site named by where it is and what it is: 深圳分公司, 长沙工厂, 南山的门店, 华东区.
+_SITE = re.compile(
+    rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})*[的嘅在]?"
+    rf"(?:{'|'.join(FACILITIES)})"
+)
+_WHERE = re.compile(rf"[的嘅在]?(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+")
+
+
+def _brand_with_site(name: str) -> str | None:
+    """A well-known brand followed by where or which of its sites it is (比亚迪长沙工厂, 喜茶在南山,
+    星巴克华东区): the brand; else None."""
+    brand = next((b for b in _BRANDS_LONGEST_FIRST if name.startswith(b) and len(name) > len(b)), None)
+    if brand is None:
+        return None
+    rest = name[len(brand) :]
+    return brand if _SITE.fullmatch(rest) or _WHERE.fullmatch(rest) else None
+
+
+def _place_started_before(typed: str, pos: int) -> int:
+    """Where a place name that runs into ``pos`` starts (呼和|浩特工厂: the start of 呼和浩特), else pos."""
+    for place in PLACE_NAMES:
+        for k in range(1, len(place)):
+            if typed.startswith(place, pos - k):
+                return pos - k
+    return pos
+
+
 def facility_owner(name: str | None, typed: str) -> str | None:
     """The company a site or department belongs to, where ``name`` is that site (a company name does
     not end in a facility noun of lexicon/facilities.txt when 的 stands before it): 农夫山泉的工厂 →
     农夫山泉; 加盟店 in 去了古茗的加盟店 → 古茗. Any other name is returned as it is."""
     if not name:
         return name
+    brand = _brand_with_site(name)
+    if brand:
+        return brand
     cut = name.find("的")
     if cut >= 2 and _unit_of(name[cut + 1 :]) and _body_ok(name[:cut], any_start=True):
         return name[:cut]
     if not name.endswith(FACILITIES):
         return name
     pos = typed.find(name)
+    if pos < 0:
+        return name
+    place_start = _place_started_before(typed, pos)
+    if _SITE.fullmatch(typed[place_start : pos + len(name)]):  # 顺丰的深圳分公司, 美的顺德工厂
+        before = typed[:place_start]
+        joined = before[:-1] if before[-1:] in ("的", "嘅", "在") else before
+        owner = next((b for b in _BRANDS_LONGEST_FIRST if before.endswith(b) or joined.endswith(b)), None)
+        if owner:
+            return owner
+        pos = place_start
     if pos < 3 or typed[pos - 1] not in "的嘅":
         return name
     start = pos - 1
@@ -770,8 +936,9 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     A month-day typed without a year that only fits half a year or more ahead (2月20日 in March) is read
     as the past it describes, not as next year."""
     usable: list[DateMatch] = []
-    for found in find_dates(text, today):
-        if found.text in VAGUE_PERIODS:
+    dates = list(find_dates(text, today))
+    for found, later in zip(dates, [*dates[1:], None][: len(dates)], strict=True):
+        if found.text in VAGUE_PERIODS or (later is not None and _taken_back(text[found.end : later.start])):
             continue
         if found.relative_past or found.date <= today or _PAST_BEFORE.search(text, 0, found.start):
             continue
@@ -784,6 +951,14 @@ def choose_next_date(text: str, today: date) -> DateMatch | None:
     if precise:
         return precise[0]
     return usable[0] if usable else None
+
+
+_CORRECTION = re.compile("|".join(sorted(lexicon.words("corrections"), key=len, reverse=True)))
+
+
+def _taken_back(between: str) -> bool:
+    """The words between two dates take the first back (下周二 不对是下周三)."""
+    return len(between) <= 12 and bool(_CORRECTION.search(between))
 
 
 _BARE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天1-7]")
@@ -927,7 +1102,7 @@ def outcome_text(typed: str) -> str:
 #: the threshold (else the rules', or the tagger's when the rules find none); "snap" takes the
 #: tagger's span where it overlaps the rules' name; "trim" is "threshold", and the tagger's name
 #: also wins where it lies inside the rules' (the rules kept junk around it) and is TRIM_AT sure.
-CUSTOMER_COMBINE = ("threshold", 0.7)  # parser7: chosen over 1313 reports in 11 groups (nested 97.9%)
+CUSTOMER_COMBINE = ("threshold", 0.8)  # parser9: chosen over 1823 reports in 14 groups (nested 98.1%)
 TRIM_AT = 0.3
 DEFAULT_TAGGER = "default"
 
@@ -942,7 +1117,7 @@ def combine_customer(
         return rules
     if rules is None:
         return tagged.name
-    if _rules_span_whole(rules, tagged.name):
+    if _rules_span_whole(rules, tagged.name) or _lead_words_before(rules, tagged.name):
         return rules
     if mode == "snap":
         overlaps = tagged.name in rules or rules in tagged.name
@@ -950,6 +1125,17 @@ def combine_customer(
     if mode == "trim" and tagged.name != rules and tagged.name in rules and tagged.confidence >= TRIM_AT:
         return tagged.name  # the rules' name with junk around it (嗯松鹤堂药业, 海底捞谈了)
     return tagged.name if tagged.confidence >= threshold else rules
+
+
+_LEAD_RUN = re.compile("(?:" + "|".join(sorted(COMPANY_LEAD_WORDS, key=len, reverse=True)) + ")+")
+
+
+def _lead_words_before(rules: str, tagged: str) -> bool:
+    """The tagger's name is the rules' one with words before it that, read as standard Mandarin, only
+    lead to a name (啱啱喺德兴海鲜酒家 = 刚刚在 + 德兴海鲜酒家)."""
+    if len(tagged) < len(rules) + 2 or not tagged.endswith(rules):
+        return False  # one character before may be the name's own (同心养老院, 和顺家具)
+    return bool(_LEAD_RUN.fullmatch(read_standard(tagged[: -len(rules)]).text))
 
 
 def _rules_span_whole(rules: str, tagged: str) -> bool:
@@ -978,8 +1164,8 @@ def snap_to_words(typed: str, found: TaggedName) -> TaggedName:
     character or two of the next phrase follows it (恒丰塑料|被截了)."""
     start, end, n = found.start, found.end, len(typed)
 
-    def latin(k: int) -> bool:
-        return 0 <= k < n and typed[k].isascii() and typed[k].isalpha()
+    def latin(k: int) -> bool:  # Café: Latin letters with accents too
+        return 0 <= k < n and typed[k].isalpha() and (typed[k].isascii() or "\u00c0" <= typed[k] <= "\u024f")
 
     while latin(start - 1) and latin(start):
         start -= 1
@@ -1037,17 +1223,33 @@ def _tagged_customer(
     for found in tagger.spans(typed):
         if any(start < found.end and found.start < end for start, end in typed_skip):
             continue
-        if _read_name(found.name, 0) == found.name:
+        if _read_name(found.name, 0) == found.name or _cuts_a_person(typed, found):
             continue
         found = snap_to_words(typed, found)
         owner = facility_owner(found.name, typed)
         if owner and owner != found.name and found.name.startswith(owner):  # 得力的工厂 → 得力
             found = TaggedName(owner, found.start, found.start + len(owner), found.confidence)
+        brand = next((b for b in _BRANDS_LONGEST_FIRST if found.name.endswith(b)), None)
+        if (
+            brand
+            and brand != found.name
+            and _LEAD_RUN.fullmatch(read_standard(found.name[: -len(brand)]).text)
+        ):
+            found = TaggedName(brand, found.end - len(brand), found.end, found.confidence)  # 和腾讯 → 腾讯
         trimmed = _trim_tagged(found.name)
         if trimmed != found.name and found.name.endswith(trimmed):  # 荃湾嘅利兴五金 → 利兴五金
             found = TaggedName(trimmed, found.end - len(trimmed), found.end, found.confidence)
         return found
     return None
+
+
+def _cuts_a_person(typed: str, found: TaggedName) -> bool:
+    """A person's name starts inside the span and runs on past its end (和李|明聊了: 和李)."""
+    for k in range(found.start, found.end):
+        person = _read_name(typed, k)
+        if person and k + len(person) > found.end:
+            return True
+    return False
 
 
 def _trim_tagged(name: str) -> str:

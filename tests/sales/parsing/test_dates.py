@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from bot.sales.parsing.dates import find_dates, parse_date
+from bot.sales.parsing.visit_text import choose_next_date
 
 MONDAY = date(2026, 11, 23)  # a Monday
 MONTH_END = date(2026, 1, 31)  # a Saturday, last day of the month
@@ -152,3 +153,21 @@ def test_longest_match_wins() -> None:
 def test_invalid_dates_are_skipped() -> None:
     assert parse_date("2026.2.30", MONDAY) is None
     assert parse_date("13月5号", MONDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        ("潘经理说下周二 不对是下周三给我回话", date(2026, 12, 9)),
+        ("让我明天不对后天再过去一趟", date(2026, 12, 3)),
+        ("约了这周四 说错了 下周四去厂里", date(2026, 12, 10)),
+    ],
+)
+def test_a_date_taken_back_gives_way_to_the_one_after_it(report: str, expected: date) -> None:
+    found = choose_next_date(report, date(2026, 12, 1))
+    assert found is not None and found.date == expected
+
+
+def test_two_dates_without_a_correction_keep_the_first() -> None:
+    found = choose_next_date("明天先发资料，下周三再上门", date(2026, 12, 1))
+    assert found is not None and found.date == date(2026, 12, 2)

@@ -71,6 +71,21 @@ def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the
     assert set(outcomes) == set(OUTCOMES) and min(outcomes.values()) >= 10
 
 
+@pytest.mark.parametrize(
+    ("split", "prefix"), [("holdout10", "h10-"), ("holdout11", "h11-"), ("holdout12", "h12-")]
+)
+def test_round_9_holdouts_are_written_on_working_days_over_every_outcome_and_category(
+    split: str, prefix: str
+) -> None:
+    rows = [json.loads(line) for line in EVALSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    held = [r for r in rows if r["split"] == split]
+    assert len(held) >= 150 and all(r["id"].startswith(prefix) and r["category"] for r in held)
+    assert {date.fromisoformat(r["today"]).weekday() for r in held} == set(range(5))
+    outcomes = Counter(r["expected"]["outcome"] for r in held)
+    assert set(outcomes) == set(OUTCOMES) and min(outcomes.values()) >= 20
+    assert len({r["category"] for r in held}) >= 12
+
+
 def test_the_outcome_exemplars_are_labelled_with_store_outcomes_and_not_taken_from_the_evalset() -> None:
     from bot.sales.parsing.outcome_meaning import SETTING, load_exemplars
 
