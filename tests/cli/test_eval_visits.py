@@ -19,7 +19,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "sixth holdout" in result.stdout
     assert "seventh holdout" in result.stdout
     assert "eighth holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 13  # no dev file here
+    assert result.stdout.count("next date resolved") == 14  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
@@ -39,6 +39,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
         "holdout10",
         "holdout11",
         "holdout12",
+        "holdout13",
     }
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
@@ -73,7 +74,8 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
         ("holdout10", "tenth holdout (written blind in round 9"),
         ("holdout11", "eleventh holdout (written blind in round 9"),
         ("holdout12", "twelfth holdout (written blind in round 9"),
-        ("holdout13", "holdout13 (never tuned on)"),  # a split nobody described yet is reported as it is
+        ("holdout13", "thirteenth holdout (written blind in round 9"),
+        ("holdout15", "holdout15 (never tuned on)"),  # a split nobody described yet is reported as it is
     ],
 )
 def test_eval_visits_reports_a_newer_holdout_as_its_own_held_out_split(

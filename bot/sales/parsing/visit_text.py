@@ -99,7 +99,7 @@ _SUFFIX_CHAIN = re.compile(
 # Words after which a company name starts (今天去了|拜访|跟进…); the last one found in the window wins.
 COMPANY_LEAD_WORDS = lexicon.words("company_lead_words")
 _BAD_BODY_END = set("饭布格结当全开出棋赌骗工加分的")
-_BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟")
+_BAD_BODY_START = set("了的去在到是和跟给把被让说请约趟但")
 # One-character lead words that also start company names (和顺家具, 泰和…, 在…): see _cut_company_window.
 _NAME_LIKE_LEADS = set("和跟给帮是在")
 PLACE_WORDS = lexicon.words("place_words")
@@ -395,9 +395,24 @@ def _suffix_chains(text: str) -> list[re.Match[str]]:
             later = _SUFFIX_CHAIN.match(text, k)
             if later and later.end() > m.end():
                 m = later
+        m = _without_department(text, m)
         chains.append(m)
-        pos = m.end()
+        pos = max(m.end(), m.start() + 1)
     return chains
+
+
+def _without_department(text: str, chain: re.Match[str]) -> re.Match[str]:
+    """The chain without a department word it ends in when a unit word follows (福林医院设备|科: the
+    hospital, then its equipment section)."""
+    if text[chain.end() : chain.end() + 1] not in ("科", "处", "室", "部"):
+        return chain
+    for dept in DEPARTMENTS:
+        core_end = chain.end() - len(dept)
+        if chain[0].endswith(dept) and core_end > chain.start():
+            shorter = _SUFFIX_CHAIN.match(text, chain.start(), core_end)
+            if shorter and shorter.end() == core_end:
+                return shorter
+    return chain
 
 
 def _without_ending(chain: str) -> str:
@@ -445,8 +460,10 @@ def _leading_company(text: str) -> tuple[str, int, int] | None:
     run = m["name"]
     clause_at = min((i for w in _CLAUSE_WORDS if (i := run.find(w)) >= 2), default=len(run))
     run = run[:clause_at]  # 新丰今天定不了: the name, then the clause about it
-    side = next((w for w in _CUES["side"] if run.endswith(w) and len(run) - len(w) >= 2), "")
-    run = run[: len(run) - len(side)]  # 卓锐那边没戏: the name, then its side
+    side = next(
+        (w for w in (*_CUES["side"], *_CUES["deal"]) if run.endswith(w) and len(run) - len(w) >= 2), ""
+    )
+    run = run[: len(run) - len(side)]  # 卓锐那边没戏, 凯岚这单: the name, then its side or its deal
     name = _cut_company_window(run, "")
     if (
         not name
@@ -634,7 +651,7 @@ def _unit_of(after: str) -> bool:
 # A site named by where it is and what it is: 深圳分公司, 长沙工厂, 南山的门店, 华东区.
 _SITE = re.compile(
     rf"(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})*[的嘅在]?"
-    rf"(?:{'|'.join(FACILITIES)})"
+    rf"(?:{'|'.join(FACILITIES)})(?:{_DEPT_RE})?(?:部门|部|科|处|中心|室)?"
 )
 _WHERE = re.compile(rf"[的嘅在]?(?:{'|'.join(sorted(PLACE_NAMES, key=len, reverse=True))})+")
 
@@ -1119,6 +1136,12 @@ def combine_customer(
         return tagged.name
     if _rules_span_whole(rules, tagged.name) or _lead_words_before(rules, tagged.name):
         return rules
+    if (
+        "公司" in rules
+        and rules.endswith(tagged.name)
+        and _PLACE_PREFIX.fullmatch(rules[: -len(tagged.name)])
+    ):
+        return rules  # 苏州宏达科技有限公司: a registered name keeps its city (see _cut_company_window)
     if mode == "snap":
         overlaps = tagged.name in rules or rules in tagged.name
         return tagged.name if overlaps else rules

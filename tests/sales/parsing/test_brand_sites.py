@@ -122,3 +122,16 @@ def test_every_english_word_of_a_mixed_name_is_kept(report: str, customer: str) 
 )
 def test_a_bare_name_is_read_by_its_side_and_its_deal(report: str, customer: str) -> None:
     assert rules(report) == customer
+
+
+@pytest.mark.parametrize(
+    ("report", "customer"),
+    [
+        ("和康宁医院设备科的鲁科长碰了一下", "康宁医院"),  # the hospital, then its equipment section
+        ("海尔青岛工厂设备部的项目签下来了", "海尔"),
+        ("凯诺这单没戏了，范总说不需要", "凯诺"),
+        ("晨光 车经理说方案还行，但要等集团批", "晨光"),  # 但要等集团: a clause, not a name
+    ],
+)
+def test_units_deals_and_clauses_after_a_name_are_left_out(report: str, customer: str) -> None:
+    assert rules(report) == customer
