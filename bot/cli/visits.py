@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parents[2]
 #: The labelled set this repository keeps, one file with a "split" per row (tune / test, split once).
 VISIT_EVALSET = REPO / "evalsets" / "visit_reports.jsonl"
 #: Its splits (bot.sales.parsing.evaluate.split_names) are read from the file itself, so a split
-#: written later (holdout8) is reported without a change here; their notes live beside the parser.
+#: written later (holdout14) is reported without a change here; their notes live beside the parser.
 #: The small shared dev set beside the checkout (a sanity check, not a target).
 DEV_FILE = REPO.parent / "shared" / "eval" / "visit_logs.dev.jsonl"
 

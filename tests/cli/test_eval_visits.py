@@ -19,7 +19,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
     assert "sixth holdout" in result.stdout
     assert "seventh holdout" in result.stdout
     assert "eighth holdout" in result.stdout
-    assert result.stdout.count("next date resolved") == 14  # no dev file here
+    assert result.stdout.count("next date resolved") == 15  # no dev file here
 
     as_json = CliRunner().invoke(
         cli.app, ["eval", "visits", "--json", "--no-meaning", "--dev-file", str(tmp_path / "absent.jsonl")]
@@ -40,6 +40,7 @@ def test_eval_visits_reports_both_halves_of_the_evalset(tmp_path):
         "holdout11",
         "holdout12",
         "holdout13",
+        "holdout14",
     }
     assert report["tune"]["n"] + report["test"]["n"] >= 200
 
@@ -75,6 +76,7 @@ def test_eval_visits_one_split_of_one_file(tmp_path):
         ("holdout11", "eleventh holdout (written blind in round 9"),
         ("holdout12", "twelfth holdout (written blind in round 9"),
         ("holdout13", "thirteenth holdout (written blind in round 9"),
+        ("holdout14", "fourteenth holdout (written blind in round 9"),
         ("holdout15", "holdout15 (never tuned on)"),  # a split nobody described yet is reported as it is
     ],
 )

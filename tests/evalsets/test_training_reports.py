@@ -22,7 +22,7 @@ def test_a_split_written_later_never_becomes_training_data(tmp_path) -> None:
 
 
 def test_the_listed_groups_hold_no_unseen_holdout() -> None:
-    """holdout14 (written blind, measured once) is kept out; every split looked at trains (holdout9 was lost
+    """holdout14 (written blind, measured once, never tuned on) is kept out; every split looked at trains (holdout9 was lost
     with its round's branch and never landed)."""
     assert "holdout14" not in TRAINING_SPLITS
     assert not any(s.startswith("holdout") and int(s[len("holdout") :] or 1) >= 14 for s in TRAINING_SPLITS)

@@ -113,6 +113,7 @@ SPLIT_NOTES: dict[str, str] = {
     "holdout11": "eleventh holdout (written blind in round 9, measured once after parser9; then trained on)",
     "holdout12": "twelfth holdout (written blind in round 9, measured once after parser9b; then trained on)",
     "holdout13": "thirteenth holdout (written blind in round 9, measured once after parser9c; then trained on)",
+    "holdout14": "fourteenth holdout (written blind in round 9, measured once after parser9c and train9)",
 }
 #: The only split whose misses may be listed; every other one is reported without them.
 ERRORS_LISTED = ("tune",)

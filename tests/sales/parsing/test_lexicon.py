@@ -73,7 +73,13 @@ def test_newer_holdout_rows_carry_their_own_day_and_category_and_spread_over_the
 
 @pytest.mark.parametrize(
     ("split", "prefix"),
-    [("holdout10", "h10-"), ("holdout11", "h11-"), ("holdout12", "h12-"), ("holdout13", "h13-")],
+    [
+        ("holdout10", "h10-"),
+        ("holdout11", "h11-"),
+        ("holdout12", "h12-"),
+        ("holdout13", "h13-"),
+        ("holdout14", "h14-"),
+    ],
 )
 def test_round_9_holdouts_are_written_on_working_days_over_every_outcome_and_category(
     split: str, prefix: str
