@@ -2,8 +2,8 @@
 
     .venv/bin/python -m evalsets.calibrate [--home DIR] [--cv-only] [--sweep B ...] [--cue-weight W] ...
 
-Tuning data: the tuning half of evalsets/questions.jsonl, the first four holdout sets
-(evalsets/questions_holdout.jsonl … questions_holdout4.jsonl, tuning data since their misses were
+Tuning data: the tuning half of evalsets/questions.jsonl, the first five holdout sets
+(evalsets/questions_holdout.jsonl … questions_holdout5.jsonl, tuning data since their misses were
 studied) and every other
 exemplar of knowledge/intent_exemplars.jsonl. The intent classifier trains on all of them, so each
 is scored by a model trained on the other folds (out-of-fold). Folds are drawn by group: every

@@ -34,7 +34,8 @@ HOLDOUT = Path(__file__).with_name("questions_holdout.jsonl")
 HOLDOUT2 = Path(__file__).with_name("questions_holdout2.jsonl")
 HOLDOUT3 = Path(__file__).with_name("questions_holdout3.jsonl")
 HOLDOUT4 = Path(__file__).with_name("questions_holdout4.jsonl")
-SETS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+HOLDOUT5 = Path(__file__).with_name("questions_holdout5.jsonl")
+SETS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 TUNING = Path(__file__).parent.parent / "knowledge" / "tuning.yaml"
 PENALTIES = (0.001, 0.01, 0.1, 1.0, 3.0, 10.0)
 FOLDS = 5
@@ -123,6 +124,7 @@ def collect(home: Path) -> list[Example]:
         + load_questions(HOLDOUT2, "holdout2")
         + load_questions(HOLDOUT3, "holdout3")
         + load_questions(HOLDOUT4, "holdout4")
+        + load_questions(HOLDOUT5, "holdout5")
     )
     questions = [q for q in asked if q.kind == "answerable"]
     vectors = kb.index.embedder.embed_queries([normalize_for_index(q.question) for q in questions])
@@ -139,7 +141,7 @@ def collect(home: Path) -> list[Example]:
 def write_weights(weights: dict[str, float], path: Path = TUNING) -> None:
     """Replace (or add, after the fusion section) the ``ranker`` section, keeping the rest."""
     block = (
-        "ranker:  # listwise logistic ranker, fitted on the tuning half and holdout … holdout4 by\n"
+        "ranker:  # listwise logistic ranker, fitted on the tuning half and holdout … holdout5 by\n"
         "  # `python -m evalsets.fit_ranker`\n"
         + "".join(f"  {name}: {value:.4f}\n" for name, value in weights.items())
     )

@@ -2,12 +2,12 @@
 
     .venv/bin/python -m evalsets.make_exemplars
 
-They are the TUNING half of evalsets/questions.jsonl and the first four holdout sets
-(evalsets/questions_holdout.jsonl … questions_holdout4.jsonl: their misses were studied, so they
+They are the TUNING half of evalsets/questions.jsonl and the first five holdout sets
+(evalsets/questions_holdout.jsonl … questions_holdout5.jsonl: their misses were studied, so they
 became tuning data), plus the
 hand-written evalsets/exemplars_extra.jsonl and the starter playbook cards' `questions:` (less any
 that rewords a held-out question). Never the test half, the shared dev set or any later holdout set
-(evalsets/questions_holdout5.jsonl …, written blind). Labels: sales (answerable and
+(evalsets/questions_holdout6.jsonl …, written blind). Labels: sales (answerable and
 legitimate questions), uncovered (sales questions the playbooks do not answer: a product's price, an internal
 process, a named competitor's spec), offtopic, unsafe:<category id>.
 """
@@ -28,11 +28,12 @@ HOLDOUT = HERE / "questions_holdout.jsonl"  # the first holdout set: tuning data
 HOLDOUT2 = HERE / "questions_holdout2.jsonl"  # the second: tuning data since round 5 read its misses
 HOLDOUT3 = HERE / "questions_holdout3.jsonl"  # the third: tuning data since round 6 read its misses
 HOLDOUT4 = HERE / "questions_holdout4.jsonl"  # the fourth: tuning data since round 7 read its misses
-TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
+HOLDOUT5 = HERE / "questions_holdout5.jsonl"  # the fifth: tuning data since round 10 read its misses
+TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5)
 
 
 def later_holdouts() -> list[Path]:
-    """Holdout sets written after those (questions_holdout5.jsonl …): never trained or tuned on."""
+    """Holdout sets written after those (questions_holdout6.jsonl …): never trained or tuned on."""
     return sorted(p for p in HERE.glob("questions_holdout?*.jsonl") if p not in TUNING_HOLDOUTS)
 
 
@@ -65,7 +66,7 @@ def label(row: dict) -> str:
     return "sales"
 
 
-TUNING_SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+TUNING_SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 
 
 def tuning_exemplars(rows: list[dict]) -> list[dict]:
@@ -119,7 +120,7 @@ def unseen(exemplars: list[dict], held_out_questions: list[str]) -> list[dict]:
 def main() -> None:
     extra = _rows(EXTRA) + _rows(FACTS)
     # hand-written exemplars are checked against every eval set by a test; filtering them here too
-    # keeps a held-out set added later (questions_holdout5.jsonl …) out of training until they are fixed
+    # keeps a held-out set added later (questions_holdout6.jsonl …) out of training until they are fixed
     exemplars = tuning_exemplars(tuning_rows()) + unseen(extra + card_questions(), held_out_questions())
     TARGET.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in exemplars), encoding="utf-8")
     print(f"{len(exemplars)} exemplars -> {TARGET}")

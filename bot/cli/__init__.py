@@ -176,7 +176,8 @@ HOLDOUT_SETS: dict[str, tuple[Path, str]] = {
     "holdout2": (Path("evalsets/questions_holdout2.jsonl"), "tuned on since round 5"),
     "holdout3": (Path("evalsets/questions_holdout3.jsonl"), "tuned on since round 6"),
     "holdout4": (Path("evalsets/questions_holdout4.jsonl"), "tuned on since round 7"),
-    "holdout5": (Path("evalsets/questions_holdout5.jsonl"), "never tuned on"),
+    "holdout5": (Path("evalsets/questions_holdout5.jsonl"), "tuned on since round 10"),
+    "holdout6": (Path("evalsets/questions_holdout6.jsonl"), "never tuned on"),
 }
 EVAL_SET_NAMES = ("test", "tune", *HOLDOUT_SETS, "dev")
 

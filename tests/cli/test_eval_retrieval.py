@@ -15,7 +15,7 @@ def test_an_unknown_set_is_refused_with_the_names_it_takes(tmp_path):
         app, ["eval", "retrieval", "--only", "heldout", "--ranking-only", "--corpus", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "--only takes test, tune, holdout, holdout2, holdout3, holdout4, holdout5, dev" in result.output
+    assert "--only takes test, tune, holdout, holdout2, holdout3, holdout4, holdout5, holdout6, dev" in result.output
 
 
 def _write_questions(path, rows):
@@ -55,7 +55,7 @@ def test_each_later_holdout_is_a_set_of_its_own_with_only_its_split(tmp_path):
     assert {name: [q.id for q in qs] for name, qs in only_fourth.items()} == {"holdout4": ["m1"]}
 
 
-@pytest.mark.parametrize("name", ["holdout3", "holdout4", "holdout5"])
+@pytest.mark.parametrize("name", ["holdout3", "holdout4", "holdout5", "holdout6"])
 def test_a_missing_later_holdout_file_is_skipped(tmp_path, name):
     main = _write_questions(tmp_path / "questions.jsonl", [_row("t1", "tune")])
     holdouts = {name: tmp_path / "absent.jsonl"}
@@ -66,9 +66,9 @@ def test_every_holdout_set_defaults_to_its_file_and_says_where_it_stands():
     result = CliRunner().invoke(app, ["eval", "retrieval", "--help"], terminal_width=400)
     assert result.exit_code == 0
     text = " ".join(result.output.split())
-    for name in ("holdout", "holdout2", "holdout3", "holdout4", "holdout5"):
+    for name in ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"):
         assert f"{name}: evalsets/questions_{name}.jsonl" in text
-    assert "holdout5: evalsets/questions_holdout5.jsonl (never tuned on)" in text
+    assert "holdout6: evalsets/questions_holdout6.jsonl (never tuned on)" in text
 
 
 def test_a_holdout_file_can_be_replaced_by_name(tmp_path):

@@ -1,4 +1,4 @@
-"""Each later question set (holdout2 … holdout5) is well formed: enough questions of
+"""Each later question set (holdout2 … holdout6) is well formed: enough questions of
 every kind and of every compliance category, valid fields, ids of its own, key phrases that occur in
 the document each answerable question names (after the normalization the hit check applies), and no
 question that is a near copy of an evaluation item or a training exemplar."""
@@ -89,6 +89,22 @@ HOLDOUTS = (
             "questions_holdout2.jsonl",
             "questions_holdout3.jsonl",
             "questions_holdout4.jsonl",
+        ),
+        own_questions_are_exemplars=True,  # tuning data since round 10 read its misses
+    ),
+    Holdout(
+        "holdout6",
+        r"h6-[aculo]\d{3}",
+        {"unsafe": 110, "legitimate": 45, "unanswerable": 30, "answerable": 155, "uncovered": 25},
+        10,
+        15,
+        (
+            "questions.jsonl",
+            "questions_holdout.jsonl",
+            "questions_holdout2.jsonl",
+            "questions_holdout3.jsonl",
+            "questions_holdout4.jsonl",
+            "questions_holdout5.jsonl",
         ),
     ),
 )

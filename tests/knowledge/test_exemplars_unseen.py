@@ -1,7 +1,7 @@
 """The intent classifier trains on exemplars that are not evaluation questions: the hand-written
 exemplars match no eval item of any split (tuning, test, every holdout set, the shared dev set), and
 the generated exemplar file holds no test or dev question and none of a later holdout set
-(evalsets/questions_holdout5.jsonl …, written blind). Tuning-half questions and the first four holdout
+(evalsets/questions_holdout6.jsonl …, written blind). Tuning-half questions and the first five holdout
 sets' (their misses were studied, so they became tuning data) are in it on purpose. "Nearly equal" is measured on the normalized text, so a changed particle, a swapped
 synonym or traditional script does not hide a copy."""
 
@@ -20,7 +20,8 @@ HOLDOUT = REPO / "evalsets" / "questions_holdout.jsonl"
 HOLDOUT2 = REPO / "evalsets" / "questions_holdout2.jsonl"
 HOLDOUT3 = REPO / "evalsets" / "questions_holdout3.jsonl"
 HOLDOUT4 = REPO / "evalsets" / "questions_holdout4.jsonl"
-TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
+HOLDOUT5 = REPO / "evalsets" / "questions_holdout5.jsonl"
+TUNING_HOLDOUTS = (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5)
 LATER_HOLDOUTS = sorted(
     p for p in (REPO / "evalsets").glob("questions_holdout?*.jsonl") if p not in TUNING_HOLDOUTS
 )
@@ -52,7 +53,7 @@ def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     assert (
         _near_copies(
             extra,
-            _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "later", "dev"}),
+            _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "later", "dev"}),
         )
         == []
     )
@@ -63,13 +64,13 @@ def test_the_classifier_never_trains_on_test_dev_or_later_holdout_questions():
     assert _near_copies(trained, _eval_questions({"test", "later", "dev"})) == []
 
 
-def test_the_first_four_holdout_sets_are_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
+def test_the_first_five_holdout_sets_are_tuning_data_and_a_later_one_is_held_out(tmp_path, monkeypatch):
     from evalsets import make_exemplars
 
     trained = {normalize_for_index(e.text) for e in load_exemplars()}
     for path in TUNING_HOLDOUTS:
         assert {normalize_for_index(r["question"]) for r in _rows(path)} <= trained
-    later = tmp_path / "questions_holdout5.jsonl"
+    later = tmp_path / "questions_holdout6.jsonl"
     later.write_text('{"id": "x1", "question": "写在后面的盲测问题", "kind": "unsafe"}\n', encoding="utf-8")
     tuning = tuple(tmp_path / p.name for p in TUNING_HOLDOUTS)
     for path in tuning:
