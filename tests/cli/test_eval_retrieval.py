@@ -15,7 +15,10 @@ def test_an_unknown_set_is_refused_with_the_names_it_takes(tmp_path):
         app, ["eval", "retrieval", "--only", "heldout", "--ranking-only", "--corpus", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "--only takes test, tune, holdout, holdout2, holdout3, holdout4, holdout5, holdout6, dev" in result.output
+    assert (
+        "--only takes test, tune, holdout, holdout2, holdout3, holdout4, holdout5, holdout6, dev"
+        in result.output
+    )
 
 
 def _write_questions(path, rows):

@@ -53,7 +53,9 @@ def test_hand_written_exemplars_are_no_eval_question_of_any_split():
     assert (
         _near_copies(
             extra,
-            _eval_questions({"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "later", "dev"}),
+            _eval_questions(
+                {"tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "later", "dev"}
+            ),
         )
         == []
     )
